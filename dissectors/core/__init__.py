@@ -1,0 +1,1 @@
+"""The family-independent dissector core: schemas, attributes, the netlink header, registry."""

@@ -1,0 +1,393 @@
+"""Netlink attributes: a YNL-shaped spec model and the TLV walker that decodes with it.
+
+An `AttrSet` maps attribute numbers to `Attr` specs (type, nested set, enum, display
+hint, byte order, sub-message selector), just as a YNL `attribute-set` does, so that
+hand-written families and spec files can share one decoder.  The walker never raises:
+a length that overruns, a truncated header or an over-deep nest becomes a malformed
+node carrying its offset and the raw bytes, and an attribute nobody declared becomes an
+unknown node with its raw bytes.
+"""
+from __future__ import annotations
+
+import socket
+import struct
+
+from ..model import (BOOL, BYTES, FIELDS, INT, IPV4, IPV6, MAC, MALFORMED, NONE, STRING,
+                     UINT, UNKNOWN, Node)
+
+NLA_F_NESTED = 0x8000
+NLA_F_NET_BYTEORDER = 0x4000
+NLA_TYPE_MASK = 0x3FFF
+MAX_DEPTH = 32  # deeper nests are reported as malformed (the kernel itself stops at 10)
+
+_NLA_HDR = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
+
+# fixed-width integer types: name -> (struct char, kind)
+_INTS = {
+    "u8": ("B", UINT), "u16": ("H", UINT), "u32": ("I", UINT), "u64": ("Q", UINT),
+    "s8": ("b", INT), "s16": ("h", INT), "s32": ("i", INT), "s64": ("q", INT),
+}
+_STRUCTS = {(o, c): struct.Struct(o + c) for o in "<>" for c, _ in _INTS.values()}
+_VARINT = {("<", 1): "B", ("<", 2): "H", ("<", 4): "I", ("<", 8): "Q"}
+
+_KINDS = {"string": STRING, "binary": BYTES, "flag": BOOL, "nest": NONE, "indexed-array": NONE,
+          "array": NONE, "bitfield32": UINT, "pad": BYTES, "submsg": NONE, "struct": NONE,
+          "uint": UINT, "sint": INT, "addr": STRING}
+_HINT_KINDS = {"mac": MAC, "ipv4": IPV4, "ipv6": IPV6, "hex": BYTES, "uuid": STRING, "inet_addr": STRING}
+
+MALFORMED_FIELD = FIELDS.add("netlink.malformed", "Malformed", BYTES,
+                             "bytes that could not be decoded: bad length, truncation, too deep")
+
+
+def malformed(buf, off: int, end: int, why: str) -> Node:
+    """A node for undecodable bytes [off, end): says why, keeps the bytes."""
+    data = bytes(buf[off:end])
+    return Node(MALFORMED_FIELD, data, off, end - off, f"{why} at offset {off}: {data[:32].hex()}"
+                + ("…" if len(data) > 32 else ""), status=MALFORMED, label="Malformed")
+
+
+# field name of a nest attribute -> the attribute set inside it (to name MISS_TYPE)
+NESTED_BY_FIELD: dict = {}
+
+
+class Attr:
+    """The spec of one attribute type within a set."""
+
+    __slots__ = ("name", "num", "type", "field", "nested", "enum", "flags", "hint", "big_endian",
+                 "struct", "selector", "choices", "sub", "elem_names", "show", "unit")
+
+    def __init__(self, type_: str, *, nested=None, enum=None, flags=None, hint=None, big_endian=False,
+                 struct=None, selector=None, choices=None, sub=None, elem_names=None, show=None, unit=None):
+        self.type = type_
+        self.nested = nested        # AttrSet for nest / indexed-array of nests
+        self.enum = enum            # value -> name
+        self.flags = flags          # bit -> name
+        self.hint = hint            # display hint: mac, ipv4, ipv6, hex, uuid
+        self.big_endian = big_endian
+        self.struct = struct        # FixedStruct for binary structs
+        self.selector = selector    # sub-message: sibling attribute whose value picks the set
+        self.choices = choices      # sub-message: value -> AttrSet (or FixedStruct)
+        self.sub = sub              # element type of indexed-array / array
+        self.elem_names = elem_names  # array: index -> name
+        self.show = show            # custom value -> text
+        self.unit = unit
+        self.name = None
+        self.num = None
+        self.field = None
+
+
+def a(type_: str, **kw) -> Attr:
+    """Shorthand to declare an attribute spec: a("u32"), a("nest", nested=SET)."""
+    return Attr(type_, **kw)
+
+
+class AttrSet:
+    """Attribute numbers -> specs, with the field-name prefix of its members."""
+
+    def __init__(self, name: str, prefix: str, specs: dict[str, Attr], numbers, strip: str = "",
+                 label: str | None = None, default: Attr | None = None):
+        """`numbers`: a generated constants module or a dict NAME -> number.
+
+        `default`: the spec of every number not named in `specs` (for nests keyed by an
+        index or an id, like a policy dump's attribute numbers)."""
+        self.name = name
+        self.prefix = prefix
+        self.label = label or name
+        self.by_num: dict[int, Attr] = {}
+        self.by_name: dict[str, Attr] = {}
+        get = numbers.get if isinstance(numbers, dict) else (lambda k: getattr(numbers, k, None))
+        for aname, spec in specs.items():
+            num = get(aname)
+            if num is None:
+                raise KeyError(f"{name}: no number for attribute {aname}")
+            if num in self.by_num:
+                raise ValueError(f"{name}: {aname} and {self.by_num[num].name} share number {num}")
+            spec = _copy(spec) if spec.name is not None else spec
+            spec.name = aname
+            spec.num = num
+            short = aname[len(strip):] if strip and aname.startswith(strip) else aname
+            kind = _HINT_KINDS.get(spec.hint) or _INTS.get(spec.type, (None, None))[1] or _KINDS[spec.type]
+            if spec.enum is not None and kind in (UINT, INT):
+                kind = UINT if kind == UINT else INT
+            spec.field = FIELDS.add(f"{prefix}.{short.lower()}", aname, kind, f"{self.label}: {aname}")
+            if spec.nested is not None:
+                NESTED_BY_FIELD[spec.field.abbrev] = spec.nested
+            self.by_num[num] = spec
+            self.by_name[aname] = spec
+        self.unknown_field = FIELDS.add(f"{prefix}.unknown", "unknown attribute", BYTES,
+                                        f"{self.label}: attribute of a type this dissector does not know")
+        self.has_selector = any(s.type == "submsg" for s in self.by_num.values())
+        self.default = None
+        if default is not None:
+            default.name = default.name or "entry"
+            kind = _INTS.get(default.type, (None, None))[1] or _KINDS[default.type]
+            default.field = FIELDS.add(f"{prefix}.{default.name}", default.name, kind, f"{self.label}: entry")
+            if default.nested is not None:
+                NESTED_BY_FIELD[default.field.abbrev] = default.nested
+            self.default = default
+
+    def __contains__(self, name):
+        return name in self.by_name
+
+
+def _copy(spec: Attr) -> Attr:
+    new = Attr.__new__(Attr)
+    for s in Attr.__slots__:
+        setattr(new, s, getattr(spec, s))
+    return new
+
+
+# --- value formatting ------------------------------------------------------------
+def _enum_text(spec: Attr, v) -> str | None:
+    if spec.enum is not None:
+        n = spec.enum.get(v)
+        return f"{n} ({v})" if n else f"{v} (unknown value)"
+    if spec.flags is not None:
+        names = [n for b, n in spec.flags.items() if v & b]
+        rest = v & ~sum(spec.flags)
+        if rest:
+            names.append(f"{rest:#x}")
+        return f"{v:#x}" + (f" ({', '.join(names)})" if names else "")
+    if spec.show is not None:
+        return spec.show(v)
+    if spec.unit:
+        return f"{v} {spec.unit}"
+    return None
+
+
+def _binary(spec: Attr, data: bytes):
+    """(value, text) of a binary attribute, by display hint or length."""
+    hint = spec.hint
+    n = len(data)
+    if hint == "mac":
+        return data.hex(":"), None
+    if hint == "ipv4" and n == 4:
+        return socket.inet_ntop(socket.AF_INET, data), None
+    if hint == "ipv6" and n == 16:
+        return socket.inet_ntop(socket.AF_INET6, data), None
+    if hint == "inet_addr" and n == 4:
+        return socket.inet_ntop(socket.AF_INET, data), None
+    if hint == "inet_addr" and n == 16:
+        # union nf_inet_addr: an IPv4 address fills the first 4 bytes, the rest is zero
+        if not any(data[4:]):
+            return socket.inet_ntop(socket.AF_INET, data[:4]), None
+        return socket.inet_ntop(socket.AF_INET6, data), None
+    if hint == "uuid" and n == 16:
+        h = data.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", None
+    return data, None
+
+
+def addr_value(data: bytes):
+    """An address whose family is told by its length (RTA_DST, IFA_ADDRESS, NDA_DST …)."""
+    if len(data) == 4:
+        return socket.inet_ntop(socket.AF_INET, data)
+    if len(data) == 16:
+        return socket.inet_ntop(socket.AF_INET6, data)
+    if len(data) == 6:
+        return data.hex(":")
+    return data.hex()
+
+
+# --- the walker ------------------------------------------------------------------
+def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: int = 0) -> list[Node]:
+    """Decode the attributes in buf[start:end] with `aset`; never raises."""
+    out: list[Node] = []
+    if depth > MAX_DEPTH:
+        out.append(malformed(buf, start, end, f"attributes nested deeper than {MAX_DEPTH} levels"))
+        return out
+    hdr = _NLA_HDR[order]
+    pos = start
+    siblings = {} if aset is not None and aset.has_selector else None
+    while pos < end:
+        if end - pos < 4:
+            # fewer than 4 bytes cannot hold an attribute; zero bytes here are padding
+            if any(buf[pos:end]):
+                out.append(malformed(buf, pos, end, "truncated attribute header"))
+            break
+        nla_len, nla_type = hdr.unpack_from(buf, pos)
+        if nla_len < 4:
+            out.append(malformed(buf, pos, end, f"attribute length {nla_len} is shorter than its header"))
+            break
+        if pos + nla_len > end:
+            out.append(malformed(buf, pos, end, f"attribute length {nla_len} overruns its container "
+                                                f"({end - pos} bytes left)"))
+            break
+        num = nla_type & NLA_TYPE_MASK
+        spec = aset.by_num.get(num) if aset is not None else None
+        if spec is None and aset is not None and aset.default is not None:
+            node = decode_one(buf, pos, nla_len, nla_type, aset.default, order, depth, None)
+            node.label = f"[{num}]"
+        elif spec is None:
+            node = _unknown(buf, pos, nla_len, nla_type, aset, order, depth)
+        else:
+            node = decode_one(buf, pos, nla_len, nla_type, spec, order, depth, siblings)
+            if siblings is not None:
+                siblings[spec.name] = node.value
+        out.append(node)
+        pos += (nla_len + 3) & ~3
+    return out
+
+
+def _label(name: str, nla_type: int) -> str:
+    if nla_type & (NLA_F_NESTED | NLA_F_NET_BYTEORDER):
+        extra = []
+        if nla_type & NLA_F_NESTED:
+            extra.append("nested")
+        if nla_type & NLA_F_NET_BYTEORDER:
+            extra.append("net-byteorder")
+        return f"{name} [{', '.join(extra)}]"
+    return name
+
+
+_UNKNOWN_GENERIC = FIELDS.add("netlink.attr.unknown", "unknown attribute", BYTES,
+                              "attribute of a set this dissector does not know")
+
+
+def _unknown(buf, pos, nla_len, nla_type, aset, order, depth) -> Node:
+    num = nla_type & NLA_TYPE_MASK
+    data = bytes(buf[pos + 4:pos + nla_len])
+    field = aset.unknown_field if aset is not None else _UNKNOWN_GENERIC
+    node = Node(field, data, pos, nla_len, data.hex() if data else "(empty)", status=UNKNOWN,
+                label=_label(f"attribute {num} (unknown)", nla_type))
+    if nla_type & NLA_F_NESTED and nla_len > 4:
+        # the sender says it is a nest: show its structure, still unknown
+        node.children = decode_attrs(buf, pos + 4, pos + nla_len, None, order, depth + 1)
+    return node
+
+
+def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: str, depth: int,
+               siblings: dict | None = None) -> Node:
+    vo = pos + 4
+    vl = nla_len - 4
+    t = spec.type
+    label = _label(spec.name, nla_type)
+    integer = _INTS.get(t)
+    if integer is not None:
+        ch = integer[0]
+        o = ">" if (spec.big_endian or nla_type & NLA_F_NET_BYTEORDER) else order
+        st = _STRUCTS[(o, ch)]
+        if vl != st.size:
+            if vl > st.size and vl - st.size < 4 and not any(buf[vo + st.size:vo + vl]):
+                pass  # tolerated trailing zero padding inside the length
+            else:
+                return _wrong_size(buf, pos, nla_len, spec, label, f"expected {st.size} bytes, got {vl}")
+        v = st.unpack_from(buf, vo)[0]
+        return Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
+    if t == "string":
+        data = bytes(buf[vo:vo + vl])
+        nul = data.find(b"\0")
+        s = (data if nul < 0 else data[:nul]).decode("utf-8", "backslashreplace")
+        return Node(spec.field, s, pos, nla_len, None, label=label)
+    if t == "nest":
+        children = decode_attrs(buf, vo, vo + vl, spec.nested, order, depth + 1)
+        return Node(spec.field, None, pos, nla_len, "", children, label=label)
+    if t == "flag":
+        if vl:
+            return _wrong_size(buf, pos, nla_len, spec, label, f"flag with {vl} bytes of payload")
+        return Node(spec.field, True, pos, nla_len, "set", label=label)
+    if t in ("uint", "sint"):
+        if vl not in (1, 2, 4, 8):
+            return _wrong_size(buf, pos, nla_len, spec, label, f"expected 1, 2, 4 or 8 bytes, got {vl}")
+        o = ">" if (spec.big_endian or nla_type & NLA_F_NET_BYTEORDER) else order
+        v = int.from_bytes(buf[vo:vo + vl], "big" if o == ">" else "little", signed=(t == "sint"))
+        return Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
+    if t == "binary":
+        data = bytes(buf[vo:vo + vl])
+        if spec.hint:
+            v, _ = _binary(spec, data)
+            return Node(spec.field, v, pos, nla_len, None, label=label)
+        return Node(spec.field, data, pos, nla_len, None, label=label)
+    if t == "addr":
+        data = bytes(buf[vo:vo + vl])
+        return Node(spec.field, addr_value(data), pos, nla_len, None, label=label)
+    if t == "struct":
+        st = spec.struct
+        if vl < st.size:
+            return _wrong_size(buf, pos, nla_len, spec, label, f"struct {st.cname} needs {st.size} bytes, got {vl}")
+        inner = st.node(buf, vo, order)
+        children = inner.children
+        if vl > st.size:
+            children.append(Node(spec.struct.field, bytes(buf[vo + st.size:vo + vl]), vo + st.size,
+                                 vl - st.size, None, label="trailing bytes (newer struct?)", status=UNKNOWN))
+        return Node(spec.field, None, pos, nla_len, "", children, label=label)
+    if t == "indexed-array":
+        return _indexed_array(buf, pos, nla_len, spec, label, order, depth)
+    if t == "array":
+        return _array(buf, pos, nla_len, spec, label, order)
+    if t == "bitfield32":
+        if vl != 8:
+            return _wrong_size(buf, pos, nla_len, spec, label, f"expected 8 bytes, got {vl}")
+        v, sel = _STRUCTS[(order, "I")].unpack_from(buf, vo)[0], _STRUCTS[(order, "I")].unpack_from(buf, vo + 4)[0]
+        txt = f"value {_enum_text(spec, v) or hex(v)}, selector {_enum_text(spec, sel) or hex(sel)}"
+        return Node(spec.field, v, pos, nla_len, txt, label=label)
+    if t == "pad":
+        return Node(spec.field, bytes(buf[vo:vo + vl]), pos, nla_len, f"{vl} bytes of padding", label=label)
+    if t == "submsg":
+        key = siblings.get(spec.selector) if siblings is not None else None
+        chosen = spec.choices.get(key) if (spec.choices and key is not None) else None
+        if chosen is None:
+            data = bytes(buf[vo:vo + vl])
+            why = f"no decoder for {spec.selector} {key!r}" if key is not None else f"{spec.selector} not seen first"
+            return Node(spec.field, data, pos, nla_len, f"{data.hex()} ({why})", status=UNKNOWN, label=label)
+        if isinstance(chosen, AttrSet):
+            children = decode_attrs(buf, vo, vo + vl, chosen, order, depth + 1)
+        else:  # a FixedStruct
+            if vl < chosen.size:
+                return _wrong_size(buf, pos, nla_len, spec, label, f"struct {chosen.cname} needs {chosen.size} bytes")
+            children = chosen.node(buf, vo, order).children
+        return Node(spec.field, key, pos, nla_len, f"({key})", children, label=label)
+    raise AssertionError(f"attribute type {t} has no decoder")  # declared specs are checked by tests
+
+
+def _wrong_size(buf, pos, nla_len, spec, label, why) -> Node:
+    data = bytes(buf[pos + 4:pos + nla_len])
+    return Node(spec.field, data, pos, nla_len, f"{why}: {data.hex()}", status=MALFORMED, label=label)
+
+
+def _indexed_array(buf, pos, nla_len, spec, label, order, depth) -> Node:
+    """A nest whose members are numbered 0, 1, 2 … (or 1, 2, …), each of one type."""
+    end = pos + nla_len
+    hdr = _NLA_HDR[order]
+    children = []
+    p = pos + 4
+    sub = spec.sub or "nest"
+    while p < end:
+        if end - p < 4:
+            if any(buf[p:end]):
+                children.append(malformed(buf, p, end, "truncated array element header"))
+            break
+        ln, ty = hdr.unpack_from(buf, p)
+        if ln < 4 or p + ln > end:
+            children.append(malformed(buf, p, end, f"array element length {ln} is invalid"))
+            break
+        idx = ty & NLA_TYPE_MASK
+        if sub == "nest":
+            el = Node(spec.field, idx, p, ln, "",
+                      decode_attrs(buf, p + 4, p + ln, spec.nested, order, depth + 1), label=f"[{idx}]")
+        else:
+            elspec = Attr(sub, enum=spec.enum, flags=spec.flags, hint=spec.hint)
+            elspec.name, elspec.num, elspec.field = f"[{idx}]", idx, spec.field
+            el = decode_one(buf, p, ln, ty, elspec, order, depth + 1)
+            el.label = f"[{idx}]"
+        children.append(el)
+        p += (ln + 3) & ~3
+    return Node(spec.field, None, pos, nla_len, f"{len(children)} entries", children, label=label)
+
+
+def _array(buf, pos, nla_len, spec, label, order) -> Node:
+    """A binary attribute holding a C array of one integer type (e.g. IFLA_INET6_CONF)."""
+    ch, _ = _INTS[spec.sub]
+    st = _STRUCTS[(order, ch)]
+    n = (nla_len - 4) // st.size
+    children = []
+    names = spec.elem_names or {}
+    base = pos + 4
+    for i in range(n):
+        v = st.unpack_from(buf, base + i * st.size)[0]
+        children.append(Node(spec.field, v, base + i * st.size, st.size, None,
+                             label=names.get(i, f"[{i}]")))
+    rest = (nla_len - 4) - n * st.size
+    if rest:
+        children.append(malformed(buf, base + n * st.size, pos + nla_len, "partial array element"))
+    return Node(spec.field, None, pos, nla_len, f"{n} values", children, label=label)

@@ -1,0 +1,324 @@
+"""Decoding frames into messages: the cheap header index and the full decode on demand.
+
+`decode_frame()` splits a frame into `Message`s reading headers only (plus the few
+body bytes a family needs to name a message); a message's full tree is built the first
+time it is asked for.  Nothing here raises on bad input: a bad tail becomes a malformed
+message with its offset and raw bytes, and an exception inside a family dissector
+becomes a malformed node on that message only.
+"""
+from __future__ import annotations
+
+import struct
+
+from ..generated import netlink as H
+from ..model import FIELDS, NONE, STRING, UINT, UNKNOWN, Node
+from .attrs import decode_attrs, malformed
+from .control import PAYLOAD_FIELD, dissect_done, dissect_error
+from .header import ACK, CONTROL_NAMES, NLMSG_HDRLEN, detect_order, flag_names, header_node, split
+from .registry import PROTOCOLS, Context, MessageType, load_families
+
+ROOT_FIELD = FIELDS.add("netlink", "Netlink message", NONE, "a netlink message")
+_HDR = {"<": struct.Struct("<IHHII"), ">": struct.Struct(">IHHII")}
+_PROTO_NAMES = ("NETLINK_ROUTE", "NETLINK_UNUSED", "NETLINK_USERSOCK", "NETLINK_FIREWALL",
+                "NETLINK_SOCK_DIAG", "NETLINK_NFLOG", "NETLINK_XFRM", "NETLINK_SELINUX", "NETLINK_ISCSI",
+                "NETLINK_AUDIT", "NETLINK_FIB_LOOKUP", "NETLINK_CONNECTOR", "NETLINK_NETFILTER",
+                "NETLINK_IP6_FW", "NETLINK_DNRTMSG", "NETLINK_KOBJECT_UEVENT", "NETLINK_GENERIC",
+                "NETLINK_SCSITRANSPORT", "NETLINK_ECRYPTFS", "NETLINK_RDMA", "NETLINK_CRYPTO", "NETLINK_SMC")
+PROTOCOL_NAMES = {getattr(H, n): n for n in _PROTO_NAMES}
+TO_KERNEL, FROM_KERNEL = "to kernel", "from kernel"
+
+
+def protocol_name(number: int) -> str:
+    return PROTOCOL_NAMES.get(number, f"NETLINK_{number}")
+
+
+def _message_type(buf, off, length, mtype, protocol, order, ctx) -> MessageType | None:
+    if mtype < 0x10:
+        return None
+    proto = PROTOCOLS.get(protocol)
+    if proto is None:
+        return None
+    try:
+        return proto.message_type(buf, off, length, mtype, order, ctx)
+    except Exception:  # a family must never take the capture down: the type shows as unknown
+        return None
+
+
+def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: Context, pos=None,
+                    declared_len: int | None = None):
+    """Decode one message into a tree.
+
+    Returns (root node, MessageType or None, top-level AttrSet or None, status) where
+    status is the error summary of an NLMSG_ERROR/NLMSG_DONE (else None).
+    """
+    load_families()
+    end = off + length
+    if length < NLMSG_HDRLEN:
+        return malformed(buf, off, end, "message shorter than a netlink header"), None, None, None
+    _, mtype, flags, _, _ = _HDR[order].unpack_from(buf, off)
+    mt = _message_type(buf, off, length, mtype, protocol, order, ctx)
+    if mtype < 0x10:
+        kind = ACK if mtype in (H.NLMSG_ERROR, H.NLMSG_DONE) else None
+        tname = f"{CONTROL_NAMES.get(mtype, 'reserved control type')} ({mtype})"
+    elif mt is not None:
+        kind, tname = mt.kind, PROTOCOLS[protocol].type_text(mtype, mt, ctx)
+    else:
+        kind, tname = None, f"{mtype:#06x} (unknown)"
+    root = Node(ROOT_FIELD, None, off, length, "", label="Netlink message")
+    hdr = root.add(header_node(buf, off, order, tname, kind))
+    if declared_len is not None and declared_len != length:
+        hdr.children[0].text = f"{declared_len} ({length} bytes present)"
+    top = status = None
+    body = off + NLMSG_HDRLEN
+    try:
+        if mtype == H.NLMSG_ERROR:
+            status = dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_message, pos)
+        elif mtype == H.NLMSG_DONE:
+            status = dissect_done(buf, off, length, flags, order, root)
+        elif mtype < 0x10 or PROTOCOLS.get(protocol) is None:
+            if body < end:
+                root.add(Node(PAYLOAD_FIELD, bytes(buf[body:end]), body, end - body, None,
+                              status=None if mtype < 0x10 else UNKNOWN,
+                              label="Payload" if mtype < 0x10 else f"Payload ({protocol_name(protocol)})"))
+        else:
+            top = PROTOCOLS[protocol].dissect(buf, off, length, mt, order, ctx, root)
+    except Exception as exc:  # a family bug loses nothing: the body is shown as malformed
+        root.add(malformed(buf, body, end, f"dissector error ({type(exc).__name__}: {exc})"))
+    return root, mt, top, status
+
+
+def dissect_body(buf, body: int, end: int, mt: MessageType | None, order: str, root: Node, family_attrs=None):
+    """Fixed header (or its short form) then attributes; the common body of table families."""
+    header = mt.header if mt is not None else None
+    attrs = mt.attrs if mt is not None else family_attrs
+    pos = body
+    if header is None and attrs is None and mt is not None and body < end:
+        root.add(Node(PAYLOAD_FIELD, bytes(buf[body:end]), body, end - body, None, status=UNKNOWN,
+                      label=f"Payload ({mt.name} body not decoded)"))
+        return None
+    if header is not None:
+        have = end - body
+        if have < header.size:
+            short = mt.short_header
+            if short is not None and have >= short.size:
+                header = short
+            else:
+                root.add(malformed(buf, body, end, f"{header.cname} needs {header.size} bytes, "
+                                                   f"{have} present"))
+                return None
+        root.add(header.node(buf, body, order))
+        pos = body + ((header.size + 3) & ~3)
+    if pos < end:
+        if attrs is None and mt is None:
+            root.add(Node(PAYLOAD_FIELD, bytes(buf[pos:end]), pos, end - pos, None, status=UNKNOWN,
+                          label="Payload (unknown message type)"))
+        else:
+            root.children.extend(decode_attrs(buf, pos, end, attrs, order))
+    return attrs
+
+
+class Message:
+    """One netlink message of a frame: header values at once, the tree when asked for."""
+
+    __slots__ = ("frame", "index", "time", "protocol", "buf", "offset", "length", "type", "flags", "seq",
+                 "pid", "order", "pos", "ctx", "malformed", "_mt", "_tree", "_top", "_status", "_decoded")
+
+    def __init__(self, frame, index, time, protocol, buf, offset, length, mtype, flags, seq, pid, order,
+                 ctx, pos, bad=False):
+        self.frame = frame
+        self.index = index
+        self.time = time
+        self.protocol = protocol
+        self.buf = buf
+        self.offset = offset
+        self.length = length
+        self.type = mtype
+        self.flags = flags
+        self.seq = seq
+        self.pid = pid
+        self.order = order
+        self.ctx = ctx
+        self.pos = pos
+        self.malformed = bad
+        self._mt = False
+        self._decoded = False
+        self._tree = self._top = self._status = None
+
+    # --- cheap: header and type ---------------------------------------------------
+    @property
+    def message_type(self) -> MessageType | None:
+        if self._mt is False:
+            self._mt = None if self.malformed else _message_type(
+                self.buf, self.offset, self.length, self.type, self.protocol, self.order, self.ctx)
+        return self._mt
+
+    @property
+    def type_name(self) -> str:
+        if self.malformed:
+            return "MALFORMED"
+        if self.type < 0x10:
+            return CONTROL_NAMES.get(self.type, f"control {self.type}")
+        mt = self.message_type
+        return mt.name if mt is not None else f"{self.type:#06x}"
+
+    @property
+    def kind(self) -> str | None:
+        if self.type in (H.NLMSG_ERROR, H.NLMSG_DONE):
+            return ACK
+        mt = self.message_type
+        return mt.kind if mt is not None else None
+
+    @property
+    def family(self) -> str:
+        proto = PROTOCOLS.get(self.protocol)
+        if proto is None:
+            return protocol_name(self.protocol)
+        if self.malformed or self.type < 0x10:
+            return proto.label
+        try:
+            return proto.family_label(self.buf, self.offset, self.length, self.type, self.order, self.ctx)
+        except Exception:
+            return proto.label
+
+    @property
+    def flag_names(self) -> list[str]:
+        return [] if self.malformed else flag_names(self.flags, self.kind)
+
+    @property
+    def direction(self) -> str:
+        """Inferred: requests carry NLM_F_REQUEST, the kernel never sets it.
+
+        nlmon records every message with the same packet type, so the capture does not say
+        which way a message went; NLM_F_REQUEST is set by every request a program sends
+        (the kernel rejects requests without it) and never by the kernel.
+        """
+        return TO_KERNEL if self.flags & H.NLM_F_REQUEST else FROM_KERNEL
+
+    # --- full decode --------------------------------------------------------------
+    def _decode(self):
+        if self._decoded:
+            return
+        self._decoded = True
+        if self.malformed:
+            end = self.offset + self.length
+            why = ("frame shorter than a netlink header" if self.length < NLMSG_HDRLEN else
+                   f"nlmsg_len {self.type_len()} is invalid ({self.length} bytes left in the frame)")
+            self._tree = malformed(self.buf, self.offset, end, why)
+            return
+        self._tree, self._mt, self._top, self._status = dissect_message(
+            self.buf, self.offset, self.length, self.protocol, self.order, self.ctx, self.pos)
+
+    def type_len(self) -> int:
+        if self.length >= 4:
+            return struct.unpack_from(self.order + "I", self.buf, self.offset)[0]
+        return 0
+
+    @property
+    def tree(self) -> Node:
+        self._decode()
+        return self._tree
+
+    @property
+    def error(self) -> dict | None:
+        """{code, name, extack, request_type, request_seq} of an NLMSG_ERROR (ACK: code 0),
+        or of an NLMSG_DONE that reports an error; else None."""
+        if self.type not in (H.NLMSG_ERROR, H.NLMSG_DONE) or self.malformed:
+            return None
+        self._decode()
+        st = self._status
+        if st is None:
+            return None
+        if self.type == H.NLMSG_DONE and not st["code"] and not st["extack"]:
+            return None
+        return st
+
+    @property
+    def info(self) -> str:
+        """The Info column: the most telling values of the message."""
+        self._decode()
+        if self.malformed:
+            return self._tree.text
+        if self.type == H.NLMSG_ERROR:
+            return _error_info(self._status, self.seq)
+        if self.type == H.NLMSG_DONE:
+            st = self._status
+            if st is None:
+                return "DONE (malformed)"
+            text = "DONE" if not st["code"] else f"DONE {st['name']} ({st['code']})"
+            return text + _extack_info(st.get("extack"))
+        mt = self.message_type
+        if mt is not None and mt.info is not None:
+            try:
+                return mt.info(self._tree)
+            except Exception:
+                return ""
+        if self.type < 0x10:
+            return CONTROL_NAMES.get(self.type, "")
+        return "" if mt is not None else f"type {self.type:#06x} unknown to {self.family}"
+
+    def unknown_count(self) -> int:
+        return sum(1 for n in self.tree.walk() if n.status == UNKNOWN)
+
+    def to_json(self, tree: bool = True) -> dict:
+        d = {"frame": self.frame, "msg": self.index, "time": self.time,
+             "protocol": protocol_name(self.protocol), "family": self.family, "type": self.type_name,
+             "type_value": self.type, "flags": self.flag_names, "flags_value": self.flags, "seq": self.seq,
+             "portid": self.pid, "direction": self.direction, "length": self.length,
+             "malformed": self.malformed, "error": self.error, "info": self.info}
+        if tree:
+            d["tree"] = self.tree.to_json()
+        return d
+
+
+def _extack_info(ext) -> str:
+    if not ext:
+        return ""
+    parts = []
+    if ext.get("msg"):
+        parts.append(f': "{ext["msg"]}"')
+    if ext.get("attr"):
+        parts.append(f" [{ext['attr']}]")
+    elif "offs" in ext:
+        parts.append(f" [offset {ext['offs']}]")
+    if ext.get("missing"):
+        parts.append(f" [missing {ext['missing']}]")
+    elif "miss_type" in ext:
+        parts.append(f" [missing attribute {ext['miss_type']}]")
+    return "".join(parts)
+
+
+def _error_info(st, seq) -> str:
+    if st is None:
+        return "ERROR (malformed)"
+    req = st["request_type"] or "request"
+    rseq = st["request_seq"] if st["request_seq"] is not None else seq
+    if st["code"] == 0:
+        return f"ACK for {req} seq {rseq}" + _extack_info(st["extack"])
+    return f"{st['name']} for {req} seq {rseq}" + _extack_info(st["extack"])
+
+
+def decode_frame(data, protocol: int, ctx: Context | None = None, frame: int = 0, time: float = 0.0,
+                 pos: int = 0, order: str | None = None) -> list[Message]:
+    """Split one frame's netlink payload into messages (headers only; trees on demand).
+
+    `pos` is the running message number, used to place generic-netlink id learning.
+    """
+    load_families()
+    if ctx is None:
+        ctx = Context()
+    if order is None:
+        order = detect_order(data)
+    proto = PROTOCOLS.get(protocol)
+    out = []
+    for i, (off, ln, ty, fl, seq, pid) in enumerate(split(data, order), 1):
+        if ln < 0:
+            out.append(Message(frame, i, time, protocol, data, off, len(data) - off, ty, fl, seq, pid, order,
+                               ctx, pos + i - 1, bad=True))
+            break
+        if proto is not None and ty >= 0x10:
+            try:
+                proto.observe(data, off, ln, ty, fl, order, ctx, pos + i - 1)
+            except Exception:
+                pass  # learning is best effort; the message itself still decodes or shows as bad
+        out.append(Message(frame, i, time, protocol, data, off, ln, ty, fl, seq, pid, order, ctx, pos + i - 1))
+    return out

@@ -1,0 +1,149 @@
+"""Dissector tables: protocols by netlink protocol number, generic-netlink families by name.
+
+Families register themselves here when their module is imported; the core only ever
+looks them up by key (as Wireshark's dissector tables do), and `load_families()`
+imports every module under `dissectors.families` without naming any of them.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+GET, NEW, DEL, OTHER = "get", "new", "del", "other"
+
+
+class MessageType:
+    """What one message type is: its name, its kind (for flag meanings), its body layout."""
+
+    __slots__ = ("value", "name", "kind", "header", "short_header", "attrs", "info")
+
+    def __init__(self, value: int, name: str, kind: str = OTHER, header=None, attrs=None,
+                 short_header=None, info=None):
+        self.value = value
+        self.name = name
+        self.kind = kind
+        self.header = header            # FixedStruct at the start of the body, or None
+        self.short_header = short_header  # FixedStruct used when the body is shorter than header
+        self.attrs = attrs              # AttrSet of the attributes after the header
+        self.info = info                # callable(root node) -> info column text
+
+
+def kind_from_name(name: str) -> str:
+    """GET/NEW/DEL from a command name, as the kernel's own naming makes them."""
+    up = name.upper()
+    for word, kind in (("_GET", GET), ("GET", GET), ("_NEW", NEW), ("_ADD", NEW), ("_SET", NEW),
+                       ("_DEL", DEL)):
+        if word in up:
+            return kind
+    return OTHER
+
+
+class Protocol:
+    """A netlink protocol dissector (the entry in the protocol-number table)."""
+
+    number: int = -1
+    name: str = "NETLINK_?"     # the kernel's constant name
+    label: str = "netlink"      # what the Protocol column shows
+    abbrev: str = "netlink"     # field-name prefix
+
+    def message_type(self, buf, off: int, length: int, mtype: int, order: str, ctx) -> MessageType | None:
+        """Cheap: name and kind of a message (reads at most a few body bytes)."""
+        return None
+
+    def family_label(self, buf, off: int, length: int, mtype: int, order: str, ctx) -> str:
+        return self.label
+
+    def type_text(self, mtype: int, mt: MessageType, ctx) -> str:
+        """How the header's type field shows: `RTM_NEWLINK (16)`."""
+        return f"{mt.name} ({mtype})"
+
+    def dissect(self, buf, off: int, length: int, mt: MessageType | None, order: str, ctx, root):
+        """Add the body's nodes to `root`; return the top-level AttrSet used (or None)."""
+        raise NotImplementedError
+
+    def observe(self, buf, off: int, length: int, mtype: int, flags: int, order: str, ctx, pos: int):
+        """Called for every message while indexing (cheap); for learning ids and the like."""
+
+
+class GenlFamily:
+    """A generic-netlink family: its commands and attribute sets, keyed by family name."""
+
+    def __init__(self, name: str, abbrev: str, commands: dict[int, MessageType], attrs=None,
+                 label: str | None = None, header=None):
+        self.name = name
+        self.abbrev = abbrev
+        self.label = label or name
+        self.commands = commands
+        self.attrs = attrs          # default AttrSet for commands that declare none
+        self.header = header        # family-specific fixed header after genlmsghdr (rare)
+
+
+PROTOCOLS: dict[int, Protocol] = {}
+GENL_FAMILIES: dict[str, GenlFamily] = {}
+
+
+def register_protocol(proto: Protocol) -> Protocol:
+    if proto.number in PROTOCOLS:
+        raise ValueError(f"protocol {proto.number} registered twice")
+    PROTOCOLS[proto.number] = proto
+    return proto
+
+
+def register_genl_family(fam: GenlFamily) -> GenlFamily:
+    if fam.name in GENL_FAMILIES:
+        raise ValueError(f"genl family {fam.name} registered twice")
+    GENL_FAMILIES[fam.name] = fam
+    return fam
+
+
+_loaded = False
+
+
+def load_families() -> None:
+    """Import every family module under dissectors.families (each registers itself)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from .. import families
+    for info in pkgutil.walk_packages(families.__path__, families.__name__ + "."):
+        importlib.import_module(info.name)
+
+
+class Context:
+    """What decoding learns across a capture: generic-netlink family ids, by position.
+
+    Family ids are allocated at run time, so they are learned from CTRL_CMD_NEWFAMILY
+    messages (replies to GETFAMILY, and notifications) seen in the capture, or given by
+    the user.  An id can be freed and reused, so each learning is kept with the position
+    of the message it came from and lookups take the latest one at or before a position
+    (or the first one after it, for messages captured before the family was announced).
+    """
+
+    def __init__(self, genl: dict[int, str] | None = None):
+        self.user_genl: dict[int, str] = dict(genl or {})
+        self.genl_ids: dict[int, list[tuple[int, str]]] = {}
+
+    def learn_genl(self, family_id: int, name: str, pos: int) -> None:
+        seen = self.genl_ids.setdefault(family_id, [])
+        if seen and seen[-1][1] == name:
+            return
+        seen.append((pos, name))
+        if len(seen) > 1 and seen[-2][0] > pos:
+            seen.sort()
+
+    def genl_name(self, family_id: int, pos: int | None = None) -> str | None:
+        if family_id in self.user_genl:
+            return self.user_genl[family_id]
+        if family_id == 0x10:
+            return "nlctrl"
+        seen = self.genl_ids.get(family_id)
+        if not seen:
+            return None
+        if pos is None or len(seen) == 1:
+            return seen[-1][1]
+        best = seen[0][1]
+        for p, name in seen:
+            if p <= pos:
+                best = name
+        return best

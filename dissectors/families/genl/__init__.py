@@ -1,0 +1,1 @@
+"""NETLINK_GENERIC: the genlmsghdr, family ids learned from nlctrl, and the families."""

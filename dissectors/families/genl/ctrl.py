@@ -1,0 +1,79 @@
+"""nlctrl (GENL_ID_CTRL, 0x10): families, their operations, multicast groups and policies."""
+from __future__ import annotations
+
+from ...core.attrs import Attr, AttrSet, a
+from ...core.control import POLICY_ATTRS
+from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
+from ...core.schema import names_from
+from ...generated import genetlink as G
+
+OP_FLAG_NAMES = {G.GENL_ADMIN_PERM: "ADMIN_PERM", G.GENL_CMD_CAP_DO: "CAP_DO", G.GENL_CMD_CAP_DUMP: "CAP_DUMP",
+                 G.GENL_CMD_CAP_HASPOL: "CAP_HASPOL", G.GENL_UNS_ADMIN_PERM: "UNS_ADMIN_PERM"}
+
+OP_ATTRS = AttrSet("op", "genl.ctrl.op", {
+    "CTRL_ATTR_OP_ID": a("u32"),
+    "CTRL_ATTR_OP_FLAGS": a("u32", flags=OP_FLAG_NAMES),
+}, G, strip="CTRL_ATTR_OP_", label="operation")
+
+MCAST_ATTRS = AttrSet("mcast_grp", "genl.ctrl.mcast_grp", {
+    "CTRL_ATTR_MCAST_GRP_NAME": a("string"),
+    "CTRL_ATTR_MCAST_GRP_ID": a("u32"),
+}, G, strip="CTRL_ATTR_MCAST_GRP_", label="multicast group")
+
+OP_POLICY_ATTRS = AttrSet("op_policy", "genl.ctrl.op_policy", {
+    "CTRL_ATTR_POLICY_DO": a("u32"),
+    "CTRL_ATTR_POLICY_DUMP": a("u32"),
+}, G, strip="CTRL_ATTR_POLICY_", label="operation policy")
+
+# CTRL_ATTR_POLICY: { policy index: { attribute number: { NL_POLICY_TYPE_ATTR_* } } }
+POLICY_ATTR_SET = AttrSet("policy_attr", "genl.ctrl.policy.attr", {}, {}, label="policy attributes",
+                          default=Attr("nest", nested=POLICY_ATTRS))
+POLICY_SET = AttrSet("policy", "genl.ctrl.policy", {}, {}, label="policies",
+                     default=Attr("nest", nested=POLICY_ATTR_SET))
+OP_POLICY_SET = AttrSet("op_policies", "genl.ctrl.op_policies", {}, {}, label="operation policies",
+                        default=Attr("nest", nested=OP_POLICY_ATTRS))
+
+CTRL_ATTRS = AttrSet("ctrl", "genl.ctrl", {
+    "CTRL_ATTR_FAMILY_ID": a("u16", show=lambda v: f"{v:#06x} ({v})"),
+    "CTRL_ATTR_FAMILY_NAME": a("string"),
+    "CTRL_ATTR_VERSION": a("u32"),
+    "CTRL_ATTR_HDRSIZE": a("u32"),
+    "CTRL_ATTR_MAXATTR": a("u32"),
+    "CTRL_ATTR_OPS": a("indexed-array", sub="nest", nested=OP_ATTRS),
+    "CTRL_ATTR_MCAST_GROUPS": a("indexed-array", sub="nest", nested=MCAST_ATTRS),
+    "CTRL_ATTR_POLICY": a("nest", nested=POLICY_SET),
+    "CTRL_ATTR_OP_POLICY": a("nest", nested=OP_POLICY_SET),
+    "CTRL_ATTR_OP": a("u32"),
+}, G, strip="CTRL_ATTR_", label="nlctrl")
+
+
+def ctrl_info(root) -> str:
+    """`nl80211 id 0x1c` / `ops 12, groups 4`."""
+    name = id_ = None
+    ops = groups = 0
+    for c in root.children or ():
+        ab = c.field.abbrev
+        if ab == "genl.ctrl.family_name":
+            name = c.value
+        elif ab == "genl.ctrl.family_id":
+            id_ = c.value
+        elif ab == "genl.ctrl.ops":
+            ops = len(c.children or ())
+        elif ab == "genl.ctrl.mcast_groups":
+            groups = len(c.children or ())
+    parts = [name or "all families"]
+    if id_ is not None:
+        parts.append(f"id {id_:#x}")
+    if ops:
+        parts.append(f"{ops} ops")
+    if groups:
+        parts.append(f"{groups} groups")
+    return " ".join(parts)
+
+
+CMD_NAMES = names_from(G, "CTRL_CMD_", exclude=("UNSPEC", "MAX"))
+NLCTRL = register_genl_family(GenlFamily(
+    "nlctrl", "genl.ctrl",
+    {cmd: MessageType(G.GENL_ID_CTRL, name, kind_from_name(name), None, CTRL_ATTRS, info=ctrl_info)
+     for cmd, name in CMD_NAMES.items()},
+    CTRL_ATTRS))

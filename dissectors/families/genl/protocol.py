@@ -1,0 +1,109 @@
+"""The NETLINK_GENERIC protocol entry: dispatch by family name, ids learned from nlctrl.
+
+A generic-netlink message's type is its family's id, allocated at run time; the family
+is found by the name the capture's CTRL_CMD_NEWFAMILY messages (or the user) gave that
+id, then its command (genlmsghdr.cmd) picks the message type.  A family nobody declared
+still shows its genlmsghdr and its attributes, raw and labelled unknown.
+"""
+from __future__ import annotations
+
+import struct
+
+from ...core.attrs import decode_attrs, malformed
+from ...core.dissect import dissect_body
+from ...core.header import NLMSG_HDRLEN
+from ...core.registry import (GENL_FAMILIES, MessageType, Protocol, kind_from_name, register_protocol)
+from ...core.schema import c_struct
+from ...generated import genetlink as G
+
+GENLMSGHDR = c_struct(G, "genlmsghdr", "genl", label="Generic netlink header (genlmsghdr)")
+GENL_HDRLEN = 4
+_U16 = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
+_NLA = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
+
+
+class GenericProtocol(Protocol):
+    number = 16
+    name = "NETLINK_GENERIC"
+    label = "genl"
+    abbrev = "genl"
+
+    def __init__(self):
+        self._unknown: dict[tuple, MessageType] = {}
+
+    def family(self, mtype, ctx):
+        name = ctx.genl_name(mtype) if ctx is not None else (("nlctrl" if mtype == G.GENL_ID_CTRL else None))
+        return name, (GENL_FAMILIES.get(name) if name else None)
+
+    def message_type(self, buf, off, length, mtype, order, ctx):
+        if length < NLMSG_HDRLEN + GENL_HDRLEN:
+            return None
+        cmd = buf[off + NLMSG_HDRLEN]
+        name, fam = self.family(mtype, ctx)
+        if fam is not None:
+            mt = fam.commands.get(cmd)
+            if mt is not None:
+                return mt
+        key = (name or mtype, cmd)
+        mt = self._unknown.get(key)
+        if mt is None:
+            mt = MessageType(mtype, f"cmd {cmd}", kind_from_name(""), None, fam.attrs if fam else None)
+            self._unknown[key] = mt
+        return mt
+
+    def type_text(self, mtype, mt, ctx):
+        name, _ = self.family(mtype, ctx)
+        return f"{name or 'unknown family'} ({mtype:#x})"
+
+    def family_label(self, buf, off, length, mtype, order, ctx):
+        name, fam = self.family(mtype, ctx)
+        if fam is not None:
+            return fam.label
+        return name if name else f"genl {mtype:#x}"
+
+    def dissect(self, buf, off, length, mt, order, ctx, root):
+        body = off + NLMSG_HDRLEN
+        end = off + length
+        if end - body < GENL_HDRLEN:
+            root.add(malformed(buf, body, end, "genlmsghdr truncated"))
+            return None
+        mtype = _U16[order].unpack_from(buf, off + 4)[0]
+        name, fam = self.family(mtype, ctx)
+        hdr = root.add(GENLMSGHDR.node(buf, body, order))
+        if mt is not None and fam is not None and not mt.name.startswith("cmd "):
+            hdr.children[0].text = f"{mt.name} ({hdr.children[0].value})"
+        attrs = (mt.attrs if mt is not None else None) or (fam.attrs if fam is not None else None)
+        if fam is None:
+            root.label = f"Netlink message (genl family {name or hex(mtype)}: no dissector, attributes raw)"
+        pos = body + GENL_HDRLEN
+        if fam is not None and fam.header is not None:
+            return dissect_body(buf, pos, end, MessageType(mtype, "", header=fam.header, attrs=attrs), order, root)
+        root.children.extend(decode_attrs(buf, pos, end, attrs, order))
+        return attrs
+
+    def observe(self, buf, off, length, mtype, flags, order, ctx, pos):
+        """Learn family ids from nlctrl NEWFAMILY messages (GETFAMILY replies, notifications)."""
+        if mtype != G.GENL_ID_CTRL or length < NLMSG_HDRLEN + GENL_HDRLEN:
+            return
+        if buf[off + NLMSG_HDRLEN] != G.CTRL_CMD_NEWFAMILY:
+            return
+        p = off + NLMSG_HDRLEN + GENL_HDRLEN
+        end = off + length
+        fid = fname = None
+        nla = _NLA[order]
+        while p + 4 <= end:
+            ln, ty = nla.unpack_from(buf, p)
+            if ln < 4 or p + ln > end:
+                break
+            ty &= 0x3FFF
+            if ty == G.CTRL_ATTR_FAMILY_ID and ln >= 6:
+                fid = _U16[order].unpack_from(buf, p + 4)[0]
+            elif ty == G.CTRL_ATTR_FAMILY_NAME:
+                fname = bytes(buf[p + 4:p + ln]).split(b"\0", 1)[0].decode("ascii", "replace")
+            if fid is not None and fname is not None:
+                ctx.learn_genl(fid, fname, pos)
+                return
+            p += (ln + 3) & ~3
+
+
+GENERIC = register_protocol(GenericProtocol())

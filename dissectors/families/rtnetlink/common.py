@@ -1,0 +1,24 @@
+"""Names shared by rtnetlink message groups: address families, route tables, scopes …"""
+from __future__ import annotations
+
+from ...core.schema import enum_show, names_from
+from ...generated import rtnetlink as R
+
+# address families (<bits/socket.h>; the UAPI headers do not carry them)
+AF_NAMES = {0: "AF_UNSPEC", 1: "AF_UNIX", 2: "AF_INET", 3: "AF_AX25", 4: "AF_IPX", 5: "AF_APPLETALK",
+            7: "AF_BRIDGE", 10: "AF_INET6", 16: "AF_NETLINK", 17: "AF_PACKET", 28: "AF_MPLS", 29: "AF_CAN",
+            128: "RTNL_FAMILY_IPMR", 129: "RTNL_FAMILY_IP6MR"}
+AF_NUMBERS = {v: k for k, v in AF_NAMES.items()}
+show_af = enum_show(AF_NAMES)
+
+RTN_NAMES = names_from(R, "RTN_", "RTN_UNSPEC", exclude=("MAX",))
+RTPROT_NAMES = names_from(R, "RTPROT_", exclude=())
+SCOPE_NAMES = names_from(R, "RT_SCOPE_", "rt_scope_t", exclude=())
+TABLE_NAMES = names_from(R, "RT_TABLE_", "rt_class_t", exclude=("MAX",))
+RTM_F_NAMES = names_from(R, "RTM_F_", exclude=())
+RTNLGRP_NAMES = names_from(R, "RTNLGRP_", "rtnetlink_groups", exclude=("MAX",))
+
+show_rtn = enum_show(RTN_NAMES)
+show_prot = enum_show(RTPROT_NAMES)
+show_scope = enum_show(SCOPE_NAMES)
+show_table = enum_show(TABLE_NAMES)

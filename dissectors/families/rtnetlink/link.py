@@ -1,0 +1,184 @@
+"""Links: RTM_NEWLINK/DELLINK/GETLINK/SETLINK with struct ifinfomsg and IFLA_* attributes."""
+from __future__ import annotations
+
+from ...core.attrs import AttrSet, a
+from ...core.schema import c_struct, enum_show, names_from
+from ...generated import if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
+from .common import AF_NUMBERS, show_af
+from .protocol import add_types, top
+
+# Attributes newer than the installed UAPI headers (Debian 12's are from Linux 6.1) but sent
+# by newer kernels; numbers from the upstream <linux/if_link.h> enum, in order after
+# IFLA_ALLMULTI (61).  A name the installed header has wins over these.
+NEWER_IFLA = {"IFLA_DEVLINK_PORT": 62, "IFLA_GSO_IPV4_MAX_SIZE": 63, "IFLA_GRO_IPV4_MAX_SIZE": 64,
+              "IFLA_DPLL_PIN": 65, "IFLA_MAX_PACING_OFFLOAD_HORIZON": 66, "IFLA_NETNS_LOCAL": 67}
+IFLA = NEWER_IFLA | {k: v for k, v in vars(L).items() if isinstance(v, int)}
+AF_MCTP = 45  # <bits/socket.h>
+
+IFF_NAMES = names_from(IF, "IFF_", "net_device_flags", exclude=())
+ARPHRD_NAMES = names_from(ARP, "ARPHRD_", exclude=())
+OPER_NAMES = names_from(IF, "IF_OPER_", exclude=())
+LINKMODE_NAMES = names_from(IF, "IF_LINK_MODE_", exclude=())
+ADDR_GEN_NAMES = names_from(L, "IN6_ADDR_GEN_MODE_", exclude=())
+
+IFINFOMSG = c_struct(R, "ifinfomsg", "rtnl.link", strip="ifi_", label="Interface info (ifinfomsg)",
+                     show={"family": show_af, "type": enum_show(ARPHRD_NAMES)},
+                     flags={"flags": IFF_NAMES, "change": IFF_NAMES})
+RTGENMSG = c_struct(R, "rtgenmsg", "rtnl.gen", strip="rtgen_", label="Generic request (rtgenmsg)",
+                    show={"family": show_af})
+
+STATS = c_struct(L, "rtnl_link_stats", "rtnl.link.stats", label="rtnl_link_stats")
+STATS64 = c_struct(L, "rtnl_link_stats64", "rtnl.link.stats64", label="rtnl_link_stats64")
+IFMAP = c_struct(L, "rtnl_link_ifmap", "rtnl.link.map", label="rtnl_link_ifmap")
+CACHEINFO = c_struct(L, "ifla_cacheinfo", "rtnl.link.inet6.cacheinfo", label="ifla_cacheinfo")
+
+# IPV4_DEVCONF_* are numbered from 1 and sent as an array starting at index 0
+DEVCONF4 = {k - 1: v for k, v in names_from(IP, "IPV4_DEVCONF_", exclude=("MAX",)).items()}
+DEVCONF6 = names_from(IP6, "DEVCONF_", exclude=("MAX",))
+IPSTATS = names_from(snmp, "IPSTATS_MIB_", exclude=("MAX",))
+ICMP6STATS = names_from(snmp, "ICMP6_MIB_", exclude=("MAX",))
+
+INET_ATTRS = AttrSet("inet", "rtnl.link.inet", {
+    "IFLA_INET_CONF": a("array", sub="u32", elem_names=DEVCONF4),
+}, L, strip="IFLA_INET_", label="AF_INET link data")
+
+INET6_ATTRS = AttrSet("inet6", "rtnl.link.inet6", {
+    "IFLA_INET6_FLAGS": a("u32", show=hex),
+    "IFLA_INET6_CONF": a("array", sub="s32", elem_names=DEVCONF6),
+    "IFLA_INET6_STATS": a("array", sub="u64", elem_names=IPSTATS),
+    "IFLA_INET6_MCAST": a("binary"),
+    "IFLA_INET6_CACHEINFO": a("struct", struct=CACHEINFO),
+    "IFLA_INET6_ICMP6STATS": a("array", sub="u64", elem_names=ICMP6STATS),
+    "IFLA_INET6_TOKEN": a("binary", hint="ipv6"),
+    "IFLA_INET6_ADDR_GEN_MODE": a("u8", enum=ADDR_GEN_NAMES),
+    "IFLA_INET6_RA_MTU": a("u32"),
+}, L, strip="IFLA_INET6_", label="AF_INET6 link data")
+
+MCTP_ATTRS = AttrSet("mctp", "rtnl.link.mctp", {
+    "IFLA_MCTP_NET": a("u32"),
+}, L, strip="IFLA_MCTP_", label="AF_MCTP link data")
+
+AF_SPEC_ATTRS = AttrSet("af_spec", "rtnl.link.af_spec", {
+    "AF_INET": a("nest", nested=INET_ATTRS),
+    "AF_INET6": a("nest", nested=INET6_ATTRS),
+    "AF_MCTP": a("nest", nested=MCTP_ATTRS),
+}, AF_NUMBERS | {"AF_MCTP": AF_MCTP}, strip="AF_", label="per-family link data")
+EMPTY_NEST = AttrSet("devlink_port", "rtnl.link.devlink_port", {}, {}, label="devlink port (empty nest)")
+
+LINKINFO_ATTRS = AttrSet("linkinfo", "rtnl.link.linkinfo", {
+    "IFLA_INFO_KIND": a("string"),
+    "IFLA_INFO_DATA": a("binary"),
+    "IFLA_INFO_XSTATS": a("binary"),
+    "IFLA_INFO_SLAVE_KIND": a("string"),
+    "IFLA_INFO_SLAVE_DATA": a("binary"),
+}, L, strip="IFLA_INFO_", label="link info")
+
+PROP_LIST_ATTRS = AttrSet("prop_list", "rtnl.link.prop_list", {
+    "IFLA_ALT_IFNAME": a("string"),
+}, L, strip="IFLA_", label="property list")
+
+XDP_ATTRS = AttrSet("xdp", "rtnl.link.xdp", {
+    "IFLA_XDP_FD": a("s32"), "IFLA_XDP_ATTACHED": a("u8"), "IFLA_XDP_FLAGS": a("u32", show=hex),
+    "IFLA_XDP_PROG_ID": a("u32"), "IFLA_XDP_DRV_PROG_ID": a("u32"), "IFLA_XDP_SKB_PROG_ID": a("u32"),
+    "IFLA_XDP_HW_PROG_ID": a("u32"), "IFLA_XDP_EXPECTED_FD": a("s32"),
+}, L, strip="IFLA_XDP_", label="XDP")
+
+EVENT_NAMES = names_from(L, "IFLA_EVENT_", exclude=())
+LINK_ATTRS = AttrSet("link", "rtnl.link", {
+    "IFLA_ADDRESS": a("binary", hint="mac"),
+    "IFLA_BROADCAST": a("binary", hint="mac"),
+    "IFLA_IFNAME": a("string"),
+    "IFLA_MTU": a("u32"),
+    "IFLA_LINK": a("s32"),
+    "IFLA_QDISC": a("string"),
+    "IFLA_STATS": a("struct", struct=STATS),
+    "IFLA_COST": a("binary"),
+    "IFLA_PRIORITY": a("binary"),
+    "IFLA_MASTER": a("u32"),
+    "IFLA_WIRELESS": a("binary"),
+    "IFLA_PROTINFO": a("binary"),
+    "IFLA_TXQLEN": a("u32"),
+    "IFLA_MAP": a("struct", struct=IFMAP),
+    "IFLA_WEIGHT": a("u32"),
+    "IFLA_OPERSTATE": a("u8", enum=OPER_NAMES),
+    "IFLA_LINKMODE": a("u8", enum=LINKMODE_NAMES),
+    "IFLA_LINKINFO": a("nest", nested=LINKINFO_ATTRS),
+    "IFLA_NET_NS_PID": a("u32"),
+    "IFLA_IFALIAS": a("string"),
+    "IFLA_NUM_VF": a("u32"),
+    "IFLA_VFINFO_LIST": a("binary"),
+    "IFLA_STATS64": a("struct", struct=STATS64),
+    "IFLA_VF_PORTS": a("binary"),
+    "IFLA_PORT_SELF": a("binary"),
+    "IFLA_AF_SPEC": a("nest", nested=AF_SPEC_ATTRS),
+    "IFLA_GROUP": a("u32"),
+    "IFLA_NET_NS_FD": a("u32"),
+    "IFLA_EXT_MASK": a("u32", show=hex),
+    "IFLA_PROMISCUITY": a("u32"),
+    "IFLA_NUM_TX_QUEUES": a("u32"),
+    "IFLA_NUM_RX_QUEUES": a("u32"),
+    "IFLA_CARRIER": a("u8"),
+    "IFLA_PHYS_PORT_ID": a("binary"),
+    "IFLA_CARRIER_CHANGES": a("u32"),
+    "IFLA_PHYS_SWITCH_ID": a("binary"),
+    "IFLA_LINK_NETNSID": a("s32"),
+    "IFLA_PHYS_PORT_NAME": a("string"),
+    "IFLA_PROTO_DOWN": a("u8"),
+    "IFLA_GSO_MAX_SEGS": a("u32"),
+    "IFLA_GSO_MAX_SIZE": a("u32"),
+    "IFLA_PAD": a("pad"),
+    "IFLA_XDP": a("nest", nested=XDP_ATTRS),
+    "IFLA_EVENT": a("u32", enum=EVENT_NAMES),
+    "IFLA_NEW_NETNSID": a("s32"),
+    "IFLA_IF_NETNSID": a("s32"),
+    "IFLA_CARRIER_UP_COUNT": a("u32"),
+    "IFLA_CARRIER_DOWN_COUNT": a("u32"),
+    "IFLA_NEW_IFINDEX": a("s32"),
+    "IFLA_MIN_MTU": a("u32"),
+    "IFLA_MAX_MTU": a("u32"),
+    "IFLA_PROP_LIST": a("nest", nested=PROP_LIST_ATTRS),
+    "IFLA_ALT_IFNAME": a("string"),
+    "IFLA_PERM_ADDRESS": a("binary", hint="mac"),
+    "IFLA_PROTO_DOWN_REASON": a("binary"),
+    "IFLA_PARENT_DEV_NAME": a("string"),
+    "IFLA_PARENT_DEV_BUS_NAME": a("string"),
+    "IFLA_GRO_MAX_SIZE": a("u32"),
+    "IFLA_TSO_MAX_SIZE": a("u32"),
+    "IFLA_TSO_MAX_SEGS": a("u32"),
+    "IFLA_ALLMULTI": a("u32"),
+    "IFLA_DEVLINK_PORT": a("nest", nested=EMPTY_NEST),
+    "IFLA_GSO_IPV4_MAX_SIZE": a("u32"),
+    "IFLA_GRO_IPV4_MAX_SIZE": a("u32"),
+    "IFLA_DPLL_PIN": a("binary"),
+    "IFLA_MAX_PACING_OFFLOAD_HORIZON": a("uint", unit="ns"),
+    "IFLA_NETNS_LOCAL": a("u8"),
+}, IFLA, strip="IFLA_", label="link")
+
+_IFF_UP = IF.IFF_UP
+
+
+def link_info(root) -> str:
+    """`dummy0 UP mtu 1500 dummy` (or `index 3` when a request names no interface)."""
+    name = top(root, "rtnl.link.ifname")
+    index = top(root, "rtnl.link.index")
+    parts = [name if name else (f"index {index}" if index else "all links")]
+    if name and index:
+        parts.append(f"index {index}")
+    flags = top(root, "rtnl.link.flags")
+    change = top(root, "rtnl.link.change")
+    if flags is not None and (flags or change):
+        parts.append("UP" if flags & _IFF_UP else "DOWN")
+    mtu = top(root, "rtnl.link.mtu")
+    if mtu is not None:
+        parts.append(f"mtu {mtu}")
+    kind = top(root, "rtnl.link.linkinfo.kind")
+    if kind:
+        parts.append(kind)
+    master = top(root, "rtnl.link.master")
+    if master:
+        parts.append(f"master {master}")
+    return " ".join(parts)
+
+
+add_types(["RTM_NEWLINK", "RTM_DELLINK", "RTM_GETLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS, link_info,
+          short_header=RTGENMSG)

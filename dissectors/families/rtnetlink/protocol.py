@@ -1,0 +1,60 @@
+"""The NETLINK_ROUTE protocol entry and its message-type table."""
+from __future__ import annotations
+
+from ...core.dissect import dissect_body
+from ...core.header import NLMSG_HDRLEN
+from ...core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
+from ...generated import rtnetlink as R
+
+
+class RouteProtocol(Protocol):
+    number = 0
+    name = "NETLINK_ROUTE"
+    label = "rtnetlink"
+    abbrev = "rtnl"
+
+    def __init__(self):
+        self.types: dict[int, MessageType] = {}
+
+    def message_type(self, buf, off, length, mtype, order, ctx):
+        return self.types.get(mtype)
+
+    def dissect(self, buf, off, length, mt, order, ctx, root):
+        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)
+
+
+ROUTE = register_protocol(RouteProtocol())
+
+
+def kind_of(name: str) -> str:
+    """RTM_NEWx/SETx create or change, RTM_DELx delete, RTM_GETx query."""
+    verb = name[4:7]
+    return {"NEW": NEW, "SET": NEW, "DEL": DEL, "GET": GET}.get(verb, OTHER)
+
+
+def add_types(names: list[str], header=None, attrs=None, info=None, short_header=None,
+              headers: dict | None = None):
+    """Register RTM_* message types (numbers from <linux/rtnetlink.h>) sharing one layout."""
+    for name in names:
+        value = getattr(R, name)
+        hdr = (headers or {}).get(name, header)
+        ROUTE.types[value] = MessageType(value, name, kind_of(name), hdr, attrs, short_header, info)
+
+
+def all_type_names() -> list[str]:
+    """Every RTM_* message type the installed header defines."""
+    return [n for n in R.ENUMS["RTM_BASE"] if n.startswith("RTM_") and n != "RTM_BASE" and not n.startswith("__")]
+
+
+def top(root, abbrev: str, default=None):
+    """Value of a field among a message's top-level nodes, or one level below them
+    (the fixed header's members, a nest's direct members)."""
+    for c in root.children or ():
+        fa = c.field.abbrev
+        if fa == abbrev:
+            return c.value
+        if c.children and abbrev.startswith(fa + "."):
+            for cc in c.children:
+                if cc.field.abbrev == abbrev:
+                    return cc.value
+    return default

@@ -1,0 +1,76 @@
+"""Routes: RTM_NEWROUTE/DELROUTE/GETROUTE with struct rtmsg and RTA_* attributes."""
+from __future__ import annotations
+
+from ...core.attrs import AttrSet, a
+from ...core.schema import c_struct, names_from
+from ...generated import lwtunnel as LW, rtnetlink as R
+from .common import RTM_F_NAMES, show_af, show_prot, show_rtn, show_scope, show_table
+from .link import RTGENMSG
+from .protocol import add_types, top
+
+RTMSG = c_struct(R, "rtmsg", "rtnl.route", strip="rtm_", label="Route message (rtmsg)",
+                 show={"family": show_af, "table": show_table, "protocol": show_prot, "scope": show_scope,
+                       "type": show_rtn}, flags={"flags": RTM_F_NAMES})
+RTNH_F_NAMES = names_from(R, "RTNH_F_", exclude=())
+RTA_CACHEINFO_MEMBERS = None
+
+METRICS_ATTRS = AttrSet("metrics", "rtnl.route.metrics", {
+    name: a("u32") for name in R.ENUMS["RTAX_UNSPEC"] if name not in ("RTAX_UNSPEC", "__RTAX_MAX")
+}, R, strip="RTAX_", label="route metrics")
+ENCAP_NAMES = names_from(LW, "LWTUNNEL_ENCAP_", "lwtunnel_encap_types", exclude=("MAX",))
+PREF_NAMES = {0: "medium", 1: "high", 3: "low"}  # ICMPV6_ROUTER_PREF_* as RTA_PREF carries them
+
+ROUTE_ATTRS = AttrSet("route", "rtnl.route", {
+    "RTA_DST": a("addr"),
+    "RTA_SRC": a("addr"),
+    "RTA_IIF": a("u32"),
+    "RTA_OIF": a("u32"),
+    "RTA_GATEWAY": a("addr"),
+    "RTA_PRIORITY": a("u32"),
+    "RTA_PREFSRC": a("addr"),
+    "RTA_METRICS": a("nest", nested=METRICS_ATTRS),
+    "RTA_MULTIPATH": a("binary"),
+    "RTA_PROTOINFO": a("binary"),
+    "RTA_FLOW": a("u32"),
+    "RTA_CACHEINFO": a("binary"),
+    "RTA_SESSION": a("binary"),
+    "RTA_MP_ALGO": a("u32"),
+    "RTA_TABLE": a("u32", show=show_table),
+    "RTA_MARK": a("u32"),
+    "RTA_MFC_STATS": a("binary"),
+    "RTA_VIA": a("binary"),
+    "RTA_NEWDST": a("binary"),
+    "RTA_PREF": a("u8", enum=PREF_NAMES),
+    "RTA_ENCAP_TYPE": a("u16", enum=ENCAP_NAMES),
+    "RTA_ENCAP": a("binary"),
+    "RTA_EXPIRES": a("u64"),
+    "RTA_PAD": a("pad"),
+    "RTA_UID": a("u32"),
+    "RTA_TTL_PROPAGATE": a("u8"),
+    "RTA_IP_PROTO": a("u8"),
+    "RTA_SPORT": a("u16", big_endian=True),
+    "RTA_DPORT": a("u16", big_endian=True),
+    "RTA_NH_ID": a("u32"),
+}, R, strip="RTA_", label="route")
+
+
+def route_info(root) -> str:
+    """`10.9.0.0/24 via 10.0.0.1 dev 3 table main`."""
+    dst = top(root, "rtnl.route.dst")
+    dst_len = top(root, "rtnl.route.dst_len", 0)
+    parts = [f"{dst}/{dst_len}" if dst is not None else ("default" if dst_len == 0 else f"/{dst_len}")]
+    gw = top(root, "rtnl.route.gateway")
+    if gw:
+        parts.append(f"via {gw}")
+    oif = top(root, "rtnl.route.oif")
+    if oif:
+        parts.append(f"dev {oif}")
+    table = top(root, "rtnl.route.table")  # the attribute (32-bit) wins over rtm_table
+    if table is not None:
+        from .common import TABLE_NAMES
+        t = TABLE_NAMES.get(table)
+        parts.append(f"table {t[9:].lower() if t else table}")
+    return " ".join(parts)
+
+
+add_types(["RTM_NEWROUTE", "RTM_DELROUTE", "RTM_GETROUTE"], RTMSG, ROUTE_ATTRS, route_info, short_header=RTGENMSG)

@@ -1,0 +1,180 @@
+"""The decoded-message model: fields declared once, and the tree of nodes a decode yields.
+
+A `Field` is the one place a fact about a value lives: its dotted filter name
+(`netlink.flags.ack`, `rtnl.link.ifname`), its label, its kind and how to show it.
+A `Node` is one decoded item of one message: the field it is an instance of, its
+value, its display text, its absolute byte offset and length in the frame, and its
+children.  The display filters, the JSON export and the TUI's hex highlighting all
+read these same nodes.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+# Kinds of value a field holds (what filters compare and JSON emits).
+UINT, INT, BOOL, STRING, BYTES, IPV4, IPV6, MAC, NONE, FLOAT = (
+    "uint", "int", "bool", "string", "bytes", "ipv4", "ipv6", "mac", "none", "float")
+
+# Status of a node that is not an ordinary decode.
+UNKNOWN, MALFORMED, TRUNCATED = "unknown", "malformed", "truncated"
+
+
+class Field:
+    """A filterable field: declared once, shared by every node that carries it."""
+
+    __slots__ = ("abbrev", "name", "kind", "desc", "fmt")
+
+    def __init__(self, abbrev: str, name: str, kind: str, desc: str = "",
+                 fmt: Callable[[object], str] | None = None):
+        self.abbrev = abbrev
+        self.name = name
+        self.kind = kind
+        self.desc = desc
+        self.fmt = fmt
+
+    def show(self, value) -> str:
+        if self.fmt is not None:
+            return self.fmt(value)
+        if value is None:
+            return ""
+        if isinstance(value, (bytes, bytearray)):
+            return value.hex() if value else "(empty)"
+        if isinstance(value, bool):
+            return "True" if value else "False"
+        return str(value)
+
+    def __repr__(self):
+        return f"Field({self.abbrev!r}, {self.kind})"
+
+
+class FieldRegistry:
+    """Every field of every dissector, by filter name (like Wireshark's hf_ table)."""
+
+    def __init__(self):
+        self._fields: dict[str, Field] = {}
+
+    def add(self, abbrev: str, name: str, kind: str, desc: str = "", fmt=None) -> Field:
+        """Declare a field, or return the identical declaration made before.
+
+        Two dissectors may share a field (an attribute set used in two places); they
+        may not give one name two kinds, which would make the filter language ambiguous
+        (signed and unsigned integers compare alike, so they may share a name).
+        """
+        old = self._fields.get(abbrev)
+        if old is not None:
+            if old.kind != kind and {old.kind, kind} != {INT, UINT}:
+                raise ValueError(f"field {abbrev} declared as {old.kind} and as {kind}")
+            return old
+        f = Field(abbrev, name, kind, desc, fmt)
+        self._fields[abbrev] = f
+        return f
+
+    def get(self, abbrev: str) -> Field | None:
+        return self._fields.get(abbrev)
+
+    def __contains__(self, abbrev: str) -> bool:
+        return abbrev in self._fields
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(sorted(self._fields.values(), key=lambda f: f.abbrev))
+
+    def __len__(self):
+        return len(self._fields)
+
+
+FIELDS = FieldRegistry()
+
+
+class Node:
+    """One decoded item: a header field, an attribute, a struct member, a raw tail."""
+
+    __slots__ = ("field", "value", "offset", "length", "text", "children", "status", "label")
+
+    def __init__(self, field: Field, value, offset: int, length: int, text: str | None = None,
+                 children: list | None = None, status: str | None = None, label: str | None = None):
+        self.field = field
+        self.value = value
+        self.offset = offset
+        self.length = length
+        self.text = text
+        self.children = children
+        self.status = status
+        self.label = label
+
+    # --- display -------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.label if self.label is not None else self.field.name
+
+    @property
+    def show(self) -> str:
+        return self.text if self.text is not None else self.field.show(self.value)
+
+    def line(self) -> str:
+        s = self.show
+        return f"{self.name}: {s}" if s != "" else self.name
+
+    # --- navigation ----------------------------------------------------------------
+    def add(self, child: "Node") -> "Node":
+        if self.children is None:
+            self.children = [child]
+        else:
+            self.children.append(child)
+        return child
+
+    def walk(self) -> Iterator["Node"]:
+        """This node and every descendant, depth first, in byte order."""
+        stack = [self]
+        while stack:
+            n = stack.pop()
+            yield n
+            if n.children:
+                stack.extend(reversed(n.children))
+
+    def find(self, abbrev: str) -> "Node | None":
+        for n in self.walk():
+            if n.field.abbrev == abbrev:
+                return n
+        return None
+
+    def find_all(self, abbrev: str) -> list["Node"]:
+        return [n for n in self.walk() if n.field.abbrev == abbrev]
+
+    def first(self, abbrev: str, default=None):
+        """Value of the first node carrying `abbrev`, or `default`."""
+        n = self.find(abbrev)
+        return default if n is None else n.value
+
+    def path_to(self, offset: int) -> list["Node"]:
+        """The chain of nodes from here down to the deepest one that starts at `offset`."""
+        chain = [self]
+        node = self
+        while node.children:
+            for c in node.children:
+                if c.offset <= offset < c.offset + max(c.length, 1):
+                    chain.append(c)
+                    node = c
+                    break
+            else:
+                break
+        while len(chain) > 1 and chain[-1].offset != offset:
+            chain.pop()
+        return chain
+
+    # --- export --------------------------------------------------------------------
+    def to_json(self) -> dict:
+        v = self.value
+        if isinstance(v, (bytes, bytearray)):
+            v = v.hex()
+        elif isinstance(v, (list, tuple)):
+            v = [x.hex() if isinstance(x, (bytes, bytearray)) else x for x in v]
+        d = {"field": self.field.abbrev, "name": self.name, "value": v, "show": self.show,
+             "offset": self.offset, "length": self.length}
+        if self.status:
+            d["status"] = self.status
+        if self.children:
+            d["children"] = [c.to_json() for c in self.children]
+        return d
+
+    def __repr__(self):
+        return f"<Node {self.field.abbrev} @{self.offset}+{self.length} {self.show!r}>"

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Generate dissectors/generated/*.py from the kernel UAPI headers installed here.
+
+Each generated module holds the integer constants (`#define` and enum members) of one
+header, spelled as the kernel spells them, plus ENUMS: the members of each enum in order
+(keyed by the enum tag, or by its first member when the enum is anonymous).  Family
+modules look numbers up by name, so no table is typed by hand and no positional
+numbering can drift.  Run it again after a header upgrade; a test checks that the
+committed tables are what this script makes from the installed headers.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import operator
+import re
+import sys
+from pathlib import Path
+
+# module name -> header path under the include root
+HEADERS = {
+    "netlink": "linux/netlink.h",
+    "genetlink": "linux/genetlink.h",
+    "rtnetlink": "linux/rtnetlink.h",
+    "if_link": "linux/if_link.h",
+    "if_addr": "linux/if_addr.h",
+    "if_arp": "linux/if_arp.h",
+    "if_": "linux/if.h",
+    "neighbour": "linux/neighbour.h",
+    "fib_rules": "linux/fib_rules.h",
+    "lwtunnel": "linux/lwtunnel.h",
+    "nexthop": "linux/nexthop.h",
+    "errno": "asm-generic/errno.h",
+    "errno_base": "asm-generic/errno-base.h",
+    "socket": "linux/socket.h",
+    "ip_vs": "linux/ip_vs.h",
+    "ip": "linux/ip.h",
+    "ipv6": "linux/ipv6.h",
+    "snmp": "linux/snmp.h",
+    "if_bridge": "linux/if_bridge.h",
+}
+# C scalar types a generated struct layout may use
+SCALARS = {"__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "int", "unsigned int",
+           "__be16", "__be32", "__be64", "unsigned char", "unsigned short", "char", "unsigned"}
+# Extra constants a header uses but takes from a header we do not parse.
+PRELUDE = {"NLMSG_MIN_TYPE": 0x10, "AF_INET": 2, "AF_INET6": 10, "AF_BRIDGE": 7}
+
+_OPS = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.LShift: operator.lshift, ast.RShift: operator.rshift, ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_, ast.BitXor: operator.xor, ast.FloorDiv: operator.floordiv,
+}
+
+
+def _eval(expr: str, names: dict[str, int]) -> int | None:
+    """Evaluate a C integer constant expression made of literals, known names and operators."""
+    expr = re.sub(r"\(\s*(?:unsigned\s+)?(?:int|long|__u32|__u16|__u8|__s32)\s*\)", "", expr)
+    expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", expr).replace("/", "//")
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError:
+        return None
+
+    def ev(node):
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id not in names:
+                raise KeyError(node.id)
+            return names[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            return _OPS[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Invert, ast.UAdd)):
+            v = ev(node.operand)
+            return -v if isinstance(node.op, ast.USub) else (~v if isinstance(node.op, ast.Invert) else v)
+        raise KeyError(type(node).__name__)
+
+    try:
+        return ev(tree)
+    except (KeyError, ZeroDivisionError, TypeError):
+        return None
+
+
+def parse_header(text: str, known: dict[str, int]) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Return (constants in order of appearance, enums) of one header's text."""
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    text = re.sub(r"\\\n", " ", text)
+    names = dict(PRELUDE)
+    names.update(known)
+    consts: dict[str, int] = {}
+    enums: dict[str, list[str]] = {}
+    pos = 0
+    token = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]+)$|\benum\s+(\w+)?\s*\{(.*?)\}", re.S | re.M)
+    for m in token.finditer(text, pos):
+        if m.group(1):
+            value = _eval(m.group(2), names)
+            if value is not None:
+                names[m.group(1)] = value
+                consts[m.group(1)] = value
+            continue
+        members, nxt = [], 0
+        body = re.sub(r"^[ \t]*#[^\n]*$", "", m.group(4), flags=re.M)  # #define/#if inside enums
+        for item in body.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            name, _, expr = item.partition("=")
+            name = name.strip()
+            if not re.fullmatch(r"[A-Za-z_]\w*", name):
+                continue
+            if expr.strip():
+                value = _eval(expr, names)
+                if value is None:
+                    break
+                nxt = value
+            names[name] = consts[name] = nxt
+            members.append(name)
+            nxt += 1
+        if members:
+            enums[m.group(3) or members[0]] = members
+    return consts, enums
+
+
+def parse_structs(text: str) -> dict[str, list[tuple[str, str]]]:
+    """struct name -> [(member, C type)] for structs made only of scalar members."""
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    out = {}
+    for m in re.finditer(r"^struct\s+(\w+)\s*\{(.*?)^\};", text, flags=re.S | re.M):
+        members = []
+        for decl in m.group(2).split(";"):
+            decl = " ".join(decl.split())
+            if not decl:
+                continue
+            mm = re.fullmatch(r"((?:unsigned )?\w+) (\w+)", decl)
+            if mm is None or mm.group(1) not in SCALARS:
+                members = None
+                break
+            members.append((mm.group(2), mm.group(1)))
+        if members:
+            out[m.group(1)] = members
+    return out
+
+
+def render(module: str, header: str, consts: dict[str, int], enums: dict[str, list[str]],
+           structs: dict[str, list[tuple[str, str]]]) -> str:
+    out = [f'"""Constants of <{header}>, generated by tools/gen_uapi.py; do not edit."""', ""]
+    for name, value in consts.items():
+        out.append(f"{name} = {value:#x}" if value > 9 else f"{name} = {value}")
+    out.append("")
+    out.append("ENUMS = {")
+    for tag, members in enums.items():
+        out.append(f"    {tag!r}: (")
+        out.extend(f"        {m!r}," for m in members)
+        out.append("    ),")
+    out.append("}")
+    out.append("")
+    out.append("STRUCTS = {")
+    for name, members in structs.items():
+        out.append(f"    {name!r}: (")
+        out.extend(f"        {m!r}," for m in members)
+        out.append("    ),")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def generate(include: Path) -> dict[str, str]:
+    """Map module file name -> generated source, headers parsed in a fixed order."""
+    known: dict[str, int] = {}
+    result = {}
+    for module, header in HEADERS.items():
+        text = (include / header).read_text()
+        consts, enums = parse_header(text, known)
+        known.update(consts)
+        result[f"{module}.py"] = render(module, header, consts, enums, parse_structs(text))
+    return result
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--include", default="/usr/include", type=Path, help="include root (default /usr/include)")
+    ap.add_argument("--out", default=Path(__file__).resolve().parent.parent / "dissectors" / "generated", type=Path)
+    args = ap.parse_args(argv)
+    for name, src in generate(args.include).items():
+        (args.out / name).write_text(src)
+    print(f"wrote {len(HEADERS)} tables to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
