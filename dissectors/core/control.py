@@ -88,7 +88,8 @@ def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_m
         avail = min(e_len, end - eo)
         if avail < NLMSG_HDRLEN:
             avail = NLMSG_HDRLEN
-    echo, e_mt, e_attrs, _ = dissect_message(buf, eo, avail, protocol, order, ctx, pos, declared_len=e_len)
+    echo, e_mt, e_attrs, _ = dissect_message(buf, eo, avail, protocol, order, ctx, pos, declared_len=e_len,
+                                             header_only=capped)
     echo.field = ECHO_FIELD
     echo.label = "Echoed request" + (" (header only, NLM_F_CAPPED)" if capped else "")
     root.add(echo)

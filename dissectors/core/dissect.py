@@ -45,7 +45,7 @@ def _message_type(buf, off, length, mtype, protocol, order, ctx) -> MessageType 
 
 
 def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: Context, pos=None,
-                    declared_len: int | None = None):
+                    declared_len: int | None = None, header_only: bool = False):
     """Decode one message into a tree.
 
     Returns (root node, MessageType or None, top-level AttrSet or None, status) where
@@ -70,6 +70,8 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
         hdr.children[0].text = f"{declared_len} ({length} bytes present)"
     top = status = None
     body = off + NLMSG_HDRLEN
+    if header_only:
+        return root, mt, (mt.attrs if mt is not None else None), None
     try:
         if mtype == H.NLMSG_ERROR:
             status = dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_message, pos)
@@ -311,6 +313,10 @@ def decode_frame(data, protocol: int, ctx: Context | None = None, frame: int = 0
     proto = PROTOCOLS.get(protocol)
     out = []
     for i, (off, ln, ty, fl, seq, pid) in enumerate(split(data, order), 1):
+        if ln < 0 and not any(data[off:]):
+            # zeros after the last message: senders pad their buffers (iproute2 does) and the
+            # kernel stops at a zero nlmsg_len without complaint (netlink_rcv_skb); not a message
+            break
         if ln < 0:
             out.append(Message(frame, i, time, protocol, data, off, len(data) - off, ty, fl, seq, pid, order,
                                ctx, pos + i - 1, bad=True))

@@ -71,10 +71,15 @@ def raw(name: str, n: int, show=None, desc="") -> Member:
     return Member(name, Bytes(n), show, desc)
 
 
+# every FixedStruct declared, so one test can check them all
+ALL_STRUCTS: list = []
+
+
 class FixedStruct:
     """A C struct at the start of a message body or inside an attribute."""
 
     def __init__(self, cname: str, prefix: str, members: list[Member], label: str | None = None):
+        ALL_STRUCTS.append(self)
         self.cname = cname
         self.prefix = prefix
         self.label = label or cname

@@ -6,7 +6,7 @@ from ...core.schema import c_struct, names_from
 from ...generated import if_addr as A
 from .common import show_af, show_scope
 from .link import RTGENMSG
-from .protocol import add_types, top
+from .protocol import add_types, is_dump_request, top
 
 IFA_F_NAMES = names_from(A, "IFA_F_", exclude=())
 IFADDRMSG = c_struct(A, "ifaddrmsg", "rtnl.addr", strip="ifa_", label="Address message (ifaddrmsg)",
@@ -33,7 +33,7 @@ def addr_info(root) -> str:
     addr = top(root, "rtnl.addr.local") or top(root, "rtnl.addr.address")
     index = top(root, "rtnl.addr.index")
     if addr is None:
-        return f"dev {index}" if index else "all addresses"
+        return f"dev {index}" if index else "dump" if is_dump_request(root) else "-"
     out = f"{addr}/{top(root, 'rtnl.addr.prefixlen')} dev {index}"
     label = top(root, "rtnl.addr.label")
     return out + (f" label {label}" if label else "")

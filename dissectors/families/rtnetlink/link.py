@@ -5,7 +5,7 @@ from ...core.attrs import AttrSet, a
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
 from .common import AF_NUMBERS, show_af
-from .protocol import add_types, top
+from .protocol import add_types, is_dump_request, top
 
 # Attributes newer than the installed UAPI headers (Debian 12's are from Linux 6.1) but sent
 # by newer kernels; numbers from the upstream <linux/if_link.h> enum, in order after
@@ -161,7 +161,7 @@ def link_info(root) -> str:
     """`dummy0 UP mtu 1500 dummy` (or `index 3` when a request names no interface)."""
     name = top(root, "rtnl.link.ifname")
     index = top(root, "rtnl.link.index")
-    parts = [name if name else (f"index {index}" if index else "all links")]
+    parts = [name if name else (f"index {index}" if index else ("dump" if is_dump_request(root) else "no interface"))]
     if name and index:
         parts.append(f"index {index}")
     flags = top(root, "rtnl.link.flags")

@@ -6,7 +6,7 @@ from ...core.schema import c_struct, names_from
 from ...generated import neighbour as N
 from .common import show_af, show_rtn
 from .link import RTGENMSG
-from .protocol import add_types, top
+from .protocol import add_types, is_dump_request, top
 
 NUD_NAMES = names_from(N, "NUD_", exclude=())
 NTF_NAMES = names_from(N, "NTF_", exclude=())
@@ -40,7 +40,7 @@ NEIGH_ATTRS = AttrSet("neigh", "rtnl.neigh", {
 def neigh_info(root) -> str:
     """`10.0.0.2 lladdr 02:00:00:00:00:01 dev 3 REACHABLE`."""
     dst = top(root, "rtnl.neigh.dst")
-    parts = [dst if dst else "all neighbours"]
+    parts = [dst if dst else "dump" if is_dump_request(root) else "-"]
     ll = top(root, "rtnl.neigh.lladdr")
     if ll:
         parts.append(f"lladdr {ll}")

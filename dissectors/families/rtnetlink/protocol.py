@@ -58,3 +58,9 @@ def top(root, abbrev: str, default=None):
                 if cc.field.abbrev == abbrev:
                     return cc.value
     return default
+
+
+def is_dump_request(root) -> bool:
+    """True for a request with NLM_F_DUMP (its fixed header is a filter, not an object)."""
+    flags = root.children[0].children[2].value
+    return flags & 0x301 == 0x301

@@ -6,7 +6,7 @@ from ...core.schema import c_struct, names_from
 from ...generated import lwtunnel as LW, rtnetlink as R
 from .common import RTM_F_NAMES, show_af, show_prot, show_rtn, show_scope, show_table
 from .link import RTGENMSG
-from .protocol import add_types, top
+from .protocol import add_types, is_dump_request, top
 
 RTMSG = c_struct(R, "rtmsg", "rtnl.route", strip="rtm_", label="Route message (rtmsg)",
                  show={"family": show_af, "table": show_table, "protocol": show_prot, "scope": show_scope,
@@ -58,6 +58,8 @@ def route_info(root) -> str:
     """`10.9.0.0/24 via 10.0.0.1 dev 3 table main`."""
     dst = top(root, "rtnl.route.dst")
     dst_len = top(root, "rtnl.route.dst_len", 0)
+    if dst is None and is_dump_request(root):
+        return "dump" + (f" dev {top(root, 'rtnl.route.oif')}" if top(root, "rtnl.route.oif") else "")
     parts = [f"{dst}/{dst_len}" if dst is not None else ("default" if dst_len == 0 else f"/{dst_len}")]
     gw = top(root, "rtnl.route.gateway")
     if gw:

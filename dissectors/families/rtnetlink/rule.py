@@ -4,9 +4,9 @@ from __future__ import annotations
 from ...core.attrs import AttrSet, a
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import fib_rules as F
-from .common import show_af, show_table
+from .common import TABLE_NAMES, show_af, show_table
 from .link import RTGENMSG
-from .protocol import add_types, top
+from .protocol import add_types, is_dump_request, top
 
 FR_ACT_NAMES = names_from(F, "FR_ACT_", exclude=("MAX",))
 FIB_RULE_NAMES = names_from(F, "FIB_RULE_", exclude=())
@@ -50,8 +50,11 @@ def rule_info(root) -> str:
     parts.append(f"from {src}/{top(root, 'rtnl.rule.src_len')}" if src else "from all")
     table = top(root, "rtnl.rule.table")
     action = top(root, "rtnl.rule.action")
+    if is_dump_request(root):
+        return "dump"
     if action == F.FR_ACT_TO_TBL and table is not None:
-        parts.append(f"lookup {table}")
+        name = TABLE_NAMES.get(table)
+        parts.append(f"lookup {name[9:].lower() if name else table}")
     elif action in FR_ACT_NAMES:
         parts.append(FR_ACT_NAMES[action][7:].lower())
     return " ".join(parts)

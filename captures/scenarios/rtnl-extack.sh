@@ -1,0 +1,32 @@
+#!/bin/sh
+# rtnetlink session with errors, run as root in the VM (tools/vm.py); writes $OUT/rtnl-extack.pcapng.
+# Every value chosen here is listed in captures/rtnl-extack.expected.json.
+set -u
+modprobe nlmon; modprobe dummy; modprobe veth
+ip link add nlmon0 type nlmon && ip link set nlmon0 up
+dumpcap -q -i nlmon0 -w "$OUT/rtnl-extack.pcapng" 2>"$OUT/dumpcap.log" &
+CAP=$!
+# wait until dumpcap has opened the interface (the file gets its header), then a little more
+i=0; while [ ! -s "$OUT/rtnl-extack.pcapng" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
+sleep 2
+run() { echo "+ $*"; "$@" 2>&1; echo "rc=$?"; }
+run ip link add dummy0 type dummy
+run ip link set dummy0 mtu 1400 up
+run ip addr add 10.9.0.1/24 dev dummy0
+run ip route add 10.10.0.0/24 via 10.9.0.2 dev dummy0
+run ip route add 10.10.0.0/24 via 10.9.0.2 dev dummy0
+run ip neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 dev dummy0
+run ip rule add from 10.9.0.0/24 lookup 100 pref 1000
+run ip link add veth0 type veth peer name veth1
+run ip link set veth0 mtu 70000
+run ip link set dev veth0 gso_max_size 10
+run ip -d link show dummy0
+run ip addr show dev dummy0
+run ip route show dev dummy0
+run ip neigh show dev dummy0
+run ip rule show
+run ip link del veth0
+run ip link del dummy0
+sleep 2
+kill -INT $CAP; wait $CAP
+echo done

@@ -1,0 +1,84 @@
+"""NLMSG_ERROR, ACK and NLMSG_DONE with extended ACK, built byte by byte."""
+import struct
+
+import dissectors
+from dissectors.generated import if_link as L, netlink as H, rtnetlink as R
+
+from .build import msg, nla
+
+IFINFO = struct.pack("<BxHiII", 0, 0, 7, 0, 0)
+
+
+def _request(seq=17):
+    return msg(R.RTM_NEWLINK, 0x5, IFINFO + nla(L.IFLA_IFNAME, b"d0\0") + nla(L.IFLA_MTU, struct.pack("<I", 70000)),
+               seq=seq)
+
+
+def _error(code, request, flags, tlvs=b""):
+    body = struct.pack("<i", code) + (request[:16] if flags & H.NLM_F_CAPPED else request) + tlvs
+    return msg(H.NLMSG_ERROR, flags, body, seq=17, pid=99)
+
+
+def test_ack_is_capped_and_named():
+    (m,) = dissectors.decode_frame(_error(0, _request(), H.NLM_F_CAPPED), 0)
+    assert m.type_name == "NLMSG_ERROR" and m.flag_names == ["CAPPED"]
+    assert m.error["code"] == 0 and m.error["request_type"] == "RTM_NEWLINK"
+    assert m.info == "ACK for RTM_NEWLINK seq 17"
+    echo = m.tree.find("netlink.echo")
+    assert "header only" in echo.label and echo.find("rtnl.link.mtu") is None
+    assert echo.children[0].children[0].text == f"{len(_request())} (16 bytes present)"
+
+
+def test_error_with_full_echo_and_extack_offset():
+    req = _request()
+    mtu_off = 16 + 16 + 8  # header, ifinfomsg, IFLA_IFNAME padded to 8
+    tlvs = (nla(H.NLMSGERR_ATTR_MSG, b"mtu greater than device maximum\0") + nla(H.NLMSGERR_ATTR_OFFS, struct.pack("<I", mtu_off))
+            + nla(H.NLMSGERR_ATTR_COOKIE, b"\xca\xfe"))
+    (m,) = dissectors.decode_frame(_error(-22, req, H.NLM_F_ACK_TLVS, tlvs), 0)
+    assert m.flag_names == ["ACK_TLVS"]
+    ext = m.error["extack"]
+    assert (m.error["name"], ext["msg"], ext["offs"], ext["attr"], ext["cookie"]) == (
+        "EINVAL", "mtu greater than device maximum", mtu_off, "IFLA_MTU", "cafe")
+    assert m.info == 'EINVAL for RTM_NEWLINK seq 17: "mtu greater than device maximum" [IFLA_MTU]'
+    assert m.tree.find("netlink.echo").find("rtnl.link.mtu").value == 70000
+    offs = m.tree.find("netlink.extack.offs")
+    assert offs.show == f"{mtu_off} (IFLA_MTU)"
+
+
+def test_missing_attribute_named_from_the_request_set():
+    tlvs = nla(H.NLMSGERR_ATTR_MSG, b"missing\0") + nla(H.NLMSGERR_ATTR_MISS_TYPE, struct.pack("<I", L.IFLA_IFNAME))
+    (m,) = dissectors.decode_frame(_error(-22, _request(), H.NLM_F_ACK_TLVS, tlvs), 0)
+    assert m.error["extack"]["missing"] == "IFLA_IFNAME"
+    assert "[missing IFLA_IFNAME]" in m.info
+
+
+def test_missing_attribute_inside_a_nest():
+    req = msg(R.RTM_NEWLINK, 0x5, IFINFO + nla(L.IFLA_LINKINFO | 0x8000, nla(L.IFLA_INFO_DATA, b"")), seq=17)
+    nest_off = 32
+    tlvs = (nla(H.NLMSGERR_ATTR_MISS_TYPE, struct.pack("<I", L.IFLA_INFO_KIND))
+            + nla(H.NLMSGERR_ATTR_MISS_NEST, struct.pack("<I", nest_off)))
+    (m,) = dissectors.decode_frame(_error(-22, req, H.NLM_F_ACK_TLVS, tlvs), 0)
+    assert m.error["extack"]["missing"] == "IFLA_INFO_KIND"
+
+
+def test_capped_error_with_extack_tlvs_after_header():
+    tlvs = nla(H.NLMSGERR_ATTR_MSG, b"nope\0")
+    (m,) = dissectors.decode_frame(_error(-1, _request(), H.NLM_F_CAPPED | H.NLM_F_ACK_TLVS, tlvs), 0)
+    assert m.error["name"] == "EPERM" and m.error["extack"]["msg"] == "nope"
+    assert m.flag_names == ["CAPPED", "ACK_TLVS"]
+
+
+def test_done_with_error_and_extack():
+    body = struct.pack("<i", -16) + nla(H.NLMSGERR_ATTR_MSG, b"dump busy\0")
+    (m,) = dissectors.decode_frame(msg(H.NLMSG_DONE, H.NLM_F_MULTI | H.NLM_F_ACK_TLVS, body), 0)
+    assert m.error["name"] == "EBUSY" and m.error["extack"]["msg"] == "dump busy"
+    assert m.info == 'DONE EBUSY (-16): "dump busy"'
+    (ok,) = dissectors.decode_frame(msg(H.NLMSG_DONE, H.NLM_F_MULTI, struct.pack("<i", 0)), 0)
+    assert ok.error is None and ok.info == "DONE"
+
+
+def test_noop_and_overrun_and_unknown_protocol():
+    a, b = dissectors.decode_frame(msg(H.NLMSG_NOOP, 0, b"") + msg(H.NLMSG_OVERRUN, 0, b"abcd"), 0)
+    assert (a.type_name, b.type_name) == ("NLMSG_NOOP", "NLMSG_OVERRUN")
+    (u,) = dissectors.decode_frame(msg(0x20, 1, b"hello"), 22)
+    assert u.type_name == "0x0020" and u.tree.find("netlink.payload").value == b"hello\0\0\0"

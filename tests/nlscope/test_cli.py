@@ -1,0 +1,100 @@
+"""`nlscope read` end to end: columns, -V, -T json, -c, and one-line errors on bad input."""
+import gzip
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import CAPTURES, PYROUTE2_PCAP
+
+EXTACK = CAPTURES / "rtnl-extack.pcapng"
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "nlscope", *map(str, args)], capture_output=True, input=stdin)
+
+
+def test_summary_columns_and_count():
+    r = run("read", PYROUTE2_PCAP, "-c", "5")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    assert lines[0].split()[:4] == ["No.", "Time", "Protocol", "Dir"]
+    assert len(lines) == 6
+    assert "RTM_GETLINK" in lines[4] and "REQUEST,DUMP" in lines[4]
+
+
+def test_tshark_style_r_and_extack_info():
+    r = run("-r", EXTACK)
+    out = r.stdout.decode()
+    assert r.returncode == 0
+    assert 'ERANGE for RTM_NEWLINK seq' in out and '"integer out of range" [IFLA_GSO_MAX_SIZE]' in out
+    assert "EEXIST for RTM_NEWROUTE" in out
+
+
+def test_verbose_tree():
+    r = run("read", "-V", "-c", "3", PYROUTE2_PCAP)
+    out = r.stdout.decode()
+    assert "Netlink message header" in out and "Flags: 0x0305 (REQUEST, ACK, DUMP)" in out
+
+
+def test_json_schema():
+    r = run("read", "-T", "json", EXTACK)
+    objs = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    assert objs
+    keys = {"frame", "msg", "time", "protocol", "type", "flags", "seq", "portid", "direction", "length", "error", "tree"}
+    for o in objs:
+        assert keys <= o.keys()
+    err = next(o for o in objs if o["error"] and o["error"]["name"] == "ERANGE")
+    assert err["error"]["extack"]["attr"] == "IFLA_GSO_MAX_SIZE"
+    assert err["tree"]["field"] == "netlink"
+
+
+def test_stdin_and_gzip(tmp_path):
+    gz = tmp_path / "c.pcapng.gz"
+    gz.write_bytes(gzip.compress(EXTACK.read_bytes()))
+    a = run("read", gz).stdout
+    b = run("read", "-", stdin=EXTACK.read_bytes()).stdout
+    c = run("read", EXTACK).stdout
+    assert a == b == c and a
+
+
+@pytest.mark.parametrize("content,needle", [
+    (b"hello, this is not a capture", "not a pcap or pcapng capture"),
+    (b"", "empty"),
+])
+def test_not_a_capture(tmp_path, content, needle):
+    p = tmp_path / "x.pcap"
+    p.write_bytes(content)
+    r = run("read", p)
+    err = r.stderr.decode().strip()
+    assert r.returncode != 0 and needle in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_missing_file():
+    r = run("read", "/nonexistent/file.pcap")
+    assert r.returncode != 0 and "no such file" in r.stderr.decode()
+
+
+def test_truncated_pcap_keeps_what_came_before(tmp_path):
+    data = PYROUTE2_PCAP.read_bytes()
+    p = tmp_path / "cut.pcap"
+    p.write_bytes(data[:-10])
+    r = run("read", p)
+    assert r.returncode != 0
+    assert "ends inside frame 19" in r.stderr.decode()
+    assert r.stdout.decode().count("\n") == 1 + 33  # header line + every message before frame 19
+
+
+def test_other_link_type(tmp_path):
+    import struct
+    p = tmp_path / "eth.pcap"
+    p.write_bytes(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) + struct.pack("<IIII", 0, 0, 4, 4) + b"abcd")
+    r = run("read", p)
+    assert r.returncode != 0 and "link type 1 (Ethernet) is not netlink" in r.stderr.decode()
+
+
+def test_version_and_help():
+    assert run("--version").stdout.decode().startswith("nlscope ")
+    h = run("--help").stdout.decode()
+    assert "nlmon" in h and "read" in h
