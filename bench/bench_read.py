@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Time `nlscope read` against tshark on the same large capture, in one run; print ratios.
+
+    python3 bench/bench_read.py [--messages N] [--runs R] [--source CAPTURE ...]
+
+The capture is made by replicating real captures (the committed ones and the shared
+corpus) until it holds at least N netlink messages, written as pcap with LINKTYPE_NETLINK.
+Each workload runs R times alternating ours/tshark; the medians and their ratio are
+printed (ratio < 1: nlscope is faster).  Machines are noisy: read ratios, not seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORKLOADS = [
+    ("summary", ["read"], []),
+    ("-V", ["read", "-V"], ["-V"]),
+    ("-T json", ["read", "-T", "json"], ["-T", "json"]),
+]
+
+
+def build_capture(sources: list[Path], messages: int, out: Path) -> int:
+    from nlscope.sources import read_capture
+    import dissectors
+    frames = []
+    per_round = 0
+    for src in sources:
+        for fr in read_capture(str(src)):
+            frames.append(fr)
+            per_round += len(dissectors.decode_frame(fr.data, fr.protocol))
+    rounds = max(1, -(-messages // per_round))
+    with open(out, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 253))
+        t = 1_700_000_000.0
+        for _ in range(rounds):
+            for fr in frames:
+                t += 0.0001
+                cooked = struct.pack(">HHH8sH", 4, 824, 0, b"", fr.protocol) + fr.data
+                f.write(struct.pack("<IIII", int(t), int((t % 1) * 1e6), len(cooked), len(cooked)))
+                f.write(cooked)
+    return rounds * per_round
+
+
+def timed(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--messages", type=int, default=200_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--source", action="append", type=Path)
+    args = ap.parse_args()
+    if shutil.which("tshark") is None:
+        print("bench: tshark not found; apt-get install -y tshark", file=sys.stderr)
+        return 1
+    sources = args.source or sorted((ROOT / "captures").glob("*.pcapng"))
+    tmp = Path(tempfile.mkdtemp(prefix="nlscope-bench-"))
+    cap = tmp / "bench.pcap"
+    n = build_capture(sources, args.messages, cap)
+    print(f"capture: {n} netlink messages, {cap.stat().st_size // 1024} KiB, from {', '.join(s.name for s in sources)}")
+    print(f"{'workload':<10} {'nlscope s':>10} {'tshark s':>10} {'ratio':>7}")
+    ours_base = [sys.executable, "-m", "nlscope"]
+    env_note = os.environ.get("BENCH_NOTE", "")
+    for name, ours, theirs in WORKLOADS:
+        a, b = [], []
+        for _ in range(args.runs):
+            a.append(timed(ours_base + ours + [str(cap)]))
+            b.append(timed(["tshark", "-n", "-r", str(cap)] + theirs))
+        ma, mb = statistics.median(a), statistics.median(b)
+        print(f"{name:<10} {ma:>10.2f} {mb:>10.2f} {ma / mb:>7.2f}")
+    if env_note:
+        print(env_note)
+    shutil.rmtree(tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
