@@ -94,8 +94,8 @@ def _strip_cooked(linktype: int, data: bytes):
     if linktype == LINKTYPE_LINUX_SLL2:
         if len(data) < 20:
             return None
-        proto, hatype, pkttype = struct.unpack_from(">H2xxxxxHB", data, 0)[0], \
-            struct.unpack_from(">H", data, 8)[0], data[10]
+        # protocol, reserved, ifindex, ARPHRD, pkttype, address length, address[8]
+        proto, _ifindex, hatype, pkttype = struct.unpack_from(">H2xIHB", data, 0)
         if hatype != ARPHRD_NETLINK:
             return None
         return data[20:], proto, pkttype

@@ -98,3 +98,23 @@ def test_version_and_help():
     assert run("--version").stdout.decode().startswith("nlscope ")
     h = run("--help").stdout.decode()
     assert "nlmon" in h and "read" in h
+
+
+@pytest.mark.parametrize("linktype", [113, 276])
+def test_cooked_link_types_carry_netlink(tmp_path, linktype):
+    """The same frames re-wrapped as LINUX_SLL / LINUX_SLL2 decode exactly as LINKTYPE_NETLINK."""
+    import struct
+    from nlscope.sources import read_capture
+    frames = list(read_capture(str(PYROUTE2_PCAP)))
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, linktype)]
+    for fr in frames:
+        if linktype == 113:
+            cooked = struct.pack(">HHH8sH", 4, 824, 0, b"", fr.protocol) + fr.data
+        else:
+            cooked = struct.pack(">HHIHBB8s", fr.protocol, 0, 5, 824, 4, 0, b"") + fr.data
+        out.append(struct.pack("<IIII", 1, 0, len(cooked), len(cooked)) + cooked)
+    p = tmp_path / f"sll{linktype}.pcap"
+    p.write_bytes(b"".join(out))
+    ours = [l.split(None, 2)[2] for l in run("read", p).stdout.decode().splitlines()[1:]]
+    ref = [l.split(None, 2)[2] for l in run("read", PYROUTE2_PCAP).stdout.decode().splitlines()[1:]]
+    assert ours == ref and len(ours) == 34

@@ -1,0 +1,65 @@
+"""Typed attribute values, byte order, padding, repeats, nests and arrays, unknown types."""
+import struct
+
+from dissectors.core.attrs import NLA_F_NESTED, NLA_F_NET_BYTEORDER, AttrSet, a, decode_attrs
+
+from .build import nla
+
+NUMS = {f"T_{n}": i for i, n in enumerate(
+    "U8 U16 U32 U64 S8 S16 S32 S64 UINT SINT STR BIN FLAG BE16 BE32 MAC V4 V6 BF32 NEST IDX ARR".split(), 1)}
+INNER = AttrSet("inner", "test.attrs.inner", {"T_U8": a("u8"), "T_NEST": a("nest")}, NUMS, strip="T_")
+SET = AttrSet("t", "test.attrs", {
+    "T_U8": a("u8"), "T_U16": a("u16"), "T_U32": a("u32"), "T_U64": a("u64"),
+    "T_S8": a("s8"), "T_S16": a("s16"), "T_S32": a("s32"), "T_S64": a("s64"),
+    "T_UINT": a("uint"), "T_SINT": a("sint"), "T_STR": a("string"), "T_BIN": a("binary"), "T_FLAG": a("flag"),
+    "T_BE16": a("u16", big_endian=True), "T_BE32": a("u32"), "T_MAC": a("binary", hint="mac"),
+    "T_V4": a("binary", hint="ipv4"), "T_V6": a("binary", hint="ipv6"),
+    "T_BF32": a("bitfield32", flags={1: "A", 2: "B"}), "T_NEST": a("nest", nested=INNER),
+    "T_IDX": a("indexed-array", sub="u32"), "T_ARR": a("array", sub="u16", elem_names={0: "first"}),
+}, NUMS, strip="T_")
+
+
+def values(data, order="<"):
+    return [(n.name.split(" [")[0], n.value, n.status) for n in decode_attrs(data, 0, len(data), SET, order)]
+
+
+def test_every_scalar_type():
+    p = lambda f, v: struct.pack("<" + f, v)
+    data = b"".join([
+        nla(1, p("B", 200)), nla(2, p("H", 65000)), nla(3, p("I", 4_000_000_000)), nla(4, p("Q", 2**63)),
+        nla(5, p("b", -5)), nla(6, p("h", -300)), nla(7, p("i", -70000)), nla(8, p("q", -2**40)),
+        nla(9, p("H", 7)), nla(9, p("Q", 2**40)), nla(10, p("i", -9)), nla(11, b"dummy0\0"), nla(12, b"\x01\x02"),
+        nla(13, b""), nla(14, struct.pack(">H", 8080)), nla(15 | NLA_F_NET_BYTEORDER, struct.pack(">I", 0x0A000001)),
+        nla(16, bytes.fromhex("020000000001")), nla(17, bytes([10, 9, 0, 1])),
+        nla(18, bytes(15) + b"\x01"), nla(19, struct.pack("<II", 3, 1)),
+    ])
+    assert values(data) == [
+        ("T_U8", 200, None), ("T_U16", 65000, None), ("T_U32", 4_000_000_000, None), ("T_U64", 2**63, None),
+        ("T_S8", -5, None), ("T_S16", -300, None), ("T_S32", -70000, None), ("T_S64", -2**40, None),
+        ("T_UINT", 7, None), ("T_UINT", 2**40, None), ("T_SINT", -9, None), ("T_STR", "dummy0", None),
+        ("T_BIN", b"\x01\x02", None), ("T_FLAG", True, None), ("T_BE16", 8080, None), ("T_BE32", 0x0A000001, None),
+        ("T_MAC", "02:00:00:00:00:01", None), ("T_V4", "10.9.0.1", None), ("T_V6", "::1", None),
+        ("T_BF32", 3, None)]
+
+
+def test_big_endian_capture_and_net_byteorder_flag():
+    data = nla(3, struct.pack(">I", 1400), ">") + nla(15 | NLA_F_NET_BYTEORDER, struct.pack(">I", 7), ">")
+    assert values(data, ">") == [("T_U32", 1400, None), ("T_BE32", 7, None)]
+
+
+def test_nests_arrays_repeats_and_unknown():
+    nest = nla(20 | NLA_F_NESTED, nla(1, b"\x05") + nla(1, b"\x06") + nla(99, b"zz"))
+    idx = nla(21 | NLA_F_NESTED, nla(0, struct.pack("<I", 10)) + nla(1, struct.pack("<I", 11)))
+    arr = nla(22, struct.pack("<HHH", 1, 2, 3))
+    nodes = decode_attrs(nest + idx + arr + nla(77, b"??"), 0, len(nest + idx + arr) + 8, SET, "<")
+    n, i, ar, unk = nodes
+    assert n.label == "T_NEST [nested]" and [c.value for c in n.children[:2]] == [5, 6]
+    assert n.children[2].status == "unknown" and n.children[2].value == b"zz" and n.children[2].offset == 20
+    assert [c.value for c in i.children] == [10, 11] and i.children[1].label == "[1]"
+    assert [c.value for c in ar.children] == [1, 2, 3] and ar.children[0].label == "first"
+    assert unk.status == "unknown" and unk.field.abbrev == "test.attrs.unknown"
+
+
+def test_wrong_width_is_malformed_not_misread():
+    (n,) = decode_attrs(nla(3, b"\x01\x02"), 0, 8, SET, "<")
+    assert n.status == "malformed" and "expected 4 bytes, got 2" in n.show
