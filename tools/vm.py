@@ -36,6 +36,45 @@ def kernel_image() -> str:
     return sorted(images, key=key)[-1]
 
 
+def headers_for(image: str) -> str:
+    """The kernel headers that match a /boot/vmlinuz-VERSION image (to build modules for it)."""
+    version = image.split("vmlinuz-", 1)[1]
+    path = f"/usr/src/linux-headers-{version}"
+    if not os.path.isdir(path):
+        raise VMError(f"no headers for kernel {version} in {path}; install them: apt-get install -y linux-headers-amd64")
+    return path
+
+
+def build_kmod(dest: str) -> str:
+    """Copy kmod/ to dest and build its modules for the VM's kernel; return dest."""
+    src = Path(__file__).resolve().parents[1] / "kmod"
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("*.o", "*.ko", "*.mod*", ".*.cmd", "Module.symvers",
+                                                               "modules.order", "nlscope_test_values.h"))
+    for tool in ("make", "gcc"):
+        if shutil.which(tool) is None:
+            raise VMError(f"{tool} not found; install it: apt-get install -y build-essential")
+    proc = subprocess.run(["make", "-C", headers_for(kernel_image()), f"M={dest}", "modules"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise VMError("kmod build failed: " + " | ".join(proc.stderr.strip().splitlines()[-5:]))
+    warnings = [line for line in proc.stderr.splitlines() if "warning:" in line]
+    if warnings:
+        raise VMError("kmod build has warnings: " + " | ".join(warnings[:5]))
+    return dest
+
+
+def run_scenarios(outdir: str, timeout: int = 900) -> Path:
+    """Build the modules, boot once and run captures/scenarios/all.sh; return outdir."""
+    outdir = os.path.abspath(outdir)
+    os.makedirs(outdir, exist_ok=True)
+    kmod = build_kmod(os.path.join(outdir, "kmod"))
+    script = Path(__file__).resolve().parents[1] / "captures" / "scenarios" / "all.sh"
+    run(str(script), outdir, timeout=timeout, env={"KMOD": kmod})
+    return Path(outdir)
+
+
 def check_tools() -> None:
     for tool, how in (("qemu-system-x86_64", APT), ("vng", "pip install virtme-ng")):
         if shutil.which(tool) is None:

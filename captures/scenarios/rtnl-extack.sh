@@ -1,15 +1,9 @@
 #!/bin/sh
-# rtnetlink session with errors, run as root in the VM (tools/vm.py); writes $OUT/rtnl-extack.pcapng.
+# rtnetlink session with errors: writes $OUT/rtnl-extack.pcap.
 # Every value chosen here is listed in captures/rtnl-extack.expected.json.
-set -u
-modprobe nlmon; modprobe dummy; modprobe veth
-ip link add nlmon0 type nlmon && ip link set nlmon0 up
-dumpcap -q -i nlmon0 -w "$OUT/rtnl-extack.pcapng" 2>"$OUT/dumpcap.log" &
-CAP=$!
-# wait until dumpcap has opened the interface (the file gets its header), then a little more
-i=0; while [ ! -s "$OUT/rtnl-extack.pcapng" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
-sleep 2
-run() { echo "+ $*"; "$@" 2>&1; echo "rc=$?"; }
+. "$(dirname "$0")/lib.sh"
+modprobe dummy; modprobe veth
+capture_start rtnl-extack
 run ip link add dummy0 type dummy
 run ip link set dummy0 mtu 1400 up
 run ip addr add 10.9.0.1/24 dev dummy0
@@ -27,6 +21,5 @@ run ip neigh show dev dummy0
 run ip rule show
 run ip link del veth0
 run ip link del dummy0
-sleep 2
-kill -INT $CAP; wait $CAP
-echo done
+run ip rule del pref 1000
+capture_stop

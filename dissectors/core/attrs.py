@@ -54,7 +54,7 @@ class Attr:
     """The spec of one attribute type within a set."""
 
     __slots__ = ("name", "num", "type", "field", "nested", "enum", "flags", "hint", "big_endian",
-                 "struct", "selector", "choices", "sub", "elem_names", "show", "unit")
+                 "struct", "selector", "choices", "sub", "elem_names", "show", "unit", "elem_field")
 
     def __init__(self, type_: str, *, nested=None, enum=None, flags=None, hint=None, big_endian=False,
                  struct=None, selector=None, choices=None, sub=None, elem_names=None, show=None, unit=None):
@@ -74,6 +74,7 @@ class Attr:
         self.name = None
         self.num = None
         self.field = None
+        self.elem_field = None
 
 
 def a(type_: str, **kw) -> Attr:
@@ -112,6 +113,10 @@ class AttrSet:
             spec.field = FIELDS.add(f"{prefix}.{short.lower()}", aname, kind, f"{self.label}: {aname}")
             if spec.nested is not None:
                 NESTED_BY_FIELD[spec.field.abbrev] = spec.nested
+            if spec.type in ("array", "indexed-array") and spec.sub not in (None, "nest"):
+                ek = _HINT_KINDS.get(spec.hint) or _INTS.get(spec.sub, (None, None))[1] or _KINDS[spec.sub]
+                spec.elem_field = FIELDS.add(f"{spec.field.abbrev}.value", f"{aname} element", ek,
+                                             f"{self.label}: an element of {aname}")
             self.by_num[num] = spec
             self.by_name[aname] = spec
         self.unknown_field = FIELDS.add(f"{prefix}.unknown", "unknown attribute", BYTES,
@@ -367,7 +372,7 @@ def _indexed_array(buf, pos, nla_len, spec, label, order, depth) -> Node:
                       decode_attrs(buf, p + 4, p + ln, spec.nested, order, depth + 1), label=f"[{idx}]")
         else:
             elspec = Attr(sub, enum=spec.enum, flags=spec.flags, hint=spec.hint)
-            elspec.name, elspec.num, elspec.field = f"[{idx}]", idx, spec.field
+            elspec.name, elspec.num, elspec.field = f"[{idx}]", idx, spec.elem_field or spec.field
             el = decode_one(buf, p, ln, ty, elspec, order, depth + 1)
             el.label = f"[{idx}]"
         children.append(el)
@@ -385,7 +390,7 @@ def _array(buf, pos, nla_len, spec, label, order) -> Node:
     base = pos + 4
     for i in range(n):
         v = st.unpack_from(buf, base + i * st.size)[0]
-        children.append(Node(spec.field, v, base + i * st.size, st.size, None,
+        children.append(Node(spec.elem_field or spec.field, v, base + i * st.size, st.size, None,
                              label=names.get(i, f"[{i}]")))
     rest = (nla_len - 4) - n * st.size
     if rest:

@@ -16,6 +16,7 @@ from ..model import FIELDS, INT, NONE, STRING, UINT, Node
 from .attrs import NESTED_BY_FIELD, AttrSet, a, decode_attrs, malformed
 from .errors import errno_name, errno_text
 from .header import NLMSG_HDRLEN
+from .registry import PROTOCOLS
 from .schema import names_from
 
 POLICY_TYPES = names_from(H, "NL_ATTR_TYPE_", "netlink_attribute_type", exclude=())
@@ -93,7 +94,12 @@ def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_m
     echo.field = ECHO_FIELD
     echo.label = "Echoed request" + (" (header only, NLM_F_CAPPED)" if capped else "")
     root.add(echo)
-    info["request_type"] = e_mt.name if e_mt is not None else f"{e_type:#06x}"
+    if e_mt is not None:
+        info["request_type"] = e_mt.name
+    else:  # a capped generic-netlink echo has no command: name the family
+        proto = PROTOCOLS.get(protocol)
+        info["request_type"] = proto.type_text(e_type, None, ctx) if proto is not None and e_type >= 0x10 \
+            else f"{e_type:#06x}"
     info["request_seq"] = e_seq
     tlv = eo + (NLMSG_HDRLEN if capped else ((avail + 3) & ~3))
     if flags & H.NLM_F_ACK_TLVS and tlv < end:

@@ -196,6 +196,25 @@ class Message:
         """
         return TO_KERNEL if self.flags & H.NLM_F_REQUEST else FROM_KERNEL
 
+    @property
+    def claimed(self) -> bool:
+        """True when a registered dissector declares this message's body: control messages
+        always (for an NLMSG_ERROR, when its echoed request is claimed too)."""
+        if self.malformed:
+            return False
+        proto = PROTOCOLS.get(self.protocol)
+        if self.type >= 0x10:
+            return proto is not None and proto.claims(self.buf, self.offset, self.length, self.type, self.order,
+                                                       self.ctx)
+        if self.type != H.NLMSG_ERROR or self.length < NLMSG_HDRLEN + 4 + NLMSG_HDRLEN:
+            return True
+        eo = self.offset + NLMSG_HDRLEN + 4
+        e_len, e_type = _HDR[self.order].unpack_from(self.buf, eo)[:2]
+        if e_type < 0x10:
+            return True
+        avail = NLMSG_HDRLEN if self.flags & H.NLM_F_CAPPED else max(NLMSG_HDRLEN, min(e_len, self.offset + self.length - eo))
+        return proto is not None and proto.claims(self.buf, eo, avail, e_type, self.order, self.ctx)
+
     # --- full decode --------------------------------------------------------------
     def _decode(self):
         if self._decoded:

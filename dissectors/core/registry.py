@@ -61,6 +61,12 @@ class Protocol:
         """Add the body's nodes to `root`; return the top-level AttrSet used (or None)."""
         raise NotImplementedError
 
+    def claims(self, buf, off: int, length: int, mtype: int, order: str, ctx) -> bool:
+        """True when this dissector declares the message's body (so anything it leaves
+        unknown in it is a gap of ours, not of a family not written yet)."""
+        mt = self.message_type(buf, off, length, mtype, order, ctx)
+        return mt is not None and (mt.header is not None or mt.attrs is not None)
+
     def observe(self, buf, off: int, length: int, mtype: int, flags: int, order: str, ctx, pos: int):
         """Called for every message while indexing (cheap); for learning ids and the like."""
 

@@ -51,6 +51,14 @@ class GenericProtocol(Protocol):
             self._unknown[key] = mt
         return mt
 
+    def claims(self, buf, off, length, mtype, order, ctx):
+        _, fam = self.family(mtype, ctx)
+        if fam is None:
+            return False
+        if length < NLMSG_HDRLEN + GENL_HDRLEN:
+            return True  # a capped echo: the family is all there is to know
+        return buf[off + NLMSG_HDRLEN] in fam.commands
+
     def type_text(self, mtype, mt, ctx):
         name, _ = self.family(mtype, ctx)
         return f"{name or 'unknown family'} ({mtype:#x})"
