@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 
 from ..generated import netlink as H
-from ..model import FIELDS, INT, NONE, STRING, UINT, Node
+from ..model import FIELDS, INT, NONE, STRING, Node
 from .attrs import NESTED_BY_FIELD, AttrSet, a, decode_attrs, malformed
 from .errors import errno_name, errno_text
 from .header import NLMSG_HDRLEN

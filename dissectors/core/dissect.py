@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 
 from ..generated import netlink as H
-from ..model import FIELDS, NONE, STRING, UINT, UNKNOWN, Node
+from ..model import FIELDS, NONE, UNKNOWN, Node
 from .attrs import decode_attrs, malformed
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error
 from .header import ACK, CONTROL_NAMES, NLMSG_HDRLEN, detect_order, flag_names, header_node, split

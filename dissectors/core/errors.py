@@ -5,16 +5,13 @@ import os
 
 from ..generated import errno as E, errno_base as EB
 
+# name -> number, every E* constant (aliases like EWOULDBLOCK included)
+ERRNO_VALUES: dict[str, int] = {k: v for mod in (EB, E) for k, v in vars(mod).items()
+                                if k.startswith("E") and k.isupper() and isinstance(v, int)}
+# number -> name, the first name the headers give it
 ERRNO_NAMES: dict[int, str] = {}
-for _mod in (EB, E):
-    for _k, _v in vars(_mod).items():
-        if _k.startswith("E") and _k.isupper() and isinstance(_v, int):
-            ERRNO_NAMES.setdefault(_v, _k)
-ERRNO_VALUES: dict[str, int] = {}
-for _mod in (EB, E):
-    for _k, _v in vars(_mod).items():
-        if _k.startswith("E") and _k.isupper() and isinstance(_v, int):
-            ERRNO_VALUES[_k] = _v
+for _k, _v in ERRNO_VALUES.items():
+    ERRNO_NAMES.setdefault(_v, _k)
 
 
 def errno_name(code: int) -> str:

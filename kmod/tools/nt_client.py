@@ -8,7 +8,6 @@ Inputs come from ../test_values.json ("scenario").  Plain sockets, no dependenci
 from __future__ import annotations
 
 import json
-import os
 import socket
 import struct
 import sys

@@ -1,6 +1,5 @@
 """Every fixed struct: construct parse/build/size agree, compiled equals interpreted, and the
 fast struct.Struct path gives the same values in both byte orders."""
-import os
 
 import pytest
 
