@@ -30,8 +30,8 @@ HEADERS = {
     "fib_rules": "linux/fib_rules.h",
     "lwtunnel": "linux/lwtunnel.h",
     "nexthop": "linux/nexthop.h",
+    "errno_base": "asm-generic/errno-base.h",  # before errno.h, which refers to its names
     "errno": "asm-generic/errno.h",
-    "errno_base": "asm-generic/errno-base.h",
     "socket": "linux/socket.h",
     "ip_vs": "linux/ip_vs.h",
     "ip": "linux/ip.h",
