@@ -1,2 +1,11 @@
-"""nlscope: see every netlink message that crossed the sockets, decoded."""
+"""nlscope: see every netlink message that crossed the sockets, decoded.
+
+`nlscope.open(path)` returns a Capture (see nlscope.api) for scripts.
+"""
 __version__ = "0.1.0"
+
+
+def open(path, genl=None):  # noqa: A001 - the documented name of the API entry point
+    """Open a capture file for analysis: messages, transactions, filters."""
+    from .api import Capture
+    return Capture(path, genl)

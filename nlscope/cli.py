@@ -2,40 +2,47 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from . import __version__
 
 DESCRIPTION = """\
 nlscope shows every netlink message that crossed the sockets: header, flags (with the
-meaning that applies to the message), attributes, errors with their extended ACK.
+meaning that applies to the message), attributes, errors with their extended ACK, each
+request paired with its answers.
 
-Read a capture made on an nlmon interface:
-  nlscope read capture.pcapng            one line per netlink message
-  nlscope read -V capture.pcapng         every field of every message
-  nlscope read -T json capture.pcapng    one JSON object per message (NDJSON)
-  nlscope -r capture.pcapng -c 20        tshark-style: the first 20 messages
-
-Record one (as root):  ip link add nlmon0 type nlmon && ip link set nlmon0 up
-                       tcpdump -i nlmon0 -w capture.pcapng
+  nlscope read capture.pcapng              one line per netlink message
+  nlscope read -V capture.pcapng           every field of every message
+  nlscope read -Y 'netlink.error != 0' -T json capture.pcapng
+  nlscope -r capture.pcapng -c 20          tshark style: the first 20 messages
+  nlscope capture -i nlmon0 -w out.pcapng  live, as root (nlscope nlmon up makes nlmon0)
+  nlscope stats capture.pcapng             counts, errors, processes, latency, rate
+  nlscope fields rtnl.link                 the filter fields, with their types
 """
 
 READ_EPILOG = """\
 columns: No. (frame.message), Time (seconds from the first message), Protocol (netlink
 family), Dir (U→K user to kernel, K→U kernel to user: inferred from NLM_F_REQUEST, which
 every request carries and the kernel never sets), Port ID, Seq, Type, Flags, Info.
+display filters (-Y): see 'nlscope fields' and the README, e.g.
+  netlink.flags.dump and rtnl.link.mtu > 1500
+  netlink.error == EEXIST || rtnl.route.dst in 10.0.0.0/8
 """
 
 
-def _read_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", nargs="?", help="pcap or pcapng file (gzip allowed), '-' for stdin")
-    p.add_argument("-r", dest="rfile", metavar="FILE", help="same as FILE (tshark style)")
+def _output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-V", dest="verbose", action="store_true", help="print the full decoded tree of each message")
-    p.add_argument("-T", dest="format", choices=("text", "json"), default="text",
-                   help="output format: text (default) or json (NDJSON, one object per message)")
+    p.add_argument("-T", dest="format", choices=("text", "json", "fields"), default="text",
+                   help="output: text (default), json (NDJSON, one object per message), fields (with -e)")
+    p.add_argument("-e", dest="fields", action="append", default=[], metavar="FIELD",
+                   help="a field to print with -T fields (repeatable)")
+    p.add_argument("-Y", dest="filter", metavar="FILTER", help="display filter: show only matching messages")
     p.add_argument("-c", dest="count", type=int, metavar="N", help="stop after N messages")
     p.add_argument("-t", dest="time_format", choices=("r", "a", "d"), default="r",
                    help="time column: r relative to the first message (default), a absolute, d delta")
+    p.add_argument("-w", dest="write", metavar="OUT", help="also write the frames shown to OUT (pcapng)")
+    p.add_argument("-q", dest="quiet", action="store_true", help="print no messages (with -w, or for the counts)")
     p.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID",
                    help="name a generic-netlink family id the capture does not announce "
                         "(e.g. --genl nl80211=0x1c); repeatable")
@@ -48,7 +55,29 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     rp = sub.add_parser("read", help="decode a capture file", description="Decode a netlink capture file.",
                         epilog=READ_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _read_args(rp)
+    rp.add_argument("file", nargs="?", help="pcap or pcapng file (gzip allowed), '-' for stdin")
+    rp.add_argument("-r", dest="rfile", metavar="FILE", help="same as FILE (tshark style)")
+    rp.add_argument("-2", dest="two_pass", action="store_true",
+                    help="read everything first, so filters on transaction fields (nlscope.latency) see answers "
+                         "that come later")
+    _output_args(rp)
+    cp = sub.add_parser("capture", help="capture live from an nlmon interface (root)",
+                        description="Capture netlink traffic live from an nlmon interface.",
+                        epilog=READ_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cp.add_argument("-i", dest="interface", default="nlmon0", help="nlmon interface (default nlmon0)")
+    cp.add_argument("-a", dest="autostop", metavar="duration:S", help="stop after S seconds (duration:S)")
+    cp.add_argument("--create", action="store_true", help="create the nlmon interface if it is missing")
+    cp.add_argument("--no-process", action="store_true", help="do not look up which process owns each socket")
+    _output_args(cp)
+    np_ = sub.add_parser("nlmon", help="create or remove an nlmon interface (root)")
+    np_.add_argument("action", choices=("up", "down"))
+    np_.add_argument("name", nargs="?", default="nlmon0")
+    fp = sub.add_parser("fields", help="list the fields display filters and -e know")
+    fp.add_argument("prefix", nargs="?", default="", help="only fields starting with this")
+    sp = sub.add_parser("stats", help="statistics of a capture file")
+    sp.add_argument("file")
+    sp.add_argument("-Y", dest="filter", metavar="FILTER", help="count only matching messages")
+    sp.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID")
     return ap
 
 
@@ -56,68 +85,308 @@ def _err(msg: str) -> None:
     print(f"nlscope: {msg}", file=sys.stderr)
 
 
-def cmd_read(args) -> int:
+class _Printer:
+    """Prints messages in the chosen format and writes their frames with -w."""
+
+    def __init__(self, args, process_column: bool = False):
+        from .output import FieldsPrinter, TimeFormat, header_line, json_line, summary_line, verbose_block
+        self.args = args
+        self.tf = TimeFormat(args.time_format)
+        self.out = sys.stdout
+        self.writer = None
+        self._file = None
+        self.shown = 0
+        self.fields = FieldsPrinter(args.fields) if args.format == "fields" else None
+        if args.format == "fields" and not args.fields:
+            raise ValueError("-T fields needs at least one -e FIELD")
+        self.process_column = process_column
+        self._summary, self._verbose, self._json = summary_line, verbose_block, json_line
+        if args.write:
+            from .sources.writer import PcapngWriter
+            try:
+                self._file = open(args.write, "wb")
+            except OSError as exc:
+                raise ValueError(f"cannot write {args.write}: {exc.strerror}") from None
+            self.writer = PcapngWriter(self._file)
+        self._last_frame = None
+        if args.format == "text" and not args.verbose and not args.quiet:
+            self.out.write(header_line(process_column) + "\n")
+
+    def show(self, m, frame=None) -> None:
+        a = self.args
+        if self.writer is not None and frame is not None and frame is not self._last_frame:
+            self._last_frame = frame
+            comment = m.process.comment() if m.process is not None and not frame.comment else None
+            self.writer.write(frame, getattr(a, "interface", "") or "", comment)
+        self.shown += 1
+        if a.quiet:
+            return
+        if a.format == "json":
+            self.out.write(self._json(m) + "\n")
+        elif a.format == "fields":
+            self.out.write(self.fields.line(m) + "\n")
+        elif a.verbose:
+            self.out.write(self._verbose(m, self.tf) + "\n")
+        else:
+            self.out.write(self._summary(m, self.tf, self.process_column) + "\n")
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        try:
+            self.out.flush()
+        except BrokenPipeError:
+            pass
+
+
+def _context(args):
     from dissectors import Context
 
-    from .messages import messages, parse_genl_ids
-    from .output import TimeFormat, header_line, json_line, summary_line, verbose_block
+    from .messages import parse_genl_ids
+    return Context(parse_genl_ids(args.genl))
+
+
+def _filter(args):
+    if not getattr(args, "filter", None):
+        return None
+    from .analysis.filter import compile_filter
+    return compile_filter(args.filter)
+
+
+def cmd_read(args) -> int:
+    from .analysis.filter import FilterError
+    from .analysis.transactions import TransactionTable
+    from .messages import messages
     from .sources import CaptureError, read_capture
 
     path = args.rfile or args.file
     if not path:
         _err("no capture file given; usage: nlscope read FILE (or -r FILE)")
         return 2
-    try:
-        ctx = Context(parse_genl_ids(args.genl))
-    except ValueError as exc:
-        _err(str(exc))
-        return 2
     if args.count is not None and args.count < 0:
         _err("-c needs a count of 0 or more")
         return 2
-    tf = TimeFormat(args.time_format)
-    out = sys.stdout
-    write = out.write
-    shown = 0
+    try:
+        ctx = _context(args)
+        flt = _filter(args)
+        printer = _Printer(args, process_column=False)
+    except FilterError as exc:
+        _err(f"bad filter: {exc.message} (column {exc.column})\n{exc.pointer()}")
+        return 2
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
+    table = TransactionTable()
+    frames = {}
     status = 0
     try:
-        if args.format == "text" and not args.verbose:
-            write(header_line() + "\n")
-        for m in messages(read_capture(path, warn=_err), ctx):
-            if args.count is not None and shown >= args.count:
+        def source():
+            for fr in read_capture(path, warn=_err):
+                if printer.writer is not None:
+                    frames[fr.number] = fr
+                yield fr
+        stream = messages(source(), ctx, table)
+        if args.two_pass:
+            stream = list(stream)
+            table.finish()
+        for m in stream:
+            if args.count is not None and printer.shown >= args.count:
                 break
-            if args.format == "json":
-                write(json_line(m) + "\n")
-            elif args.verbose:
-                write(verbose_block(m, tf) + "\n")
-            else:
-                write(summary_line(m, tf) + "\n")
-            shown += 1
+            if flt is not None and not flt(m):
+                continue
+            printer.show(m, frames.pop(m.frame, None) if printer.writer is not None else None)
     except CaptureError as exc:
-        out.flush()
+        printer.close()
         _err(str(exc))
         status = 2
     except BrokenPipeError:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        return 130
-    try:
-        out.flush()
-    except BrokenPipeError:
-        pass
+        status = 130
+    printer.close()
     return status
+
+
+def cmd_capture(args) -> int:
+    from collections import deque
+
+    from .analysis.filter import FilterError
+    from .analysis.transactions import TransactionTable
+    from .messages import Pipeline
+    from .sources import CaptureError
+    from .sources.genl_ids import KernelGenlIds
+    from .sources.live import LiveCapture
+    from .sources.nlmon import nlmon_up
+    from .sources.procs import ProcessTable
+
+    duration = None
+    if args.autostop:
+        key, _, val = args.autostop.partition(":")
+        try:
+            if key != "duration":
+                raise ValueError
+            duration = float(val)
+        except ValueError:
+            _err(f"-a {args.autostop}: write duration:SECONDS, e.g. -a duration:10")
+            return 2
+    try:
+        ctx = _context(args)
+        flt = _filter(args)
+        if args.create:
+            nlmon_up(args.interface)
+        live = LiveCapture(args.interface)
+        printer = _Printer(args, process_column=not args.no_process)
+    except FilterError as exc:
+        _err(f"bad filter: {exc.message} (column {exc.column})\n{exc.pointer()}")
+        return 2
+    except (CaptureError, ValueError) as exc:
+        _err(str(exc))
+        return 2
+    import dissectors
+    dissectors.load_families()  # before the first frame, so reading never starts behind
+    print(f"nlscope: listening on {args.interface}", file=sys.stderr, flush=True)
+    procs = None if args.no_process else ProcessTable()
+    own = procs.own_portids if procs is not None else set()
+    ctx.resolver = KernelGenlIds(own)
+    pipe = Pipeline(ctx, TransactionTable(), procs)
+    signal.signal(signal.SIGTERM, lambda *_: live.stop())
+    # A request's sender is known only from its answer (requests may carry port id 0), so a
+    # request waits here until it is answered, or HOLD seconds, before it is shown or saved.
+    HOLD = 0.25
+    pending: deque = deque()
+
+    def ready(m, since, now) -> bool:
+        if not m.tx or m.tx[1] != "request":
+            return True
+        t = m.tx[0]
+        return bool(t.responses) or t.status != "open" or now - since > HOLD
+
+    def release(force: bool = False) -> bool:
+        import time
+        now = time.monotonic()
+        while pending and (force or ready(pending[0][0], pending[0][2], now)):
+            m, frame, _ = pending.popleft()
+            if args.count is not None and printer.shown >= args.count:
+                return False
+            if flt is None or flt(m):
+                printer.show(m, frame)
+        return args.count is None or printer.shown < args.count
+
+    try:
+        import time
+        for fr in live.frames(duration=duration, idle=True):
+            if fr is not None and not _own(fr, own):
+                for m in pipe.feed(fr):
+                    pending.append((m, fr, time.monotonic()))
+            if not release():
+                break
+        release(force=True)
+    except KeyboardInterrupt:
+        release(force=True)
+    except BrokenPipeError:
+        return 0
+    finally:
+        received, dropped = live.statistics()
+        printer.close()
+        live.close()
+    print(f"nlscope: {live.number} frames captured on {args.interface}; the kernel passed {received} and dropped "
+          f"{dropped} (PACKET_STATISTICS)", file=sys.stderr)
+    if procs is not None:
+        print(f"nlscope: sockets traced to their process: {procs.found}; closed before they could be: "
+              f"{procs.gone}; frames read at most {live.max_lag:.3f} s after they arrived", file=sys.stderr)
+    return 0
+
+
+def _own(frame, own: set) -> bool:
+    import struct
+    if len(frame.data) < 16 or not own:
+        return False
+    pid = struct.unpack_from("=I", frame.data, 12)[0]
+    return (frame.protocol, pid) in own
+
+
+def cmd_nlmon(args) -> int:
+    from .sources import CaptureError
+    from .sources.nlmon import nlmon_down, nlmon_up
+    try:
+        if args.action == "up":
+            created = nlmon_up(args.name)
+            print(f"{args.name} {'created and up' if created else 'already exists'}")
+        else:
+            nlmon_down(args.name)
+            print(f"{args.name} removed")
+    except CaptureError as exc:
+        _err(str(exc))
+        return 2
+    return 0
+
+
+def cmd_fields(args) -> int:
+    from dissectors import FIELDS, load_families
+
+    from .analysis.filter import APP_FIELDS, INDEX_FIELDS
+    load_families()
+    rows = {}
+    for f in FIELDS:
+        rows[f.abbrev] = (f.kind, f.desc or f.name)
+    for name, (kind, desc) in APP_FIELDS.items():
+        rows[name] = (kind, desc)
+    for name in INDEX_FIELDS:
+        rows.setdefault(name, ("bool" if name.startswith("netlink.flags.") else "uint", name))
+    try:
+        for name in sorted(rows):
+            if name.startswith(args.prefix):
+                kind, desc = rows[name]
+                print(f"{name}\t{kind}\t{desc}")
+    except BrokenPipeError:
+        sys.stderr.close()
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from .analysis.filter import FilterError
+    from .analysis.stats import Stats
+    from .analysis.transactions import TransactionTable
+    from .messages import messages
+    from .sources import CaptureError, read_capture
+    try:
+        ctx = _context(args)
+        flt = _filter(args)
+    except FilterError as exc:
+        _err(f"bad filter: {exc.message} (column {exc.column})\n{exc.pointer()}")
+        return 2
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
+    st = Stats()
+    table = TransactionTable()
+    status = 0
+    try:
+        for m in messages(read_capture(args.file, warn=_err), ctx, table):
+            if flt is None or flt(m):
+                st.add(m)
+    except CaptureError as exc:
+        _err(str(exc))
+        status = 2
+    table.finish()
+    st.add_transactions(table)
+    print(st.report())
+    return status
+
+
+COMMANDS = {"read": cmd_read, "capture": cmd_capture, "nlmon": cmd_nlmon, "fields": cmd_fields, "stats": cmd_stats}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # tshark style: `nlscope -r FILE …` means `nlscope read -r FILE …`
-    if argv and argv[0] not in ("read", "-h", "--help", "--version") and not argv[0].startswith("--") \
+    if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version") \
             and (argv[0].startswith("-") or argv[0].endswith((".pcap", ".pcapng", ".gz"))):
         argv = ["read"] + argv
     ap = build_parser()
     args = ap.parse_args(argv)
-    if args.command == "read":
-        return cmd_read(args)
+    if args.command in COMMANDS:
+        return COMMANDS[args.command](args)
     ap.print_help()
     return 2

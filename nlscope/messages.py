@@ -1,4 +1,4 @@
-"""From capture frames to decoded messages, numbered and timed (shared by CLI and TUI)."""
+"""From frames to analysed messages: decode, process, transaction — shared by CLI, TUI, API."""
 from __future__ import annotations
 
 from typing import Iterable, Iterator
@@ -6,17 +6,44 @@ from typing import Iterable, Iterator
 import dissectors
 from dissectors import Context, Message
 
+from .analysis.transactions import TransactionTable
 from .sources import Frame
+from .sources.procs import Process
 
 
-def messages(frames: Iterable[Frame], ctx: Context | None = None) -> Iterator[Message]:
-    """Every netlink message of every frame, in order; generic-netlink ids learned as we go."""
-    ctx = ctx if ctx is not None else Context()
-    pos = 0
+class Pipeline:
+    """Frames in, analysed messages out: decoded (headers now, trees on demand), given the
+    sending process (from the frame's saved comment or, live, from `procs`), paired into
+    `table`'s transactions."""
+
+    def __init__(self, ctx: Context | None = None, table: TransactionTable | None = None, procs=None):
+        self.ctx = ctx if ctx is not None else Context()
+        self.table = table
+        self.procs = procs
+        self.pos = 0
+
+    def feed(self, fr: Frame) -> list[Message]:
+        msgs = dissectors.decode_frame(fr.data, fr.protocol, self.ctx, frame=fr.number, time=fr.time, pos=self.pos)
+        self.pos += len(msgs)
+        proc = Process.from_comment(fr.comment)
+        if proc is None and self.procs is not None and msgs and not msgs[0].malformed:
+            if msgs[0].pid:
+                proc = self.procs.lookup(fr.protocol, msgs[0].pid)
+            elif msgs[0].direction == "to kernel":
+                self.procs.prefetch(fr.protocol)
+        for m in msgs:
+            m.process = proc
+            if self.table is not None:
+                self.table.add(m)
+        return msgs
+
+
+def messages(frames: Iterable[Frame], ctx: Context | None = None, table: TransactionTable | None = None,
+             procs=None) -> Iterator[Message]:
+    """Every netlink message of every frame, in order (see Pipeline)."""
+    pipe = Pipeline(ctx, table, procs)
     for fr in frames:
-        msgs = dissectors.decode_frame(fr.data, fr.protocol, ctx, frame=fr.number, time=fr.time, pos=pos)
-        pos += len(msgs)
-        yield from msgs
+        yield from pipe.feed(fr)
 
 
 def parse_genl_ids(items: list[str]) -> dict[int, str]:

@@ -1,13 +1,13 @@
-"""How `nlscope read` prints messages: summary columns, the full tree, NDJSON."""
+"""How messages are printed: summary columns, the full tree, NDJSON, tab-separated fields."""
 from __future__ import annotations
 
+import datetime
 import json
 
 from dissectors import Message, format_tree
 from dissectors.core.dissect import TO_KERNEL, protocol_name
 
-COLUMNS = ("No.", "Time", "Protocol", "Dir", "Port ID", "Seq", "Type", "Flags", "Info")
-ARROWS = {TO_KERNEL: "U→K"}
+from .analysis.filter import FilterError, _getter, known_field
 
 
 class TimeFormat:
@@ -22,7 +22,6 @@ class TimeFormat:
         if self.first is None:
             self.first = self.prev = t
         if self.mode == "a":
-            import datetime
             return datetime.datetime.fromtimestamp(t).strftime("%H:%M:%S.%f")
         if self.mode == "d":
             d, self.prev = t - self.prev, t
@@ -30,24 +29,80 @@ class TimeFormat:
         return f"{t - self.first:.6f}"
 
 
-def header_line() -> str:
-    return f"{'No.':>8} {'Time':>11} {'Protocol':<10} {'Dir':<3} {'Port ID':>10} {'Seq':>10} {'Type':<22} " \
-           f"{'Flags':<18} Info"
+def header_line(process: bool = False) -> str:
+    proc = f"{'Process':<14} " if process else ""
+    return (f"{'No.':>8} {'Time':>11} {proc}{'Protocol':<10} {'Dir':<3} {'Port ID':>10} {'Seq':>10} "
+            f"{'Type':<22} {'Flags':<18} Info")
 
 
-def summary_line(m: Message, tf: TimeFormat) -> str:
+def summary_line(m: Message, tf: TimeFormat, process: bool = False) -> str:
     no = f"{m.frame}.{m.index}"
     flags = ",".join(m.flag_names) or "-"
-    arrow = ARROWS.get(m.direction, "K→U")
-    return (f"{no:>8} {tf(m.time):>11} {m.family:<10} {arrow:<3} {m.pid:>10} {m.seq:>10} {m.type_name:<22} "
+    arrow = "U→K" if m.direction == TO_KERNEL else "K→U"
+    proc = f"{(str(m.process) if m.process else '-'):<14.14} " if process else ""
+    return (f"{no:>8} {tf(m.time):>11} {proc}{m.family:<10} {arrow:<3} {m.pid:>10} {m.seq:>10} {m.type_name:<22} "
             f"{flags:<18} {m.info}")
+
+
+def _tx_lines(m: Message) -> list[str]:
+    if not m.tx:
+        return []
+    t, role = m.tx
+    if t is None:
+        return [f"Transaction: {role}"]
+    parts = [f"Transaction {t.id}: {role}, {t.status}"]
+    if role == "request":
+        if t.responses:
+            first = t.responses[0]
+            parts.append(f"answered in {first.frame}.{first.index}")
+        if t.latency is not None:
+            parts.append(f"latency {t.latency * 1e3:.3f} ms")
+        if t.dump:
+            parts.append(f"dump of {len(t.parts)} messages, {t.bytes} bytes" + (", interrupted" if t.interrupted
+                                                                                  else ""))
+    elif t.request is not None:
+        parts.append(f"request in {t.request.frame}.{t.request.index}")
+    return [", ".join(parts)]
 
 
 def verbose_block(m: Message, tf: TimeFormat) -> str:
     head = (f"Message {m.frame}.{m.index}: {m.length} bytes, time {tf(m.time)}, {protocol_name(m.protocol)} "
-            f"({m.family}), {m.direction}")
-    return head + "\n" + format_tree(m.tree, 1) + "\n"
+            f"({m.family}), {m.direction}" + (f", process {m.process}" if m.process else ""))
+    lines = [head] + ["    " + x for x in _tx_lines(m)]
+    return "\n".join(lines) + "\n" + format_tree(m.tree, 1) + "\n"
 
 
 def json_line(m: Message) -> str:
-    return json.dumps(m.to_json(), separators=(",", ":"), ensure_ascii=False)
+    d = m.to_json()
+    if m.process is not None:
+        d["process"] = {"pid": m.process.pid, "comm": m.process.comm}
+    if m.tx:
+        t, role = m.tx
+        d["transaction"] = {"id": t.id if t else None, "role": role,
+                            "request": f"{t.request.frame}.{t.request.index}" if t and t.request else None,
+                            "latency": t.latency if t and role == "request" else None}
+    return json.dumps(d, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+class FieldsPrinter:
+    """-T fields -e F1 -e F2 …: one tab-separated line per message, occurrences comma-joined."""
+
+    def __init__(self, names: list[str]):
+        for n in names:
+            if not known_field(n):
+                raise FilterError(f"unknown field '{n}' given to -e (see 'nlscope fields')", 1, n)
+        self.getters = [_getter(n) for n in names]
+
+    def line(self, m: Message) -> str:
+        cols = []
+        for get in self.getters:
+            vals = []
+            for v, s in get(m):
+                if isinstance(v, (bytes, bytearray)):
+                    vals.append(v.hex())
+                elif isinstance(v, bool):
+                    vals.append("1" if v else "0")
+                else:
+                    vals.append(str(v))
+            cols.append(",".join(vals))
+        return "\t".join(cols)

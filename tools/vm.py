@@ -65,7 +65,7 @@ def build_kmod(dest: str) -> str:
     return dest
 
 
-def run_scenarios(outdir: str, timeout: int = 900) -> Path:
+def run_scenarios(outdir: str, timeout: int = 420) -> Path:
     """Build the modules, boot once and run captures/scenarios/all.sh; return outdir."""
     outdir = os.path.abspath(outdir)
     os.makedirs(outdir, exist_ok=True)
@@ -88,8 +88,9 @@ def run(script: str, outdir: str, timeout: int = 600, env: dict | None = None) -
     outdir = os.path.abspath(outdir)
     os.makedirs(outdir, exist_ok=True)
     script = os.path.abspath(script)
+    # PYTHON: this interpreter, with nlscope's dependencies; the guest's PATH may find another
     exports = " ".join(f"{k}={v}" for k, v in {"OUT": outdir, "REPO": str(Path(__file__).resolve().parents[1]),
-                                                 **(env or {})}.items())
+                                                 "PYTHON": sys.executable, **(env or {})}.items())
     cmd = ["vng", "--run", img, "--user", "root", "--disable-kvm", "--memory", "1G", "--rwdir", outdir,
            "--exec", f"env {exports} sh {script} > {outdir}/scenario.log 2>&1; echo $? > {outdir}/scenario.rc"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)

@@ -5,10 +5,10 @@
 TEXT="$REPO/kmod/tools/exam-message.txt"
 classic_round() {
     run insmod "$KMOD/netlink_exam.ko" proto=$1
-    python3 "$REPO/kmod/tools/exam_recv.py" --proto $1 > "$OUT/exam_recv.$1.log" 2>&1 &
+    "$PYTHON" "$REPO/kmod/tools/exam_recv.py" --proto $1 > "$OUT/exam_recv.$1.log" 2>&1 &
     RECV=$!
     i=0; while ! grep -q listening "$OUT/exam_recv.$1.log" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
-    run python3 "$REPO/kmod/tools/exam_send.py" --proto $1 "$TEXT"
+    run "$PYTHON" "$REPO/kmod/tools/exam_send.py" --proto $1 "$TEXT"
     wait $RECV; echo "receiver rc=$?"; cat "$OUT/exam_recv.$1.log"
     echo "/proc/netlink_exam_buffer:"; cat /proc/netlink_exam_buffer
     run rmmod netlink_exam

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Helpers shared by the scenarios (run as root inside the VM by tools/vm.py).
-#   capture_start NAME   start tcpdump on nlmon0 writing $OUT/NAME.pcap, return once it listens
-#   capture_stop         stop it, flushing every packet it received
+#   capture_start NAME [MODE]  start tcpdump on nlmon0 writing $OUT/NAME.pcap, return once it
+#                        listens; with MODE, nlscope's own live capture runs beside it:
+#                        "bytes"   -> $OUT/NAME.nlscope.pcapng (no process lookups: no traffic of its own)
+#                        "process" -> $OUT/NAME.nlscope.pcapng with the sending processes
+#   capture_stop         stop them, flushing every packet they received
 #   run CMD…             run a command, logging it, its output and its exit code
 nlmon_up() {
     ip link show nlmon0 >/dev/null 2>&1 && return 0
@@ -18,12 +21,29 @@ capture_start() {
     CAP_PID=$!
     i=0
     while ! grep -q "listening on" "$OUT/$1.tcpdump.log" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done
+    NLS_PID=
+    case "${2:-}" in
+    bytes)
+        (cd "$REPO" && exec "$PYTHON" -m nlscope capture -i nlmon0 --no-process -q -w "$OUT/$1.nlscope.pcapng") \
+            2>"$OUT/$1.nlscope.log" &
+        NLS_PID=$! ;;
+    process)
+        (cd "$REPO" && exec "$PYTHON" -m nlscope capture -i nlmon0 -q -w "$OUT/$1.nlscope.pcapng") \
+            2>"$OUT/$1.nlscope.log" &
+        NLS_PID=$! ;;
+    esac
+    if [ -n "$NLS_PID" ]; then
+        i=0
+        while ! grep -q "listening on" "$OUT/$1.nlscope.log" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done
+    fi
     sleep 0.5
     echo "=== capture $1"
 }
 capture_stop() {
     sleep 1.5
     kill -INT "$CAP_PID"; wait "$CAP_PID"
+    # SIGTERM: a background job of a non-interactive shell ignores SIGINT
+    if [ -n "$NLS_PID" ]; then kill -TERM "$NLS_PID"; wait "$NLS_PID"; echo "nlscope rc=$?"; fi
     echo "=== end of capture $CAP_NAME: $(cat "$OUT/$CAP_NAME.tcpdump.log" | tail -2 | tr '\n' ' ')"
 }
 run() { echo "+ $*"; "$@" 2>&1; echo "rc=$?"; }

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 modprobe dummy; modprobe wireguard; modprobe nf_tables; modprobe nf_conntrack 2>/dev/null
 ip link add dummy1 type dummy && ip addr add 10.20.0.1/24 dev dummy1 && ip link set dummy1 up
-capture_start mixed
+capture_start mixed process
 run ss -tanpi
 run ss -xa
 run ss -A netlink

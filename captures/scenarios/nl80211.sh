@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 modprobe mac80211_hwsim radios=2 || exit 1
 for i in 1 2 3 4 5 6 7 8 9 10; do ip link show wlan0 >/dev/null 2>&1 && break; sleep 0.5; done
-capture_start nl80211
+capture_start nl80211 process
 run iw dev
 run iw phy phy0 info
 run iw reg get

@@ -4,6 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 capture_start nlscope-test
 run insmod "$KMOD/nlscope_test.ko"
-run python3 "$REPO/kmod/tools/nt_client.py" all
+run "$PYTHON" "$REPO/kmod/tools/nt_client.py" all
 run rmmod nlscope_test
 capture_stop

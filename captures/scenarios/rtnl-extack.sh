@@ -3,7 +3,7 @@
 # Every value chosen here is listed in captures/rtnl-extack.expected.json.
 . "$(dirname "$0")/lib.sh"
 modprobe dummy; modprobe veth
-capture_start rtnl-extack
+capture_start rtnl-extack bytes
 run ip link add dummy0 type dummy
 run ip link set dummy0 mtu 1400 up
 run ip addr add 10.9.0.1/24 dev dummy0

@@ -123,7 +123,8 @@ class Message:
     """One netlink message of a frame: header values at once, the tree when asked for."""
 
     __slots__ = ("frame", "index", "time", "protocol", "buf", "offset", "length", "type", "flags", "seq",
-                 "pid", "order", "pos", "ctx", "malformed", "_mt", "_tree", "_top", "_status", "_decoded")
+                 "pid", "order", "pos", "ctx", "malformed", "_mt", "_tree", "_top", "_status", "_decoded",
+                 "process", "tx")
 
     def __init__(self, frame, index, time, protocol, buf, offset, length, mtype, flags, seq, pid, order,
                  ctx, pos, bad=False):
@@ -144,6 +145,8 @@ class Message:
         self.malformed = bad
         self._mt = False
         self._decoded = False
+        self.process = None  # filled in by the application when it knows the sending process
+        self.tx = None       # the application's transaction record, if it pairs messages
         self._tree = self._top = self._status = None
 
     # --- cheap: header and type ---------------------------------------------------

@@ -126,9 +126,11 @@ class Context:
     (or the first one after it, for messages captured before the family was announced).
     """
 
-    def __init__(self, genl: dict[int, str] | None = None):
+    def __init__(self, genl: dict[int, str] | None = None, resolver=None):
         self.user_genl: dict[int, str] = dict(genl or {})
         self.genl_ids: dict[int, list[tuple[int, str]]] = {}
+        # live captures: callable(id) -> name asked of the running kernel for unseen ids
+        self.resolver = resolver
 
     def learn_genl(self, family_id: int, name: str, pos: int) -> None:
         seen = self.genl_ids.setdefault(family_id, [])
@@ -145,6 +147,11 @@ class Context:
             return "nlctrl"
         seen = self.genl_ids.get(family_id)
         if not seen:
+            if self.resolver is not None:
+                name = self.resolver(family_id)
+                if name:
+                    self.learn_genl(family_id, name, -1)
+                    return name
             return None
         if pos is None or len(seen) == 1:
             return seen[-1][1]

@@ -10,6 +10,7 @@ the three parsers (interpreted, compiled, fast) in agreement for every struct.
 """
 from __future__ import annotations
 
+import os
 import struct
 from typing import Callable
 
@@ -104,6 +105,9 @@ class FixedStruct:
         for m in self.shown:
             m.field = FIELDS.add(f"{prefix}.{m.name}", m.title or m.name.replace("_", " ").capitalize(), m.kind,
                                  m.desc, m.show)
+            for bit_name in (m.flag_names or {}).values():  # declared now so filters know them
+                FIELDS.add(bit_field_name(m.field.abbrev, m.flag_names, bit_name), bit_name, "bool",
+                           f"{m.field.name}: {bit_name}")
 
     def unpack(self, buf, off: int, order: str = "<") -> tuple:
         """Values of the shown members (padding skipped)."""
@@ -179,12 +183,24 @@ def c_struct(module, cname: str, prefix: str, strip: str = "", label: str | None
     return FixedStruct(cname, prefix, members, label)
 
 
+_PREFIXES: dict[int, int] = {}
+
+
+def bit_field_name(parent: str, names: dict[int, str], name: str) -> str:
+    """`rtnl.link.flags.up` for IFF_UP: the names' shared prefix (IFF_) is dropped."""
+    cut = _PREFIXES.get(id(names))
+    if cut is None:
+        common = os.path.commonprefix(list(names.values())) if len(names) > 1 else ""
+        cut = _PREFIXES[id(names)] = common.rfind("_") + 1
+    return f"{parent}.{name[cut:].lower()}"
+
+
 def flag_nodes(parent, names: dict[int, str], value: int, off: int, width: int) -> list[Node]:
     """A boolean child per set bit of a flags value (`<parent>.<name>`)."""
     out = []
     for bit, name in names.items():
         if value & bit:
-            f = FIELDS.add(f"{parent.abbrev}.{name.lower()}", name, "bool", f"{parent.name}: {name}")
+            f = FIELDS.add(bit_field_name(parent.abbrev, names, name), name, "bool", f"{parent.name}: {name}")
             out.append(Node(f, True, off, width))
     rest = value & ~sum(names)
     if rest:

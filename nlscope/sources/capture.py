@@ -43,6 +43,10 @@ class Frame:
     caplen: int
     wirelen: int
     pkttype: int = 4
+    linktype: int = 253
+    header: bytes = b""        # the link-layer header as read (written back unchanged)
+    ts_ns: int = 0             # the timestamp, exact, in nanoseconds
+    comment: str | None = None  # pcapng packet comment (nlscope keeps the process there)
 
 
 def _open(path: str):
@@ -83,14 +87,14 @@ def _gunzip_partial(blob: bytes) -> bytes:
 
 
 def _strip_cooked(linktype: int, data: bytes):
-    """(netlink payload, protocol, pkttype) or None if the frame is not netlink."""
+    """(header length, protocol, pkttype) or None if the frame is not netlink."""
     if linktype in (LINKTYPE_NETLINK, LINKTYPE_LINUX_SLL):
         if len(data) < 16:
             return None
         pkttype, hatype = struct.unpack_from(">HH", data, 0)
         if linktype == LINKTYPE_LINUX_SLL and hatype != ARPHRD_NETLINK:
             return None
-        return data[16:], struct.unpack_from(">H", data, 14)[0], pkttype
+        return 16, struct.unpack_from(">H", data, 14)[0], pkttype
     if linktype == LINKTYPE_LINUX_SLL2:
         if len(data) < 20:
             return None
@@ -98,7 +102,7 @@ def _strip_cooked(linktype: int, data: bytes):
         proto, _ifindex, hatype, pkttype = struct.unpack_from(">H2xIHB", data, 0)
         if hatype != ARPHRD_NETLINK:
             return None
-        return data[20:], proto, pkttype
+        return 20, proto, pkttype
     return None
 
 
@@ -138,13 +142,18 @@ def read_capture(path: str, warn=None):
             raise CaptureError(f"{name}: damaged record after frame {number} ({exc}); "
                                f"the frames before it were read") from None
         number += 1
+        comment = None
         if ng:
             linktype = meta.linktype
-            t = ((meta.tshigh << 32) | meta.tslow) / meta.tsresol
+            ticks = (meta.tshigh << 32) | meta.tslow
+            ts_ns = ticks * (10**9 // meta.tsresol) if 10**9 % meta.tsresol == 0 else ticks * 10**9 // meta.tsresol
             caplen, wirelen = len(data), meta.wirelen
+            if meta.comments:
+                c = meta.comments[0] if isinstance(meta.comments, list) else meta.comments
+                comment = c.decode("utf-8", "replace") if isinstance(c, bytes) else str(c)
         else:
             linktype = reader.linktype
-            t = meta.sec + meta.usec / (1e9 if getattr(reader, "nano", False) else 1e6)
+            ts_ns = meta.sec * 10**9 + meta.usec * (1 if getattr(reader, "nano", False) else 1000)
             caplen, wirelen = meta.caplen, meta.wirelen
             if len(data) < caplen:
                 raise CaptureError(f"{name}: the file ends inside frame {number} ({len(data)} of {caplen} bytes); "
@@ -159,8 +168,9 @@ def read_capture(path: str, warn=None):
                         f"{name}: link type {linktype} ({LINKTYPE_NAMES.get(linktype, 'unknown')}) is not netlink; "
                         f"capture on an nlmon interface (ip link add nlmon0 type nlmon)")
             continue
-        payload, proto, pkttype = cooked
-        yield Frame(number, t, payload, proto, caplen, wirelen, pkttype)
+        hlen, proto, pkttype = cooked
+        yield Frame(number, ts_ns / 1e9, data[hlen:], proto, caplen, wirelen, pkttype, linktype, data[:hlen], ts_ns,
+                    comment)
     if skipped and warn is not None:
         desc = ", ".join(f"{n} of link type {lt} ({LINKTYPE_NAMES.get(lt, 'unknown')})" for lt, n in skipped.items())
         warn(f"{name}: skipped {desc}: not netlink")

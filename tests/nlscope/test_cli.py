@@ -118,3 +118,63 @@ def test_cooked_link_types_carry_netlink(tmp_path, linktype):
     ours = [l.split(None, 2)[2] for l in run("read", p).stdout.decode().splitlines()[1:]]
     ref = [l.split(None, 2)[2] for l in run("read", PYROUTE2_PCAP).stdout.decode().splitlines()[1:]]
     assert ours == ref and len(ours) == 34
+
+
+def test_filter_flag_and_bad_filter():
+    r = run("read", "-Y", "netlink.error == EEXIST", EXTACK)
+    lines = r.stdout.decode().splitlines()
+    assert r.returncode == 0 and len(lines) == 2 and "EEXIST for RTM_NEWROUTE" in lines[1]
+    bad = run("read", "-Y", "rtnl.link.mtu >", EXTACK)
+    err = bad.stderr.decode()
+    assert bad.returncode == 2 and "column 16" in err and err.splitlines()[-1].endswith("^")
+
+
+def test_fields_output():
+    r = run("read", "-T", "fields", "-e", "frame.number", "-e", "netlink.type", "-e", "rtnl.link.mtu",
+            "-Y", "rtnl.link.mtu == 70000", EXTACK)
+    rows = [l.split("\t") for l in r.stdout.decode().splitlines()]
+    assert rows and all(row[2] == "70000" for row in rows)
+    assert run("read", "-T", "fields", EXTACK).returncode == 2  # -T fields without -e
+
+
+def test_write_filtered_frames_and_read_back(tmp_path):
+    out = tmp_path / "errors.pcapng"
+    r = run("read", "-q", "-Y", "netlink.type == NLMSG_ERROR && netlink.error != 0", "-w", out, EXTACK)
+    assert r.returncode == 0 and r.stdout == b""
+    again = run("read", out).stdout.decode().splitlines()[1:]
+    assert len(again) == 11 and all("NLMSG_ERROR" in l for l in again)
+
+
+def test_stats_and_fields_commands():
+    s = run("stats", CAPTURES / "nlscope-test.pcapng").stdout.decode()
+    assert "Errors by errno" in s and "EINVAL" in s and "ERANGE" in s
+    assert "Transaction latency (ms)" in s and "Rate (messages per" in s
+    assert "NLSCOPE_TEST_CMD_DUMP" in s and "Dumps: 1;" in s
+    f = run("fields", "rtnl.link.m").stdout.decode().splitlines()
+    assert any(l.startswith("rtnl.link.mtu\tuint") for l in f)
+    assert all(l.startswith("rtnl.link.m") for l in f)
+    allf = run("fields").stdout.decode()
+    assert "nlscope.process\tstring" in allf and "netlink.flags.dump\tbool" in allf
+
+
+def test_two_pass_sees_latency():
+    one = run("read", "-Y", "nlscope.latency > 0", EXTACK).stdout.decode().splitlines()
+    two = run("read", "-2", "-Y", "nlscope.latency > 0", EXTACK).stdout.decode().splitlines()
+    assert len(one) == 1 and len(two) > 40  # one pass: a request is shown before its answer exists
+
+
+def test_capture_errors_are_one_line():
+    r = run("capture", "-i", "nosuch0")
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2 and "there is no interface nosuch0" in err and len(err.splitlines()) == 1
+    r = run("capture", "-i", "lo")
+    assert r.returncode == 2 and "is not an nlmon interface" in r.stderr.decode()
+    r = run("capture", "-i", "lo", "-a", "forever")
+    assert r.returncode == 2 and "duration:SECONDS" in r.stderr.decode()
+
+
+def test_nlmon_errors_are_one_line():
+    r = run("nlmon", "down", "nosuch0")
+    assert r.returncode == 2 and "there is no interface nosuch0" in r.stderr.decode()
+    r = run("nlmon", "down", "lo")
+    assert r.returncode == 2 and "not an nlmon interface; refusing" in r.stderr.decode()

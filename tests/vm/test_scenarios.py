@@ -69,3 +69,35 @@ def test_fresh_capture_matches_expected(vm_out, name):
         if m.claimed:
             bad = [n for n in m.tree.walk() if n.status]
             assert not bad, (name, m.frame, m.type_name, [(n.name, n.status) for n in bad])
+
+
+def _frames(path):
+    from nlscope.sources import read_capture
+    return [fr.header + fr.data for fr in read_capture(str(path))]
+
+
+def test_nlscope_capture_agrees_with_tcpdump(vm_out):
+    """Same scenario, same interface, two capturers: the frame bytes agree exactly."""
+    ours, theirs = _frames(vm_out / "rtnl-extack.nlscope.pcapng"), _frames(vm_out / "rtnl-extack.pcap")
+    assert ours and ours == theirs
+
+
+@pytest.mark.parametrize("name", ["mixed", "nl80211"])
+def test_nlscope_capture_loses_nothing(vm_out, name):
+    """With process lookups on, nlscope leaves out only its own questions to the kernel."""
+    log = (vm_out / f"{name}.nlscope.log").read_text()
+    assert "dropped 0 (PACKET_STATISTICS)" in log, log
+    ours, theirs = _frames(vm_out / f"{name}.nlscope.pcapng"), _frames(vm_out / f"{name}.pcap")
+    it = iter(theirs)
+    assert all(any(f == t for t in it) for f in ours[:-2])  # in order, a subsequence of tcpdump's
+
+
+def test_process_attribution(vm_out):
+    import nlscope
+    procs = set()
+    for name in ("mixed", "nl80211"):
+        cap = nlscope.open(str(vm_out / f"{name}.nlscope.pcapng"))
+        procs |= {m.process.comm for m in cap if m.process and m.direction == "to kernel"}
+        named = cap.filter('nlscope.process == "iw"' if name == "nl80211" else 'nlscope.process == "nft"')
+        assert named, name
+    assert {"ip", "ss", "iw", "nft"} <= procs, procs

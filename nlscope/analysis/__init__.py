@@ -1,0 +1,1 @@
+"""Analysis over decoded messages: transactions, display filters, statistics, export."""

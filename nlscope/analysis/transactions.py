@@ -1,0 +1,160 @@
+"""Pairing requests with their answers.
+
+A request (NLM_F_REQUEST) opens a transaction keyed by (protocol, seq); the kernel's
+answers carry the same seq and, as nlmsg_pid, the requesting socket's port id (a request
+may leave its own nlmsg_pid 0, so the port id is learned from the first answer).  A
+transaction ends with NLMSG_ERROR (ACK or error), NLMSG_DONE for a dump, or its one reply
+when the request asked for no ACK and the reply is not multipart.  Kernel messages that
+answer nothing are notifications when their seq or port id is 0 (multicast), and answers
+without a request otherwise (the capture started late).  Requests that asked for an
+answer (ACK, or a GET) and got none are flagged when the table is finished.
+"""
+from __future__ import annotations
+
+from dissectors import Message
+from dissectors.core.control import attr_path
+
+NLM_F_ACK, NLM_F_MULTI, NLM_F_DUMP_INTR = 0x4, 0x2, 0x10
+REQUEST, RESPONSE, NOTIFICATION, ORPHAN = "request", "response", "notification", "no request"
+
+
+class Transaction:
+    __slots__ = ("id", "protocol", "seq", "portid", "request", "responses", "final", "dump", "interrupted",
+                 "status")
+
+    def __init__(self, tid: int, request: Message | None):
+        self.id = tid
+        self.request = request
+        self.protocol = request.protocol if request else None
+        self.seq = request.seq if request else None
+        self.portid = (request.pid or None) if request else None
+        self.responses: list[Message] = []
+        self.final: Message | None = None
+        self.dump = bool(request and "DUMP" in request.flag_names)
+        self.interrupted = False
+        self.status = "open"
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from the request to its last answer (ACK, error, DONE or reply)."""
+        last = self.final or (self.responses[-1] if self.responses else None)
+        if self.request is None or last is None:
+            return None
+        return last.time - self.request.time
+
+    @property
+    def parts(self) -> list[Message]:
+        """The answers that carry data (dump parts, replies), not ACK/ERROR/DONE."""
+        return [m for m in self.responses if m.type >= 0x10]
+
+    @property
+    def bytes(self) -> int:
+        return sum(m.length for m in self.parts)
+
+    @property
+    def error(self) -> dict | None:
+        return self.final.error if self.final is not None else None
+
+    def offending_node(self):
+        """The request's attribute an error's extack points at (NLMSGERR_ATTR_OFFS)."""
+        err = self.error
+        ext = (err or {}).get("extack") or {}
+        if self.request is None or "offs" not in ext:
+            return None
+        chain = self.request.tree.path_to(self.request.offset + ext["offs"])
+        return chain[-1] if len(chain) > 1 else None
+
+
+class TransactionTable:
+    """Feed messages in capture order with `add`; call `finish` at the end of a file."""
+
+    def __init__(self):
+        self.transactions: list[Transaction] = []
+        self._open: dict[tuple[int, int], list[Transaction]] = {}
+
+    def __iter__(self):
+        return iter(self.transactions)
+
+    def __len__(self):
+        return len(self.transactions)
+
+    def _new(self, request: Message | None) -> Transaction:
+        t = Transaction(len(self.transactions) + 1, request)
+        self.transactions.append(t)
+        return t
+
+    def add(self, m: Message) -> None:
+        if m.malformed:
+            return
+        if m.direction == "to kernel":
+            t = self._new(m)
+            m.tx = (t, REQUEST)
+            self._open.setdefault((m.protocol, m.seq), []).append(t)
+            return
+        cands = self._open.get((m.protocol, m.seq))
+        t = None
+        if cands:
+            for c in reversed(cands):
+                if c.portid is None or c.portid == m.pid:
+                    t = c
+                    break
+        if t is None:
+            role = NOTIFICATION if (m.seq == 0 or m.pid == 0) else ORPHAN
+            if role == ORPHAN:
+                o = self._new(None)
+                o.protocol, o.seq, o.portid, o.status = m.protocol, m.seq, m.pid, ORPHAN
+                o.responses.append(m)
+                m.tx = (o, ORPHAN)
+            else:
+                m.tx = (None, NOTIFICATION)
+            return
+        if t.portid is None:
+            t.portid = m.pid
+        t.responses.append(m)
+        m.tx = (t, RESPONSE)
+        if m.flags & NLM_F_DUMP_INTR:
+            t.interrupted = True
+        if t.request is not None and t.request.process is None and m.process is not None:
+            t.request.process = m.process
+        if m.type_name in ("NLMSG_ERROR", "NLMSG_DONE") or (
+                t.request is not None and not t.request.flags & NLM_F_ACK and not m.flags & NLM_F_MULTI
+                and not t.dump):
+            t.final = m if m.type < 0x10 else None
+            t.status = "error" if (m.error and m.error["code"]) else "complete"
+            self._close(t)
+            self._attribute_error(t)
+
+    def _close(self, t: Transaction) -> None:
+        lst = self._open.get((t.protocol, t.seq))
+        if lst and t in lst:
+            lst.remove(t)
+            if not lst:
+                del self._open[(t.protocol, t.seq)]
+
+    @staticmethod
+    def _attribute_error(t: Transaction) -> None:
+        """An extack offset names the request's attribute even when the kernel echoed only
+        the header (NLM_F_CAPPED): resolve it in the original request."""
+        err = t.error
+        ext = (err or {}).get("extack")
+        if not ext or "offs" not in ext or ext.get("attr") or t.request is None:
+            return
+        path = attr_path(t.request.tree, t.request.offset + ext["offs"])
+        if path:
+            ext["attr"] = path
+            ext["attr_from_request"] = True
+
+    def finish(self) -> None:
+        """Flag requests that wanted an answer and got none; later answers become orphans."""
+        for lst in self._open.values():
+            for t in lst:
+                if t.request is not None and not t.responses and (
+                        t.request.flags & NLM_F_ACK or t.request.kind == "get"):
+                    t.status = "no response"
+                elif t.status == "open":
+                    t.status = "unfinished" if t.responses else "no response expected"
+        self._open.clear()
+
+
+def role_of(m: Message) -> str | None:
+    return m.tx[1] if m.tx else None

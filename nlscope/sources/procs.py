@@ -1,0 +1,172 @@
+"""Who sent it: netlink port ids mapped to processes on the running system.
+
+NETLINK_SOCK_DIAG's netlink_diag dump lists every netlink socket with its protocol, port id
+and inode; a socket's inode appears as `socket:[INODE]` among /proc/PID/fd of the process
+holding it.  A lookup is made when an unknown port id shows up (a port id found in no
+socket is not asked again for `retry_after` seconds) and its answer is cached, so a
+short-lived process (ip, ss) seen once keeps its name after it exits.  Since netlink autobinds a process's first socket to its pid, the
+process whose pid is the port id is looked at first: most lookups end there.
+"""
+from __future__ import annotations
+
+import os
+import struct
+import time
+
+SOCK_DIAG_BY_FAMILY, AF_NETLINK, NETLINK_SOCK_DIAG, NDIAG_PROTO_ALL = 20, 16, 4, 255
+NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
+
+
+class Process:
+    __slots__ = ("pid", "comm")
+
+    def __init__(self, pid: int, comm: str):
+        self.pid, self.comm = pid, comm
+
+    def __str__(self):
+        return f"{self.comm}[{self.pid}]"
+
+    def comment(self) -> str:
+        """What goes into a pcapng packet comment (and is read back by `from_comment`)."""
+        return f"nlscope.process pid={self.pid} comm={self.comm}"
+
+    @staticmethod
+    def from_comment(text: str | None) -> "Process | None":
+        if not text or not text.startswith("nlscope.process "):
+            return None
+        fields = dict(p.split("=", 1) for p in text.split()[1:] if "=" in p)
+        try:
+            return Process(int(fields["pid"]), fields.get("comm", "?"))
+        except (KeyError, ValueError):
+            return None
+
+
+def _fd_links(pid: str) -> list[str]:
+    """Where a process's file descriptors point ([] if it is gone or not ours to read)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return []
+    out = []
+    for fd in fds:
+        try:
+            out.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:  # closed meanwhile (the descriptor listdir itself used, for one)
+            continue
+    return out
+
+
+class ProcessTable:
+    def __init__(self, retry_after: float = 0.5):
+        self.cache: dict[tuple[int, int], Process] = {}
+        self.retry_after = retry_after
+        self._missed: dict[tuple[int, int], float] = {}
+        self.own_portids: set[tuple[int, int]] = set()
+        self._sock = None
+        self.found = 0
+        self.gone = 0    # the socket had closed (its process exited) before we looked
+
+    def _sockets(self) -> dict[tuple[int, int], int]:
+        """(protocol, portid) -> inode of every netlink socket.
+
+        /proc/net/netlink holds the same rows as a netlink_diag dump and is read without a
+        netlink round trip (and without traffic of our own on the capture), which matters
+        when racing a process that is about to exit; the dump is the fallback."""
+        try:
+            with open("/proc/net/netlink") as f:
+                next(f)
+                out = {}
+                for line in f:
+                    cols = line.split()
+                    if len(cols) >= 10:
+                        out[(int(cols[1]), int(cols[2]))] = int(cols[9])
+                return out
+        except (OSError, ValueError, StopIteration):
+            return self._dump()
+
+    def _dump(self) -> dict[tuple[int, int], int]:
+        """(protocol, portid) -> inode of every netlink socket."""
+        import socket
+        if self._sock is None:
+            self._sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW | socket.SOCK_CLOEXEC, NETLINK_SOCK_DIAG)
+            self._sock.bind((0, 0))
+            self.own_portids.add((NETLINK_SOCK_DIAG, self._sock.getsockname()[0]))
+        s = self._sock
+        portid = s.getsockname()[0]
+        req = struct.pack("=BBHIIII", AF_NETLINK, NDIAG_PROTO_ALL, 0, 0, 0, 0, 0)
+        s.send(struct.pack("=IHHII", 16 + len(req), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, 1, portid) + req)
+        out = {}
+        while True:
+            data = s.recv(1 << 17)
+            pos = 0
+            while pos + 16 <= len(data):
+                ln, ty = struct.unpack_from("=IH", data, pos)
+                if ln < 16:
+                    return out
+                if ty in (2, 3):  # NLMSG_ERROR, NLMSG_DONE
+                    return out
+                if ln >= 16 + 24:
+                    _fam, _typ, proto, _st, port, _dp, _dg, ino = struct.unpack_from("=BBBBIIII", data, pos + 16)
+                    out[(proto, port)] = ino
+                pos += (ln + 3) & ~3
+
+    def _owner(self, inode: int, portid: int, socks: dict) -> Process | None:
+        """The process holding socket `inode`; every other netlink socket it holds is
+        cached too.  Netlink gives a process's first socket its pid as port id, and libnl
+        puts the pid in the low 22 bits, so those pids are looked at before all others."""
+        target = f"socket:[{inode}]"
+        first = [str(portid), str(portid & 0x3FFFFF)]
+        pids = first + [p for p in os.listdir("/proc") if p.isdigit() and p not in first]
+        for pid in pids:
+            links = _fd_links(pid)
+            if target in links:
+                try:
+                    with open(f"/proc/{pid}/comm") as f:
+                        proc = Process(int(pid), f.read().strip())
+                except OSError:
+                    return None
+                held = {int(x[8:-1]) for x in links if x.startswith("socket:[")}
+                for key, ino in socks.items():
+                    if ino in held:
+                        self.cache[key] = proc
+                return proc
+        return None
+
+    def prefetch(self, protocol: int) -> None:
+        """A request with port id 0 is in: its sender is one of the sockets of that protocol
+        we have not traced yet.  Trace them now, while the sender waits for its answer; the
+        answer's port id then finds its process in the cache."""
+        try:
+            socks = self._sockets()
+        except OSError:
+            return
+        for key, inode in socks.items():
+            if key[0] == protocol and key[1] and key not in self.cache and key not in self._missed \
+                    and key not in self.own_portids:
+                if self._owner(inode, key[1], socks) is None:
+                    self._missed[key] = time.monotonic()
+
+    def lookup(self, protocol: int, portid: int) -> Process | None:
+        """The process owning the socket (protocol, portid), or None (kernel, gone, unknown)."""
+        if portid == 0:
+            return None
+        key = (protocol, portid)
+        p = self.cache.get(key)
+        if p is not None:
+            return p
+        now = time.monotonic()
+        if now - self._missed.get(key, -1e9) < self.retry_after:
+            return None
+        try:
+            socks = self._sockets()
+        except OSError:
+            return None
+        inode = socks.get(key)
+        p = None if inode is None else self._owner(inode, portid, socks)
+        if p is None:
+            self._missed[key] = now
+            self.gone += 1
+        else:
+            self.cache[key] = p
+            self.found += 1
+        return p

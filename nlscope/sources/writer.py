@@ -1,0 +1,73 @@
+"""Writing captures: pcapng that Wireshark, tshark and tcpdump open.
+
+Frames keep the link-layer header they were read (or captured) with, so a file read and
+written again holds the same frame bytes and timestamps.  Live frames get the 16-byte
+LINKTYPE_NETLINK header exactly as libpcap builds it for tcpdump on an nlmon interface:
+packet type, ARPHRD_NETLINK (824), address length 0, 8 zero address bytes, the netlink
+protocol, all big-endian.  Timestamps are written in nanoseconds (if_tsresol = 9); the
+process that sent a message, when known, goes into the packet's comment.
+"""
+from __future__ import annotations
+
+import struct
+from typing import BinaryIO
+
+from .capture import ARPHRD_NETLINK, LINKTYPE_NETLINK, Frame
+
+SNAPLEN = 262144
+_SHB, _IDB, _EPB = 0x0A0D0D0A, 0x00000001, 0x00000006
+_OPT_COMMENT, _OPT_END, _IF_NAME, _IF_TSRESOL, _SHB_USERAPPL = 1, 0, 2, 9, 4
+
+
+def netlink_header(protocol: int, pkttype: int = 4) -> bytes:
+    """The LINKTYPE_NETLINK pseudo-header libpcap writes for an nlmon packet."""
+    return struct.pack(">HHH8sH", pkttype, ARPHRD_NETLINK, 0, b"", protocol)
+
+
+def _opt(code: int, value: bytes) -> bytes:
+    return struct.pack("<HH", code, len(value)) + value + b"\0" * (-len(value) % 4)
+
+
+def _block(btype: int, body: bytes) -> bytes:
+    length = 12 + len(body)
+    return struct.pack("<II", btype, length) + body + struct.pack("<I", length)
+
+
+class PcapngWriter:
+    """Append frames to a pcapng stream; one interface per (link type, name)."""
+
+    def __init__(self, f: BinaryIO, application: str = "nlscope"):
+        self.f = f
+        self._ifaces: dict[tuple[int, str], int] = {}
+        opts = _opt(_SHB_USERAPPL, application.encode()) + _opt(_OPT_END, b"")
+        # byte-order magic, version 1.0, section length unknown (-1)
+        f.write(_block(_SHB, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1) + opts))
+
+    def _iface(self, linktype: int, name: str) -> int:
+        key = (linktype, name)
+        idx = self._ifaces.get(key)
+        if idx is None:
+            idx = self._ifaces[key] = len(self._ifaces)
+            opts = b""
+            if name:
+                opts += _opt(_IF_NAME, name.encode())
+            opts += _opt(_IF_TSRESOL, bytes([9])) + _opt(_OPT_END, b"")
+            self.f.write(_block(_IDB, struct.pack("<HHI", linktype, 0, SNAPLEN) + opts))
+        return idx
+
+    def write(self, frame: Frame, ifname: str = "", comment: str | None = None) -> None:
+        header = frame.header or netlink_header(frame.protocol, frame.pkttype)
+        linktype = frame.linktype if frame.header else LINKTYPE_NETLINK
+        data = header + frame.data
+        idx = self._iface(linktype, ifname)
+        ts = frame.ts_ns or int(round(frame.time * 1e9))
+        wirelen = max(frame.wirelen, len(data))
+        body = struct.pack("<IIIII", idx, ts >> 32, ts & 0xFFFFFFFF, len(data), wirelen)
+        body += data + b"\0" * (-len(data) % 4)
+        comment = comment if comment is not None else frame.comment
+        if comment:
+            body += _opt(_OPT_COMMENT, comment.encode()) + _opt(_OPT_END, b"")
+        self.f.write(_block(_EPB, body))
+
+    def flush(self) -> None:
+        self.f.flush()
