@@ -1,11 +1,16 @@
-"""Live capture from an nlmon interface through an AF_PACKET socket.
+"""Live capture from an nlmon interface through an AF_PACKET socket with a TPACKET_V2 ring.
 
-On nlmon the packet socket delivers each netlink skb with no link header; recvfrom's
-address carries the netlink protocol (sll_protocol), the packet type (PACKET_OUTGOING,
-4, for everything) and ARPHRD_NETLINK (824).  Frames get the LINKTYPE_NETLINK header
-tcpdump would write, and the kernel's receive timestamp (SO_TIMESTAMPNS).  The kernel's
-counters (PACKET_STATISTICS) say how many packets reached the socket and how many were
-dropped because nlscope did not read fast enough.
+On nlmon the packet socket delivers each netlink skb with no link header; its address
+carries the netlink protocol (sll_protocol), the packet type (PACKET_OUTGOING, 4, for
+everything) and ARPHRD_NETLINK (824).  Frames get the LINKTYPE_NETLINK header tcpdump
+would write and the kernel's timestamp.  The kernel's counters (PACKET_STATISTICS) say how
+many packets reached the socket and how many were dropped because nlscope fell behind.
+
+Why a ring and not recvmsg: nlmon hands the packet socket a clone of the netlink skb, which
+shares its data with the message the kernel is processing, and some handlers write into
+it afterwards (WireGuard zeroes the private key of WG_CMD_SET_DEVICE once it has read it).
+A plain socket copies the bytes out only when recvmsg runs, by then possibly changed; the
+ring copies them when the packet is tapped, as tcpdump does, so both record the same bytes.
 """
 from __future__ import annotations
 
@@ -19,7 +24,12 @@ from .nlmon import check_capture_interface
 from .writer import netlink_header
 
 ETH_P_ALL = 0x0003
-SOL_PACKET, PACKET_STATISTICS = 263, 6
+SOL_PACKET, PACKET_STATISTICS, PACKET_RX_RING, PACKET_VERSION, TPACKET_V2 = 263, 6, 5, 10, 1
+TP_STATUS_KERNEL, TP_STATUS_USER = 0, 1
+RING_FRAME = 1 << 17     # one slot: the largest netlink skb plus headers
+RING_FRAMES = 256        # 32 MiB in all
+_TP2_HDR = struct.Struct("=IIIHHII")   # tp_status, tp_len, tp_snaplen, tp_mac, tp_net, tp_sec, tp_nsec
+_SLL = struct.Struct(">HHiHBB8s")      # family, protocol, ifindex, hatype, pkttype, halen, addr (at 32)
 SO_TIMESTAMPNS = 35
 SO_RCVBUFFORCE = 33
 MAX_FRAME = 1 << 18
@@ -45,6 +55,17 @@ class LiveCapture:
             except OSError:
                 continue
         self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        self.ring = None
+        try:
+            import mmap
+            self.sock.setsockopt(SOL_PACKET, PACKET_VERSION, TPACKET_V2)
+            self.sock.setsockopt(SOL_PACKET, PACKET_RX_RING,
+                                 struct.pack("=IIII", RING_FRAME, RING_FRAMES, RING_FRAME, RING_FRAMES))
+            self.ring = mmap.mmap(self.sock.fileno(), RING_FRAME * RING_FRAMES, mmap.MAP_SHARED,
+                                  mmap.PROT_READ | mmap.PROT_WRITE)
+        except OSError:
+            self.ring = None  # no ring (odd kernel): recvmsg, with the caveat in the docstring
+        self._slot = 0
         self.ifname = ifname
         self.received = 0
         self.dropped = 0
@@ -56,6 +77,8 @@ class LiveCapture:
         self._stopped = True
 
     def close(self):
+        if self.ring is not None:
+            self.ring.close()
         self.sock.close()
 
     def statistics(self) -> tuple[int, int]:
@@ -75,6 +98,17 @@ class LiveCapture:
             timeout = poll if deadline is None else max(0.0, min(poll, deadline - time.monotonic()))
             if deadline is not None and time.monotonic() >= deadline:
                 break
+            if self.ring is not None:
+                fr = self._from_ring()
+                if fr is None:
+                    select.select([self.sock], [], [], timeout)
+                    fr = self._from_ring()
+                    if fr is None:
+                        if idle:
+                            yield None
+                        continue
+                yield fr
+                continue
             ready, _, _ = select.select([self.sock], [], [], timeout)
             if not ready:
                 if idle:
@@ -95,3 +129,20 @@ class LiveCapture:
             self.number += 1
             yield Frame(self.number, ts_ns / 1e9, data, proto, len(data), wirelen, pkttype, LINKTYPE_NETLINK,
                         netlink_header(proto, pkttype), ts_ns)
+
+    def _from_ring(self) -> Frame | None:
+        """The next slot the kernel has filled, handed back to it once copied; None if none."""
+        base = self._slot * RING_FRAME
+        ring = self.ring
+        status, length, snaplen, mac, _net, sec, nsec = _TP2_HDR.unpack_from(ring, base)
+        if not status & TP_STATUS_USER:
+            return None
+        _fam, proto, _ifindex, _hatype, pkttype, _halen, _addr = _SLL.unpack_from(ring, base + 32)
+        data = ring[base + mac:base + mac + snaplen]
+        struct.pack_into("=I", ring, base, TP_STATUS_KERNEL)
+        self._slot = (self._slot + 1) % RING_FRAMES
+        ts_ns = sec * 10**9 + nsec
+        self.max_lag = max(self.max_lag, (time.time_ns() - ts_ns) / 1e9)
+        self.number += 1
+        return Frame(self.number, ts_ns / 1e9, data, proto, snaplen, length, pkttype, LINKTYPE_NETLINK,
+                     netlink_header(proto, pkttype), ts_ns)
