@@ -28,6 +28,9 @@ WORKLOADS = [
     ("summary", ["read"], []),
     ("-V", ["read", "-V"], ["-V"]),
     ("-T json", ["read", "-T", "json"], ["-T", "json"]),
+    # an index-only filter (header fields): compare with tshark -Y and with reading alone (-q)
+    ("-Y seq", ["read", "-Y", "netlink.seq == 1"], ["-Y", "netlink.seq == 1"]),
+    ("-q (read only)", ["read", "-q"], ["-Y", "frame.number == 0"]),
 ]
 
 

@@ -9,6 +9,7 @@ unknown node with its raw bytes.
 """
 from __future__ import annotations
 
+import contextvars
 import socket
 import struct
 
@@ -21,6 +22,28 @@ NLA_TYPE_MASK = 0x3FFF
 MAX_DEPTH = 32  # deeper nests are reported as malformed (the kernel itself stops at 10)
 
 _NLA_HDR = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
+
+# How deep nests are expanded.  A summary (the Info column) needs the top level and one
+# level below it, not counters arrays and stats structs: `shallow()` decodes that much,
+# and the full tree is built only when it is asked for.
+EXPAND = contextvars.ContextVar("nlscope_expand", default=1 << 30)
+
+
+class shallow:
+    """Context manager: decode only `levels` levels of nests, no arrays or structs."""
+
+    def __init__(self, levels: int = 1):
+        self.levels = levels
+
+    def __enter__(self):
+        self._token = EXPAND.set(self.levels)
+
+    def __exit__(self, *exc):
+        EXPAND.reset(self._token)
+
+
+def _folded(spec, pos, nla_len, label) -> Node:
+    return Node(spec.field, None, pos, nla_len, "…", label=label)
 
 # fixed-width integer types: name -> (struct char, kind)
 _INTS = {
@@ -284,6 +307,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         nul = data.find(b"\0")
         s = (data if nul < 0 else data[:nul]).decode("utf-8", "backslashreplace")
         return Node(spec.field, s, pos, nla_len, None, label=label)
+    if t in ("nest", "indexed-array", "array", "struct", "submsg") and depth >= EXPAND.get():
+        return _folded(spec, pos, nla_len, label)
     if t == "nest":
         children = decode_attrs(buf, vo, vo + vl, spec.nested, order, depth + 1)
         return Node(spec.field, None, pos, nla_len, "", children, label=label)
@@ -307,6 +332,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         data = bytes(buf[vo:vo + vl])
         return Node(spec.field, addr_value(data), pos, nla_len, None, label=label)
     if t == "struct":
+        if EXPAND.get() < MAX_DEPTH:
+            return _folded(spec, pos, nla_len, label)
         st = spec.struct
         if vl < st.size:
             return _wrong_size(buf, pos, nla_len, spec, label, f"struct {st.cname} needs {st.size} bytes, got {vl}")
@@ -319,6 +346,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     if t == "indexed-array":
         return _indexed_array(buf, pos, nla_len, spec, label, order, depth)
     if t == "array":
+        if EXPAND.get() < MAX_DEPTH:
+            return _folded(spec, pos, nla_len, label)
         return _array(buf, pos, nla_len, spec, label, order)
     if t == "bitfield32":
         if vl != 8:

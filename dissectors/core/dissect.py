@@ -12,7 +12,7 @@ import struct
 
 from ..generated import netlink as H
 from ..model import FIELDS, NONE, UNKNOWN, Node
-from .attrs import decode_attrs, malformed
+from .attrs import decode_attrs, malformed, shallow
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error
 from .header import ACK, CONTROL_NAMES, NLMSG_HDRLEN, detect_order, flag_names, header_node, split
 from .registry import PROTOCOLS, Context, MessageType, load_families
@@ -124,7 +124,7 @@ class Message:
 
     __slots__ = ("frame", "index", "time", "protocol", "buf", "offset", "length", "type", "flags", "seq",
                  "pid", "order", "pos", "ctx", "malformed", "_mt", "_tree", "_top", "_status", "_decoded",
-                 "process", "tx")
+                 "process", "tx", "_summary")
 
     def __init__(self, frame, index, time, protocol, buf, offset, length, mtype, flags, seq, pid, order,
                  ctx, pos, bad=False):
@@ -145,6 +145,7 @@ class Message:
         self.malformed = bad
         self._mt = False
         self._decoded = False
+        self._summary = None
         self.process = None  # filled in by the application when it knows the sending process
         self.tx = None       # the application's transaction record, if it pairs messages
         self._tree = self._top = self._status = None
@@ -256,9 +257,26 @@ class Message:
             return None
         return st
 
+    def _summary_tree(self):
+        """The full tree if built, else a shallow one (two levels, no arrays or structs)."""
+        if self._decoded:
+            return self._tree
+        if self._summary is None:
+            with shallow(1):
+                self._summary = dissect_message(self.buf, self.offset, self.length, self.protocol, self.order,
+                                                self.ctx, self.pos)[0]
+        return self._summary
+
     @property
     def info(self) -> str:
         """The Info column: the most telling values of the message."""
+        if not self.malformed and self.type >= 0x10:
+            mt = self.message_type
+            if mt is not None and mt.info is not None:
+                try:
+                    return mt.info(self._summary_tree())
+                except Exception:
+                    return ""
         self._decode()
         if self.malformed:
             return self._tree.text
