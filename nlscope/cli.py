@@ -19,6 +19,7 @@ request paired with its answers.
   nlscope capture -i nlmon0 -w out.pcapng  live, as root (nlscope nlmon up makes nlmon0)
   nlscope stats capture.pcapng             counts, errors, processes, latency, rate
   nlscope fields rtnl.link                 the filter fields, with their types
+  nlscope capture.pcapng                   browse it in the TUI (nlscope demo: a bundled one)
 """
 
 READ_EPILOG = """\
@@ -72,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     np_ = sub.add_parser("nlmon", help="create or remove an nlmon interface (root)")
     np_.add_argument("action", choices=("up", "down"))
     np_.add_argument("name", nargs="?", default="nlmon0")
+    op = sub.add_parser("open", help="browse a capture file in the TUI (also: nlscope FILE)")
+    op.add_argument("file")
+    op.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID")
+    sub.add_parser("demo", help="open a capture bundled with nlscope in the TUI")
     fp = sub.add_parser("fields", help="list the fields display filters and -e know")
     fp.add_argument("prefix", nargs="?", default="", help="only fields starting with this")
     sp = sub.add_parser("stats", help="statistics of a capture file")
@@ -375,15 +380,39 @@ def cmd_stats(args) -> int:
     return status
 
 
-COMMANDS = {"read": cmd_read, "capture": cmd_capture, "nlmon": cmd_nlmon, "fields": cmd_fields, "stats": cmd_stats}
+def demo_capture() -> str:
+    """Path of the capture bundled in the package (an ip session with extack errors)."""
+    from pathlib import Path
+    return str(Path(__file__).resolve().parent / "data" / "demo.pcapng")
+
+
+def cmd_open(args) -> int:
+    from .messages import parse_genl_ids
+    from .sources import CaptureError, read_capture
+    path = demo_capture() if args.command == "demo" else args.file
+    try:
+        genl = parse_genl_ids(getattr(args, "genl", []))
+        next(iter(read_capture(path)), None)  # a bad file is one line here, before the screen is taken
+    except (CaptureError, ValueError) as exc:
+        _err(str(exc))
+        return 2
+    from .tui.app import NlscopeApp
+    NlscopeApp(path, genl).run()
+    return 0
+
+
+COMMANDS = {"read": cmd_read, "capture": cmd_capture, "nlmon": cmd_nlmon, "fields": cmd_fields, "stats": cmd_stats,
+            "open": cmd_open, "demo": cmd_open}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # tshark style: `nlscope -r FILE …` means `nlscope read -r FILE …`
-    if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version") \
-            and (argv[0].startswith("-") or argv[0].endswith((".pcap", ".pcapng", ".gz"))):
-        argv = ["read"] + argv
+    # tshark style: `nlscope -r FILE …` means `nlscope read -r FILE …`; `nlscope FILE` opens the TUI
+    if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        if argv[0].startswith("-"):
+            argv = ["read"] + argv
+        else:
+            argv = ["open"] + argv
     ap = build_parser()
     args = ap.parse_args(argv)
     if args.command in COMMANDS:

@@ -1,0 +1,1 @@
+"""The Textual TUI: `nlscope open FILE`, `nlscope demo` (and, later, live capture)."""

@@ -1,0 +1,237 @@
+"""The nlscope TUI: message list, detail tree, hex pane, filter bar, transactions, statistics."""
+from __future__ import annotations
+
+import os
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Input, Static
+
+from ..analysis.filter import FilterError, compile_filter
+from .screens.modals import HelpScreen, StatsScreen, TransactionScreen
+from .store import MessageStore
+from .widgets.detail_tree import DetailTree
+from .widgets.hex_view import HexView
+from .widgets.message_list import MessageList
+
+
+class NlscopeApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "nlscope"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("escape", "focus_list", "List", show=False),
+        Binding("n", "next_match(1)", "Next", show=False),
+        Binding("N", "next_match(-1)", "Prev", show=False),
+        Binding("t", "transaction", "Transaction"),
+        Binding("r", "related", "Request/answer", show=False),
+        Binding("m", "mark", "Mark", show=False),
+        Binding("M", "next_mark", "Next mark", show=False),
+        Binding("T", "time_format", "Time", show=False),
+        Binding("s", "stats", "Stats"),
+        Binding("w", "save", "Save"),
+        Binding("c", "copy", "Copy", show=False),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(self, path: str, genl: dict | None = None, save_path: str | None = None):
+        super().__init__()
+        self.store = MessageStore(path, genl)
+        self.save_path = save_path or "nlscope-saved.pcapng"
+        self.sub_title = os.path.basename(path)
+        self._filter_history: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="display filter, e.g. netlink.error != 0 (Enter applies, / focuses)", id="filter")
+        yield MessageList(self.store, id="list")
+        with Horizontal(id="lower"):
+            yield DetailTree(id="tree")
+            yield HexView(id="hex")
+        yield Static("loading…", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(MessageList).focus()
+        self.load()
+
+    # --- loading, in a worker --------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        self.store.load(progress=lambda n, done: self.call_from_thread(self._loaded, n, done))
+
+    def _loaded(self, count: int, done: bool) -> None:
+        lst = self.query_one(MessageList)
+        lst.refresh_rows()
+        if count and lst.cursor == 0 and not self.query_one(DetailTree).root.children:
+            lst.go(0)
+            self._show(0)
+        self._status()
+        if done and self.store.error:
+            self.notify(self.store.error, severity="error", timeout=10)
+
+    def _status(self) -> None:
+        s = self.store
+        parts = [f"{len(s.messages)} messages" + ("" if s.done else " (reading…)")]
+        if s.view is not None:
+            parts.append(f"{len(s.view)} shown by filter")
+        lst = self.query_one(MessageList)
+        if len(s):
+            parts.append(f"row {lst.cursor + 1}")
+        if lst.marks:
+            parts.append(f"{len(lst.marks)} marked")
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    # --- selection ----------------------------------------------------------------------
+    def on_message_list_selected(self, event: MessageList.Selected) -> None:
+        self._show(event.row)
+        self._status()
+
+    def _show(self, row: int) -> None:
+        if not len(self.store):
+            return
+        m = self.store.at(row)
+        self.query_one(DetailTree).show_message(m)
+        self.query_one(HexView).show(m)
+
+    def on_tree_node_highlighted(self, event) -> None:
+        data = event.node.data
+        if data:
+            node = data[0]
+            self.query_one(HexView).show(self.query_one(HexView).msg, node.offset, node.length)
+
+    def on_hex_view_byte_clicked(self, event: HexView.ByteClicked) -> None:
+        self.query_one(DetailTree).select_offset(event.offset)
+
+    def current(self):
+        if not len(self.store):
+            return None
+        return self.store.at(self.query_one(MessageList).cursor)
+
+    # --- filter -------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        box = event.input
+        text = event.value.strip()
+        box.remove_class("-valid", "-invalid")
+        if not text:
+            return
+        try:
+            compile_filter(text)
+            box.add_class("-valid")
+            box.tooltip = None
+        except FilterError as exc:
+            box.add_class("-invalid")
+            box.tooltip = f"{exc.message} (column {exc.column})"
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        try:
+            compile_filter(text) if text else None
+        except FilterError as exc:
+            self.notify(f"{exc.message} (column {exc.column})", severity="error")
+            return
+        if text:
+            self._filter_history.append(text)
+        self.apply_filter(text)
+        self.query_one(MessageList).focus()
+
+    @work(thread=True, exclusive=True, group="filter")
+    def apply_filter(self, text: str) -> None:
+        self.store.apply_filter(text)
+        self.call_from_thread(self._filtered)
+
+    def _filtered(self) -> None:
+        lst = self.query_one(MessageList)
+        lst.cursor = 0
+        lst.refresh_rows()
+        if len(self.store):
+            self._show(0)
+        self._status()
+
+    # --- actions ------------------------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one(MessageList).focus()
+
+    def action_next_match(self, direction: int) -> None:
+        text = self.query_one("#filter", Input).value.strip()
+        lst = self.query_one(MessageList)
+        if not text:
+            return
+        try:
+            flt = compile_filter(text)
+        except FilterError:
+            needle = text
+            flt = lambda m: needle in m.info or needle in m.type_name  # noqa: E731 - plain text search
+        row = lst.cursor + direction
+        while 0 <= row < len(self.store):
+            if flt(self.store.at(row)):
+                lst.go(row)
+                return
+            row += direction
+        self.notify("no further match")
+
+    def action_transaction(self) -> None:
+        m = self.current()
+        if m is not None:
+            self.push_screen(TransactionScreen(m))
+
+    def action_related(self) -> None:
+        m = self.current()
+        if m is None or not m.tx or m.tx[0] is None:
+            return
+        t, role = m.tx
+        target = (t.responses[0] if t.responses else None) if role == "request" else t.request
+        row = self.store.row_of(target) if target is not None else None
+        if row is None:
+            self.notify("not in the current view")
+        else:
+            self.query_one(MessageList).go(row)
+
+    def action_mark(self) -> None:
+        lst = self.query_one(MessageList)
+        lst.marks.symmetric_difference_update({lst.cursor})
+        lst.refresh()
+        self._status()
+
+    def action_next_mark(self) -> None:
+        lst = self.query_one(MessageList)
+        after = sorted(r for r in lst.marks if r > lst.cursor)
+        if after:
+            lst.go(after[0])
+
+    def action_time_format(self) -> None:
+        lst = self.query_one(MessageList)
+        lst.set_time_format({"r": "a", "a": "d", "d": "r"}[lst.time_format])
+
+    def action_stats(self) -> None:
+        self.push_screen(StatsScreen(self.store))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_save(self) -> None:
+        """Write the frames of the shown messages to a pcapng file."""
+        from ..sources import read_capture
+        from ..sources.writer import PcapngWriter
+        wanted = {self.store.at(i).frame for i in range(len(self.store))}
+        n = 0
+        with open(self.save_path, "wb") as f:
+            w = PcapngWriter(f)
+            for fr in read_capture(self.store.path):
+                if fr.number in wanted:
+                    w.write(fr)
+                    n += 1
+        self.notify(f"saved {n} frames to {self.save_path}")
+
+    def action_copy(self) -> None:
+        from ..output import json_line
+        m = self.current()
+        if m is not None:
+            self.copy_to_clipboard(json_line(m))
+            self.notify("message copied as JSON")

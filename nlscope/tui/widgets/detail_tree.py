@@ -1,0 +1,57 @@
+"""The decoded tree of the selected message; expansion is remembered by field path."""
+from __future__ import annotations
+
+from textual.widgets import Tree
+
+from dissectors import Node
+
+
+class DetailTree(Tree):
+    def __init__(self, **kw):
+        super().__init__("no message", **kw)
+        self.expanded_paths: set[str] = {"netlink"}
+        self.show_root = False
+
+    def show_message(self, msg) -> None:
+        self.clear()
+        self.root.set_label(f"Message {msg.frame}.{msg.index}")
+        self._add(self.root, msg.tree, "")
+        self.root.expand()
+
+    def _add(self, parent, node: Node, path: str) -> None:
+        key = f"{path}/{node.field.abbrev}:{node.label or ''}"
+        label = node.line()
+        if node.status:
+            label = f"[{node.status}] {label}"
+        if node.children:
+            t = parent.add(label, data=(node, key), expand=(key in self.expanded_paths or path == ""))
+            for c in node.children:
+                self._add(t, c, key)
+        else:
+            parent.add_leaf(label, data=(node, key))
+
+    def on_tree_node_expanded(self, event) -> None:
+        if event.node.data:
+            self.expanded_paths.add(event.node.data[1])
+
+    def on_tree_node_collapsed(self, event) -> None:
+        if event.node.data:
+            self.expanded_paths.discard(event.node.data[1])
+
+    def select_offset(self, offset: int) -> None:
+        """Move the cursor to the deepest node covering byte `offset` of the frame."""
+        best = None
+        stack = [self.root]
+        while stack:
+            tn = stack.pop()
+            if tn.data:
+                n = tn.data[0]
+                if n.offset <= offset < n.offset + max(n.length, 1):
+                    best = tn
+            stack.extend(tn.children)
+        if best is not None:
+            p = best.parent
+            while p is not None:
+                p.expand()
+                p = p.parent
+            self.move_cursor(best)

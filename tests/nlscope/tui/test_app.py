@@ -1,0 +1,188 @@
+"""The TUI driven by Pilot: every key binding, filter validation, transactions, saving."""
+import pytest
+
+from nlscope.tui.app import NlscopeApp
+from nlscope.tui.widgets.detail_tree import DetailTree
+from nlscope.tui.widgets.message_list import MessageList
+from tests.conftest import CAPTURES
+
+EXTACK = str(CAPTURES / "rtnl-extack.pcapng")
+TEST_FAMILY = str(CAPTURES / "nlscope-test.pcapng")
+SIZE = (140, 45)
+
+
+async def loaded(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def filter_to(pilot, text):
+    await pilot.press("slash")
+    pilot.app.query_one("#filter").value = ""
+    await pilot.press(*list(text))
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_opens_and_lists_every_message():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert len(app.store) == 121 and app.store.done
+        lst = app.query_one(MessageList)
+        assert lst.virtual_size.height == 122  # + the header row
+        assert "121 messages" in str(app.query_one("#status").render())
+        tree = app.query_one(DetailTree)
+        assert tree.root.children  # the first message is shown
+
+
+@pytest.mark.asyncio
+async def test_moving_and_jumping():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        lst = app.query_one(MessageList)
+        await pilot.press("down", "down", "j")
+        assert lst.cursor == 3
+        await pilot.press("k")
+        assert lst.cursor == 2
+        await pilot.press("G")
+        assert lst.cursor == 120
+        await pilot.press("g")
+        assert lst.cursor == 0
+        await pilot.press("pagedown")
+        assert lst.cursor > 10
+        await pilot.press("home")
+        assert lst.cursor == 0
+
+
+@pytest.mark.asyncio
+async def test_filter_validation_and_apply():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        box = app.query_one("#filter")
+        await pilot.press("slash", *list("rtnl.link.mtu >"))
+        assert "-invalid" in box.classes and "column 16" in str(box.tooltip)
+        await pilot.press(*list(" 65535"))
+        assert "-valid" in box.classes
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(app.store) == 4 and app.store.filter_text == "rtnl.link.mtu > 65535"
+        await filter_to(pilot, "")
+        assert len(app.store) == 121
+
+
+@pytest.mark.asyncio
+async def test_next_and_previous_match():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.query_one("#filter").value = "netlink.error == ENODEV"
+        app.query_one(MessageList).focus()
+        await pilot.press("n")
+        lst = app.query_one(MessageList)
+        first = lst.cursor
+        assert app.store.at(first).error["name"] == "ENODEV"
+        await pilot.press("n")
+        assert lst.cursor > first
+        await pilot.press("N")
+        assert lst.cursor == first
+
+
+@pytest.mark.asyncio
+async def test_transaction_view_shows_extack_and_blamed_attribute():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "netlink.error == ERANGE")
+        await pilot.press("t")
+        await pilot.pause()
+        text = str(app.screen.query_one("#tx-text").render())
+        assert "ERANGE" in text and "integer out of range" in text
+        assert "IFLA_GSO_MAX_SIZE: 10" in text and "offset 32 of the request" in text
+        await pilot.press("escape")
+        assert app.screen is app.screen_stack[0]
+        copied = []
+        app.copy_to_clipboard = copied.append
+        await pilot.press("c")
+        assert copied and '"name":"ERANGE"' in copied[0]
+        await pilot.press("slash")
+        assert app.focused.id == "filter"
+        await pilot.press("escape")
+        assert isinstance(app.focused, MessageList)
+
+
+@pytest.mark.asyncio
+async def test_request_answer_jump_marks_time_stats_help():
+    app = NlscopeApp(TEST_FAMILY)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        lst = app.query_one(MessageList)
+        await filter_to(pilot, "nlscope_test.count")        # the DUMP request
+        await filter_to(pilot, "")
+        req_row = next(i for i in range(len(app.store)) if app.store.at(i).type_name == "NLSCOPE_TEST_CMD_DUMP")
+        lst.go(req_row)
+        await pilot.press("r")
+        assert app.store.at(lst.cursor).tx[1] == "response"
+        await pilot.press("r")
+        assert lst.cursor == req_row
+        await pilot.press("m")
+        assert lst.marks == {req_row}
+        await pilot.press("g", "M")
+        assert lst.cursor == req_row
+        await pilot.press("T")
+        assert lst.time_format == "a"
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Transaction latency" in str(app.screen.query_one("#stats-text").render())
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert "transaction of the message" in str(app.screen.query_one("#help-text").render())
+        await pilot.press("escape")
+
+
+@pytest.mark.asyncio
+async def test_save_writes_what_is_shown(tmp_path):
+    out = tmp_path / "saved.pcapng"
+    app = NlscopeApp(EXTACK, save_path=str(out))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "netlink.type == NLMSG_ERROR && netlink.error != 0")
+        await pilot.press("w")
+        await pilot.pause()
+    import nlscope
+    cap = nlscope.open(str(out))
+    assert len(cap) == 11 and all(m.type_name == "NLMSG_ERROR" for m in cap)
+
+
+@pytest.mark.asyncio
+async def test_tree_selection_highlights_bytes_and_bytes_select_nodes():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "rtnl.link.mtu == 70000 && netlink.flags.request")
+        tree = app.query_one(DetailTree)
+        hexv = app.query_one("#hex")
+        m = hexv.msg
+        mtu = m.tree.find("rtnl.link.mtu")
+        tree.select_offset(mtu.offset)
+        await pilot.pause()
+        assert tree.cursor_node.data[0] is mtu
+        assert hexv.span == (mtu.offset, mtu.length)
+        assert "reverse" in str(hexv.render_hex().spans)
+
+
+@pytest.mark.asyncio
+async def test_bad_file_shows_error_not_traceback(tmp_path):
+    bad = tmp_path / "x.pcap"
+    bad.write_bytes(b"not a capture at all")
+    app = NlscopeApp(str(bad))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.store.error and "not a pcap" in app.store.error
+        assert len(app.store) == 0
