@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("file")
     op.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID")
     sub.add_parser("demo", help="open a capture bundled with nlscope in the TUI")
+    lp = sub.add_parser("live", help="capture live in the TUI (root)")
+    lp.add_argument("interface", nargs="?", default="nlmon0")
+    lp.add_argument("--create", action="store_true", help="create the nlmon interface if it is missing")
+    lp.add_argument("--limit", type=int, metavar="N", help="keep only the newest N messages (ring buffer)")
+    lp.add_argument("-w", dest="write", metavar="OUT", help="where 'w' saves (default nlscope-saved.pcapng)")
+    lp.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID")
     fp = sub.add_parser("fields", help="list the fields display filters and -e know")
     fp.add_argument("prefix", nargs="?", default="", help="only fields starting with this")
     sp = sub.add_parser("stats", help="statistics of a capture file")
@@ -401,7 +407,25 @@ def cmd_open(args) -> int:
     return 0
 
 
-COMMANDS = {"read": cmd_read, "capture": cmd_capture, "nlmon": cmd_nlmon, "fields": cmd_fields, "stats": cmd_stats,
+def cmd_live(args) -> int:
+    from .messages import parse_genl_ids
+    from .sources import CaptureError
+    from .sources.nlmon import nlmon_up
+    try:
+        genl = parse_genl_ids(args.genl)
+        if args.create:
+            nlmon_up(args.interface)
+        from .tui.live_store import LiveStore
+        store = LiveStore(args.interface, args.limit, genl)
+    except (CaptureError, ValueError) as exc:
+        _err(str(exc))
+        return 2
+    from .tui.app import NlscopeApp
+    NlscopeApp(store=store, save_path=args.write).run()
+    return 0
+
+
+COMMANDS = {"live": cmd_live, "read": cmd_read, "capture": cmd_capture, "nlmon": cmd_nlmon, "fields": cmd_fields, "stats": cmd_stats,
             "open": cmd_open, "demo": cmd_open}
 
 

@@ -91,7 +91,7 @@ def run(script: str, outdir: str, timeout: int = 600, env: dict | None = None) -
     # PYTHON: this interpreter, with nlscope's dependencies; the guest's PATH may find another
     exports = " ".join(f"{k}={v}" for k, v in {"OUT": outdir, "REPO": str(Path(__file__).resolve().parents[1]),
                                                  "PYTHON": sys.executable, **(env or {})}.items())
-    cmd = ["vng", "--run", img, "--user", "root", "--disable-kvm", "--memory", "1G", "--rwdir", outdir,
+    cmd = ["vng", "--run", img, "--user", "root", "--disable-kvm", "--memory", "1G", "--cpus", "2", "--rwdir", outdir,
            "--exec", f"env {exports} sh {script} > {outdir}/scenario.log 2>&1; echo $? > {outdir}/scenario.rc"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     rc_file = Path(outdir, "scenario.rc")

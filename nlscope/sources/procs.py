@@ -110,27 +110,30 @@ class ProcessTable:
                     out[(proto, port)] = ino
                 pos += (ln + 3) & ~3
 
-    def _owner(self, inode: int, portid: int, socks: dict) -> Process | None:
-        """The process holding socket `inode`; every other netlink socket it holds is
-        cached too.  Netlink gives a process's first socket its pid as port id, and libnl
-        puts the pid in the low 22 bits, so those pids are looked at before all others."""
-        target = f"socket:[{inode}]"
-        first = [str(portid), str(portid & 0x3FFFFF)]
+    def _trace(self, wanted: dict[int, tuple[int, int]], first: list[str], socks: dict) -> None:
+        """Find the processes holding the socket inodes in `wanted` in one pass over /proc
+        (`first` pids looked at before the rest); every netlink socket of a process found
+        is cached too, and what stays unfound is remembered as missed for a while."""
+        remaining = dict(wanted)
+        netlink = {ino: key for key, ino in socks.items()}
         pids = first + [p for p in os.listdir("/proc") if p.isdigit() and p not in first]
         for pid in pids:
-            links = _fd_links(pid)
-            if target in links:
-                try:
-                    with open(f"/proc/{pid}/comm") as f:
-                        proc = Process(int(pid), f.read().strip())
-                except OSError:
-                    return None
-                held = {int(x[8:-1]) for x in links if x.startswith("socket:[")}
-                for key, ino in socks.items():
-                    if ino in held:
-                        self.cache[key] = proc
-                return proc
-        return None
+            if not remaining:
+                break
+            held = {int(x[8:-1]) for x in _fd_links(pid) if x.startswith("socket:[")}
+            if not held & remaining.keys():
+                continue
+            try:
+                with open(f"/proc/{pid}/comm") as f:
+                    proc = Process(int(pid), f.read().strip())
+            except OSError:
+                continue
+            for ino in held & netlink.keys():
+                self.cache[netlink[ino]] = proc
+                remaining.pop(ino, None)
+        now = time.monotonic()
+        for key in remaining.values():
+            self._missed[key] = now
 
     def prefetch(self, protocol: int) -> None:
         """A request with port id 0 is in: its sender is one of the sockets of that protocol
@@ -140,11 +143,12 @@ class ProcessTable:
             socks = self._sockets()
         except OSError:
             return
-        for key, inode in socks.items():
-            if key[0] == protocol and key[1] and key not in self.cache and key not in self._missed \
-                    and key not in self.own_portids:
-                if self._owner(inode, key[1], socks) is None:
-                    self._missed[key] = time.monotonic()
+        now = time.monotonic()
+        wanted = {ino: key for key, ino in socks.items()
+                  if key[0] == protocol and key[1] and key not in self.cache and key not in self.own_portids
+                  and now - self._missed.get(key, -1e9) >= self.retry_after}
+        if wanted:
+            self._trace(wanted, [], socks)
 
     def lookup(self, protocol: int, portid: int) -> Process | None:
         """The process owning the socket (protocol, portid), or None (kernel, gone, unknown)."""
@@ -162,11 +166,14 @@ class ProcessTable:
         except OSError:
             return None
         inode = socks.get(key)
-        p = None if inode is None else self._owner(inode, portid, socks)
+        if inode is not None:
+            # netlink gives a process's first socket its pid as port id; libnl keeps the pid
+            # in the low 22 bits: those processes are looked at first
+            self._trace({inode: key}, [str(portid), str(portid & 0x3FFFFF)], socks)
+        p = self.cache.get(key)
         if p is None:
             self._missed[key] = now
             self.gone += 1
         else:
-            self.cache[key] = p
             self.found += 1
         return p

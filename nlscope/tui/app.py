@@ -37,12 +37,17 @@ class NlscopeApp(App):
         Binding("question_mark", "help", "Help"),
     ]
 
-    def __init__(self, path: str, genl: dict | None = None, save_path: str | None = None):
+    def __init__(self, path: str | None = None, genl: dict | None = None, save_path: str | None = None,
+                 store=None):
         super().__init__()
-        self.store = MessageStore(path, genl)
+        self.store = store if store is not None else MessageStore(path, genl)
+        self.live = hasattr(self.store, "live")
         self.save_path = save_path or "nlscope-saved.pcapng"
-        self.sub_title = os.path.basename(path)
+        self.sub_title = f"live on {self.store.ifname}" if self.live else os.path.basename(path)
         self._filter_history: list[str] = []
+        if self.live:
+            self.bind("p", "pause", description="Pause")
+            self.bind("C", "clear", description="Clear")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,8 +60,15 @@ class NlscopeApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(MessageList).focus()
+        lst = self.query_one(MessageList)
+        lst.focus()
+        if self.live:
+            lst.show_process = True
         self.load()
+
+    def on_unmount(self) -> None:
+        if self.live:
+            self.store.stop()
 
     # --- loading, in a worker --------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
@@ -66,7 +78,9 @@ class NlscopeApp(App):
     def _loaded(self, count: int, done: bool) -> None:
         lst = self.query_one(MessageList)
         lst.refresh_rows()
-        if count and lst.cursor == 0 and not self.query_one(DetailTree).root.children:
+        if self.live and lst.follow and len(self.store):
+            lst.go(len(self.store) - 1)
+        elif count and lst.cursor == 0 and not self.query_one(DetailTree).root.children:
             lst.go(0)
             self._show(0)
         self._status()
@@ -81,6 +95,12 @@ class NlscopeApp(App):
         lst = self.query_one(MessageList)
         if len(s):
             parts.append(f"row {lst.cursor + 1}")
+        if self.live:
+            received, dropped = s.statistics()
+            parts.append(f"{s.rate:.0f} msg/s · kernel passed {received}, dropped {dropped}")
+            if s.paused:
+                parts.append(f"PAUSED ({len(s.backlog)} waiting)")
+            parts.append("following" if lst.follow else "not following (G to follow)")
         if lst.marks:
             parts.append(f"{len(lst.marks)} marked")
         self.query_one("#status", Static).update(" · ".join(parts))
@@ -215,8 +235,22 @@ class NlscopeApp(App):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    def action_pause(self) -> None:
+        self.store.set_paused(not self.store.paused)
+        if not self.store.paused:
+            self._loaded(len(self.store.messages), False)
+        self._status()
+
+    def action_clear(self) -> None:
+        self.store.clear()
+        self._loaded(0, False)
+
     def action_save(self) -> None:
         """Write the frames of the shown messages to a pcapng file."""
+        if self.live:
+            n = self.store.save(self.save_path)
+            self.notify(f"saved {n} frames to {self.save_path}")
+            return
         from ..sources import read_capture
         from ..sources.writer import PcapngWriter
         wanted = {self.store.at(i).frame for i in range(len(self.store))}

@@ -9,7 +9,7 @@ from tests.conftest import CAPTURES, decode_file
 from tests.expect import TEST_VALUES, check
 
 pytestmark = pytest.mark.vm
-SECTIONS = ["rtnl-extack", "nlscope-test", "classic", "nl80211", "mixed"]
+SECTIONS = ["rtnl-extack", "nlscope-test", "classic", "nl80211", "mixed"]  # captured by tcpdump
 
 
 def test_kmod_built(vm_out):
@@ -19,7 +19,7 @@ def test_kmod_built(vm_out):
 
 def test_every_section_ran(vm_out):
     log = (vm_out / "scenario.log").read_text()
-    for s in SECTIONS:
+    for s in SECTIONS + ["tui-live"]:
         assert f"{s} rc=0" in log, log
 
 
@@ -101,3 +101,19 @@ def test_process_attribution(vm_out):
         named = cap.filter('nlscope.process == "iw"' if name == "nl80211" else 'nlscope.process == "nft"')
         assert named, name
     assert {"ip", "ss", "iw", "nft"} <= procs, procs
+
+
+def test_live_tui_driven_by_pilot(vm_out):
+    """`nlscope live` in the VM: messages appear, the process column names ip, pause holds
+    updates back without losing them, and 'w' saves a pcapng that reads back the same."""
+    import nlscope
+    log = (vm_out / "tui-live.log").read_text()
+    r = json.loads((vm_out / "tui-live.json").read_text())
+    assert r["appeared"] and r["rows"] > 0 and r["list_rows"] == r["rows"], log
+    assert "ip" in r["processes"], r["processes"]
+    assert r["follow_cursor_at_end"]
+    assert r["paused_rows_unchanged"] and r["backlog"] > 0 and r["status_paused"]
+    assert r["rows_after_resume"] >= r["rows"] + r["backlog"]
+    saved = nlscope.open(str(vm_out / "tui-live.saved.pcapng"))
+    assert [[m.type_name, m.info] for m in saved] == r["shown"]
+    assert any(m.process and m.process.comm == "ip" for m in saved)

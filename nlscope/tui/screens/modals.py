@@ -85,6 +85,7 @@ HELP = """[b]nlscope keys[/b]
   T            time column: relative, absolute, delta
   s            statistics      w           save the shown messages as pcapng
   c            copy the message as JSON to the clipboard
+  p / C        live: pause and resume the display (nothing is lost) / clear
   ?            this help       q           quit
   Ctrl+P       command palette (every action)
 """

@@ -38,6 +38,8 @@ class MessageList(ScrollView, can_focus=True):
         self.store = store
         self.time_format = "r"
         self.marks: set[int] = set()
+        self.show_process = False
+        self.follow = True  # live: stay on the newest row until the user moves away from it
         self._cache: dict[int, str] = {}
         self._tf = TimeFormat("r")
 
@@ -68,7 +70,7 @@ class MessageList(ScrollView, can_focus=True):
                 tf.first = tf.prev = self.store.messages[0].time
             if self.time_format == "d" and row:
                 tf.prev = self.store.at(row - 1).time
-            text = summary_line(m, tf)
+            text = summary_line(m, tf, self.show_process)
             if len(self._cache) > 4096:
                 self._cache.clear()
             self._cache[row] = text
@@ -91,7 +93,7 @@ class MessageList(ScrollView, can_focus=True):
         width = self.size.width
         if y == 0:  # the column header stays put
             style = self.get_component_rich_style("messagelist--header")
-            return Strip([Segment(header_line().ljust(width)[:width], style)])
+            return Strip([Segment(header_line(self.show_process).ljust(width)[:width], style)])
         row = self.scroll_offset.y + y - 1
         if row >= len(self.store):
             return Strip.blank(width)
@@ -124,19 +126,23 @@ class MessageList(ScrollView, can_focus=True):
         if len(self.store):
             self.cursor = max(0, min(row, len(self.store) - 1))
 
+    def _user_went(self, row: int) -> None:
+        self.go(row)
+        self.follow = self.cursor >= len(self.store) - 1
+
     def action_move(self, delta: int) -> None:
-        self.go(self.cursor + delta)
+        self._user_went(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
-        self.go(self.cursor + direction * max(1, self.size.height - 2))
+        self._user_went(self.cursor + direction * max(1, self.size.height - 2))
 
     def action_first(self) -> None:
-        self.go(0)
+        self._user_went(0)
 
     def action_last(self) -> None:
-        self.go(len(self.store) - 1)
+        self._user_went(len(self.store) - 1)
 
     def on_click(self, event) -> None:
         row = self.scroll_offset.y + event.y - 1
         if 0 <= row < len(self.store):
-            self.cursor = row
+            self._user_went(row)

@@ -1,0 +1,109 @@
+"""The TUI's store fed by a live capture: a worker reads the nlmon ring, the UI polls."""
+from __future__ import annotations
+
+import threading
+import time
+
+from dissectors import Context
+
+from ..analysis.transactions import TransactionTable
+from ..messages import Pipeline
+from ..sources.genl_ids import KernelGenlIds
+from ..sources.live import LiveCapture
+from ..sources.procs import ProcessTable
+from .store import MessageStore
+
+
+class LiveStore(MessageStore):
+    """Messages as they arrive.  Pausing holds new messages back (nothing is lost: they are
+    shown on resume); `limit` keeps only the newest messages, like a ring buffer."""
+
+    def __init__(self, ifname: str, limit: int | None = None, genl: dict | None = None):
+        super().__init__(ifname, genl)
+        self.ifname = ifname
+        self.limit = limit
+        self.live = LiveCapture(ifname)   # CaptureError (one line) before the screen is taken
+        self.procs = ProcessTable()
+        ctx = Context(genl, resolver=KernelGenlIds(self.procs.own_portids))
+        self.pipe = Pipeline(ctx, self.transactions, self.procs)
+        self.frames: dict[int, object] = {}
+        self.paused = False
+        self.backlog: list = []
+        self.rate = 0.0
+        self._window: list[float] = []
+        # the capture thread must not wait long on the UI thread for the GIL: it races
+        # short-lived processes to trace their sockets
+        import sys
+        sys.setswitchinterval(0.001)
+
+    def load(self, progress=None, chunk: int = 0) -> None:
+        """Capture until stopped (worker thread); `progress(count, False)` after each batch."""
+        import struct
+        own = self.procs.own_portids
+        last_post = 0.0
+        for fr in self.live.frames(idle=True, poll=0.1):
+            now = time.monotonic()
+            if fr is not None:
+                if len(fr.data) >= 16 and (fr.protocol, struct.unpack_from("=I", fr.data, 12)[0]) in own:
+                    continue
+                msgs = self.pipe.feed(fr)
+                self.frames[fr.number] = fr
+                self._window.append(now)
+                with self.lock:
+                    if self.paused:
+                        self.backlog.extend(msgs)
+                    else:
+                        self._append(msgs)
+            self._window = [t for t in self._window if now - t < 1.0]
+            self.rate = len(self._window)
+            if progress is not None and now - last_post > 0.1:
+                last_post = now
+                progress(len(self.messages), False)
+        self.done = True
+
+    def _append(self, msgs) -> None:
+        self.messages.extend(msgs)
+        if self.view is not None and self.filter_text:
+            from ..analysis.filter import compile_filter
+            flt = compile_filter(self.filter_text)
+            base = len(self.messages) - len(msgs)
+            self.view.extend(base + i for i, m in enumerate(msgs) if flt(m))
+        if self.limit and len(self.messages) > self.limit:
+            drop = len(self.messages) - self.limit
+            del self.messages[:drop]
+            if self.view is not None:
+                self.view = [i - drop for i in self.view if i >= drop]
+
+    def set_paused(self, paused: bool) -> None:
+        with self.lock:
+            self.paused = paused
+            if not paused and self.backlog:
+                self._append(self.backlog)
+                self.backlog = []
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+            self.backlog.clear()
+            if self.view is not None:
+                self.view = []
+
+    def stop(self) -> None:
+        self.live.stop()
+
+    def statistics(self) -> tuple[int, int]:
+        return self.live.statistics()
+
+    def save(self, path: str) -> int:
+        """Write the frames of the messages held (all of them, in order) as pcapng."""
+        from ..sources.writer import PcapngWriter
+        wanted = sorted({m.frame for m in self.messages})
+        with open(path, "wb") as f:
+            w = PcapngWriter(f)
+            for n in wanted:
+                fr = self.frames.get(n)
+                if fr is not None:
+                    msg = next((m for m in self.messages if m.frame == n), None)
+                    proc = msg.process if msg is not None else None
+                    w.write(fr, self.ifname, proc.comment() if proc is not None else None)
+        return len(wanted)

@@ -1,0 +1,75 @@
+"""Run inside the VM (captures/scenarios/tui-live.sh): drive `nlscope live nlmon0` headless
+with Textual's Pilot while `ip` makes traffic; write what was seen to $OUT/tui-live.json."""
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from nlscope.tui.app import NlscopeApp  # noqa: E402
+from nlscope.tui.live_store import LiveStore  # noqa: E402
+from nlscope.tui.widgets.message_list import MessageList  # noqa: E402
+
+
+async def wait_for(pred, timeout=20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def main(out: Path) -> None:
+    store = LiveStore("nlmon0")
+    app = NlscopeApp(store=store, save_path=str(out / "tui-live.saved.pcapng"))
+    result = {}
+    async with app.run_test(size=(170, 40)) as pilot:
+        await pilot.pause(0.5)
+        # one ip process fed commands over time (ip -batch -), alive like the daemons that do
+        # most netlink traffic; a one-shot `ip` under emulation exits before nlscope's reader
+        # thread is even scheduled, and the process of a closed socket cannot be found
+        ip = subprocess.Popen(["ip", "-batch", "-"], stdin=subprocess.PIPE)
+        for line in (b"link add tuidummy0 type dummy\n", b"link set tuidummy0 up\n",
+                     b"addr add 10.77.0.1/24 dev tuidummy0\n", b"link show tuidummy0\n"):
+            ip.stdin.write(line)
+            ip.stdin.flush()
+            await asyncio.sleep(0.5)
+        ip.stdin.close()
+        ip.wait()
+        result["appeared"] = await wait_for(lambda: any(
+            m.tree.first("rtnl.link.ifname") == "tuidummy0" for m in list(store.messages) if m.protocol == 0))
+        await pilot.pause(0.5)
+        lst = app.query_one(MessageList)
+        await wait_for(lambda: lst.virtual_size.height - 1 == len(store), 5)  # the list catches up
+        await pilot.pause(0.3)
+        result["processes"] = sorted({m.process.comm for m in list(store.messages) if m.process})
+        result["rows"] = len(store)
+        result["list_rows"] = lst.virtual_size.height - 1
+        result["follow_cursor_at_end"] = lst.cursor == len(store) - 1
+        await pilot.press("p")
+        shown = len(store)
+        subprocess.run(["ip", "link", "set", "tuidummy0", "down"], check=True)
+        subprocess.run(["ip", "link", "del", "tuidummy0"], check=True)
+        await wait_for(lambda: len(store.backlog) > 0, 10)
+        await pilot.pause(1.0)
+        result["paused_rows_unchanged"] = len(store) == shown
+        result["backlog"] = len(store.backlog)
+        result["status_paused"] = "PAUSED" in str(app.query_one("#status").render())
+        await pilot.press("p")
+        await pilot.pause(0.5)
+        result["rows_after_resume"] = len(store)
+        await pilot.press("w")
+        await pilot.pause(0.5)
+        result["shown"] = [[m.type_name, m.info] for m in store.messages]
+        result["status"] = str(app.query_one("#status").render())
+        await pilot.press("q")
+    (out / "tui-live.json").write_text(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1])))
