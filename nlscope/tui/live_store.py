@@ -1,12 +1,10 @@
 """The TUI's store fed by a live capture: a worker reads the nlmon ring, the UI polls."""
 from __future__ import annotations
 
-import threading
 import time
 
 from dissectors import Context
 
-from ..analysis.transactions import TransactionTable
 from ..messages import Pipeline
 from ..sources.genl_ids import KernelGenlIds
 from ..sources.live import LiveCapture
