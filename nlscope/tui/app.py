@@ -13,6 +13,7 @@ from ..analysis.filter import FilterError, compile_filter
 from .screens.modals import HelpScreen, StatsScreen, TransactionScreen
 from .store import MessageStore
 from .widgets.detail_tree import DetailTree
+from .widgets.filter_bar import FilterBar
 from .widgets.hex_view import HexView
 from .widgets.message_list import MessageList
 
@@ -34,6 +35,9 @@ class NlscopeApp(App):
         Binding("s", "stats", "Stats"),
         Binding("w", "save", "Save"),
         Binding("c", "copy", "Copy", show=False),
+        Binding("y", "copy_field", "Copy field", show=False),
+        Binding("Y", "copy_bytes", "Copy bytes", show=False),
+        Binding("b", "blame", "Blamed attribute", show=False),
         Binding("question_mark", "help", "Help"),
     ]
 
@@ -44,14 +48,13 @@ class NlscopeApp(App):
         self.live = hasattr(self.store, "live")
         self.save_path = save_path or "nlscope-saved.pcapng"
         self.sub_title = f"live on {self.store.ifname}" if self.live else os.path.basename(path)
-        self._filter_history: list[str] = []
         if self.live:
             self.bind("p", "pause", description="Pause")
             self.bind("C", "clear", description="Clear")
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="display filter, e.g. netlink.error != 0 (Enter applies, / focuses)", id="filter")
+        yield FilterBar(id="filter")
         yield MessageList(self.store, id="list")
         with Horizontal(id="lower"):
             yield DetailTree(id="tree")
@@ -110,12 +113,21 @@ class NlscopeApp(App):
         self._show(event.row)
         self._status()
 
+    _pending_select = None
+
     def _show(self, row: int) -> None:
         if not len(self.store):
             return
         m = self.store.at(row)
-        self.query_one(DetailTree).show_message(m)
+        tree = self.query_one(DetailTree)
+        tree.show_message(m)
         self.query_one(HexView).show(m)
+        pending = self._pending_select
+        if pending is not None and pending[0] is m:
+            self._pending_select = None
+            # the tree lays out its new nodes on the next refresh; select after it
+            self.call_after_refresh(tree.select_offset, pending[1])
+            self.call_after_refresh(self.query_one(HexView).show, m, pending[1], pending[2])
 
     def on_tree_node_highlighted(self, event) -> None:
         data = event.node.data
@@ -153,8 +165,7 @@ class NlscopeApp(App):
         except FilterError as exc:
             self.notify(f"{exc.message} (column {exc.column})", severity="error")
             return
-        if text:
-            self._filter_history.append(text)
+        self.query_one(FilterBar).remember(text)
         self.apply_filter(text)
         self.query_one(MessageList).focus()
 
@@ -262,6 +273,49 @@ class NlscopeApp(App):
                     w.write(fr)
                     n += 1
         self.notify(f"saved {n} frames to {self.save_path}")
+
+    def _selected_node(self):
+        tree = self.query_one(DetailTree)
+        return tree.cursor_node.data[0] if tree.cursor_node is not None and tree.cursor_node.data else None
+
+    def action_copy_field(self) -> None:
+        """Copy the selected field as `name: value` (the message's info if none is selected)."""
+        node = self._selected_node()
+        m = self.current()
+        if node is not None:
+            self.copy_to_clipboard(node.line())
+            self.notify(f"copied {node.field.abbrev}")
+        elif m is not None:
+            self.copy_to_clipboard(m.info)
+
+    def action_copy_bytes(self) -> None:
+        """Copy the selected field's bytes (the whole message if none is selected) as hex."""
+        m = self.current()
+        if m is None:
+            return
+        node = self._selected_node()
+        lo, n = (node.offset, node.length) if node is not None else (m.offset, m.length)
+        self.copy_to_clipboard(bytes(m.buf[lo:lo + n]).hex())
+        self.notify(f"copied {n} bytes as hex")
+
+    def action_blame(self) -> None:
+        """On an error: go to its request and select the attribute the extack blames."""
+        m = self.current()
+        t = m.tx[0] if m is not None and m.tx else None
+        node = t.offending_node() if t is not None else None
+        if node is None:
+            self.notify("no attribute is blamed here")
+            return
+        row = self.store.row_of(t.request)
+        if row is None:
+            self.apply_filter("")
+            self.notify("filter cleared to show the request; press b again")
+            return
+        self._pending_select = (t.request, node.offset, node.length)
+        lst = self.query_one(MessageList)
+        if lst.cursor == row:
+            self._show(row)
+        lst.go(row)  # the Selected message this posts shows the request, then the field
 
     def action_copy(self) -> None:
         from ..output import json_line

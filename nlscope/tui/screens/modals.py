@@ -64,7 +64,7 @@ class TransactionScreen(_Closable):
                 node = t.offending_node()
                 if node is not None:
                     lines.append(f"blamed attribute: [reverse]{node.line()}[/reverse] at offset "
-                                 f"{node.offset - t.request.offset} of the request")
+                                 f"{node.offset - t.request.offset} of the request (b: show it)")
                 if ext.get("missing"):
                     lines.append(f"missing attribute: {ext['missing']}")
         from rich.markup import escape
@@ -84,7 +84,9 @@ HELP = """[b]nlscope keys[/b]
   m            mark / unmark   M           next mark
   T            time column: relative, absolute, delta
   s            statistics      w           save the shown messages as pcapng
-  c            copy the message as JSON to the clipboard
+  b            on an error: its request, with the blamed attribute selected (tree and bytes)
+  c / y / Y    copy the message as JSON / the selected field / its bytes as hex
+  Tab          in the filter: complete the field name      ↑ ↓  filter history
   p / C        live: pause and resume the display (nothing is lost) / clear
   ?            this help       q           quit
   Ctrl+P       command palette (every action)

@@ -186,3 +186,46 @@ async def test_bad_file_shows_error_not_traceback(tmp_path):
         await loaded(pilot)
         assert app.store.error and "not a pcap" in app.store.error
         assert len(app.store) == 0
+
+
+@pytest.mark.asyncio
+async def test_blame_selects_the_attribute_in_tree_and_bytes():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        lst = app.query_one(MessageList)
+        row = next(i for i in range(len(app.store)) if (app.store.at(i).error or {}).get("name") == "ERANGE")
+        lst.go(row)
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause(0.2)
+        req = app.store.at(lst.cursor)
+        assert req.type_name == "RTM_NEWLINK" and req.direction == "to kernel"
+        tree = app.query_one(DetailTree)
+        node = tree.cursor_node.data[0]
+        assert node.field.abbrev == "rtnl.link.gso_max_size"
+        assert app.query_one("#hex").span == (node.offset, node.length)
+        copied = []
+        app.copy_to_clipboard = copied.append
+        await pilot.press("y", "Y")
+        assert copied == ["IFLA_GSO_MAX_SIZE: 10", bytes(req.buf[node.offset:node.offset + 8]).hex()]
+
+
+@pytest.mark.asyncio
+async def test_field_completion_and_history():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *list("rtnl.link.mt"))
+        await pilot.pause(0.2)
+        await pilot.press("right")  # accept the suggestion (Tab moves focus in Textual; → accepts)
+        assert app.query_one("#filter").value == "rtnl.link.mtu"
+        await pilot.press(*list(" > 9000"), "enter")
+        await app.workers.wait_for_complete()
+        await filter_to(pilot, "netlink.flags.dump")
+        await pilot.press("slash", "up")
+        assert app.query_one("#filter").value == "netlink.flags.dump"
+        await pilot.press("up")
+        assert app.query_one("#filter").value == "rtnl.link.mtu > 9000"
+        await pilot.press("down", "down")
+        assert app.query_one("#filter").value == ""
