@@ -109,8 +109,14 @@ class NlscopeApp(App):
         self.query_one("#status", Static).update(" · ".join(parts))
 
     # --- selection ----------------------------------------------------------------------
+    _detail_timer = None
+
     def on_message_list_selected(self, event: MessageList.Selected) -> None:
-        self._show(event.row)
+        # holding a key down moves the cursor many rows a second: decode and lay out the
+        # selected message's tree once the cursor rests (40 ms), not for every row passed
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(0.04, lambda row=event.row: self._show(row))
         self._status()
 
     _pending_select = None
