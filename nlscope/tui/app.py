@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Static
@@ -61,6 +61,34 @@ class NlscopeApp(App):
             yield HexView(id="hex")
         yield Static("loading…", id="status")
         yield Footer()
+
+    PALETTE = [
+        ("Filter", "Edit the display filter (/)", "focus_filter"),
+        ("Next match", "Next message matching the filter or search text (n)", "next_match(1)"),
+        ("Previous match", "Previous message matching (N)", "next_match(-1)"),
+        ("Transaction", "Show the selected message's transaction (t)", "transaction"),
+        ("Request / answer", "Jump between a request and its first answer (r)", "related"),
+        ("Blamed attribute", "On an error: select the request attribute its extack blames (b)", "blame"),
+        ("Mark", "Mark or unmark the message (m)", "mark"),
+        ("Next mark", "Go to the next marked message (M)", "next_mark"),
+        ("Time format", "Relative, absolute or delta times (T)", "time_format"),
+        ("Statistics", "Counts, errors, processes, latency, rate (s)", "stats"),
+        ("Save", "Save the messages shown as pcapng (w)", "save"),
+        ("Copy message", "Copy the message as JSON (c)", "copy"),
+        ("Copy field", "Copy the selected field (y)", "copy_field"),
+        ("Copy bytes", "Copy the selected field's bytes as hex (Y)", "copy_bytes"),
+        ("Help", "Every key binding (?)", "help"),
+    ]
+
+    def get_system_commands(self, screen):
+        """Every nlscope action in the command palette (Ctrl+P), beside Textual's own."""
+        yield from super().get_system_commands(screen)
+        for title, help_text, action in self.PALETTE:
+            yield SystemCommand(title, help_text, lambda a=action: self.run_action(a))
+        if self.live:
+            yield SystemCommand("Pause / resume", "Hold the display; capture goes on (p)",
+                                lambda: self.run_action("pause"))
+            yield SystemCommand("Clear", "Forget the messages captured so far (C)", lambda: self.run_action("clear"))
 
     def on_mount(self) -> None:
         lst = self.query_one(MessageList)
@@ -177,7 +205,10 @@ class NlscopeApp(App):
 
     @work(thread=True, exclusive=True, group="filter")
     def apply_filter(self, text: str) -> None:
-        self.store.apply_filter(text)
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self.query_one("#status", Static).update,
+                                  f"filtering… {done * 100 // max(total, 1)} % of {total} messages")
+        self.store.apply_filter(text, progress)
         self.call_from_thread(self._filtered)
 
     def _filtered(self) -> None:
@@ -203,8 +234,7 @@ class NlscopeApp(App):
         try:
             flt = compile_filter(text)
         except FilterError:
-            needle = text
-            flt = lambda m: needle in m.info or needle in m.type_name  # noqa: E731 - plain text search
+            flt = _search(text)
         row = lst.cursor + direction
         while 0 <= row < len(self.store):
             if flt(self.store.at(row)):
@@ -329,3 +359,14 @@ class NlscopeApp(App):
         if m is not None:
             self.copy_to_clipboard(json_line(m))
             self.notify("message copied as JSON")
+
+
+def _search(text: str):
+    """A search that is not a filter: hex bytes ("c0 a8 01 80", "c0a80180") in the message's
+    bytes, otherwise the text in its Info or Type column."""
+    import re
+    compact = re.sub(r"[\s:]", "", text)
+    if len(compact) >= 4 and len(compact) % 2 == 0 and re.fullmatch(r"[0-9a-fA-F]+", compact):
+        needle = bytes.fromhex(compact)
+        return lambda m: needle in bytes(m.buf[m.offset:m.offset + max(m.length, 0)])
+    return lambda m: text in m.info or text in m.type_name

@@ -59,12 +59,19 @@ class MessageStore:
         i = bisect.bisect_left(self.view, idx)
         return i if i < len(self.view) and self.view[i] == idx else None
 
-    def apply_filter(self, text: str) -> int:
-        """Compute the view for a filter (worker thread); returns the number kept."""
+    def apply_filter(self, text: str, progress=None, every: int = 50_000) -> int:
+        """Compute the view for a filter (worker thread); returns the number kept.
+        `progress(done, total)` is told every `every` messages."""
         if not text.strip():
             self.view, self.filter_text = None, ""
             return len(self.messages)
         flt = compile_filter(text)
-        view = [i for i, m in enumerate(self.messages) if flt(m)]
+        msgs = self.messages
+        view = []
+        for i, m in enumerate(msgs):
+            if flt(m):
+                view.append(i)
+            if progress is not None and i % every == every - 1:
+                progress(i + 1, len(msgs))
         self.view, self.filter_text = view, text
         return len(view)

@@ -78,7 +78,8 @@ HELP = """[b]nlscope keys[/b]
   ↑ ↓ j k      move            PgUp PgDn   page
   g / G        first / last    Enter       focus the detail tree
   /            filter          Esc         back to the list
-  n / N        next / previous message matching the filter (or search) text
+  n / N        next / previous message matching the text in the filter bar: a filter, else
+               hex bytes ("c0 a8 01 80") in the message, else text in Info or Type
   t            transaction of the message (request, answers, extack)
   r            jump to the request of an answer, or to the first answer of a request
   m            mark / unmark   M           next mark

@@ -229,3 +229,22 @@ async def test_field_completion_and_history():
         assert app.query_one("#filter").value == "rtnl.link.mtu > 9000"
         await pilot.press("down", "down")
         assert app.query_one("#filter").value == ""
+
+
+@pytest.mark.asyncio
+async def test_hex_and_text_search_and_palette_actions():
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        lst = app.query_one(MessageList)
+        app.query_one("#filter").value = "0a 0a 00 00"    # 10.10.0.0 (RTA_DST) as bytes
+        lst.focus()
+        await pilot.press("n")
+        m = app.store.at(lst.cursor)
+        assert bytes([10, 10, 0, 0]) in bytes(m.buf[m.offset:m.offset + m.length])
+        app.query_one("#filter").value = "EEXIST for"          # not a filter: Info text
+        await pilot.press("n")
+        assert app.store.at(lst.cursor).info.startswith("EEXIST for")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for t in ("Filter", "Transaction", "Statistics", "Save", "Blamed attribute", "Copy bytes"):
+            assert t in titles
