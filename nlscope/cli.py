@@ -96,6 +96,12 @@ def _err(msg: str) -> None:
     print(f"nlscope: {msg}", file=sys.stderr)
 
 
+def _bad_filter(exc) -> int:
+    """A filter that does not parse: what and where, the filter with a caret; status 2."""
+    _err(f"bad filter: {exc.message} (column {exc.column})\n{exc.pointer()}")
+    return 2
+
+
 class _Printer:
     """Prints messages in the chosen format and writes their frames with -w."""
 
@@ -182,8 +188,7 @@ def cmd_read(args) -> int:
         flt = _filter(args)
         printer = _Printer(args, process_column=False)
     except FilterError as exc:
-        _err(f"bad filter: {exc.message} (column {exc.column})\n{exc.pointer()}")
-        return 2
+        return _bad_filter(exc)
     except ValueError as exc:
         _err(str(exc))
         return 2
@@ -249,8 +254,7 @@ def cmd_capture(args) -> int:
         live = LiveCapture(args.interface)
         printer = _Printer(args, process_column=not args.no_process)
     except FilterError as exc:
-        _err(f"bad filter: {exc.message} (column {exc.column})\n{exc.pointer()}")
-        return 2
+        return _bad_filter(exc)
     except (CaptureError, ValueError) as exc:
         _err(str(exc))
         return 2
@@ -365,8 +369,7 @@ def cmd_stats(args) -> int:
         ctx = _context(args)
         flt = _filter(args)
     except FilterError as exc:
-        _err(f"bad filter: {exc.message} (column {exc.column})\n{exc.pointer()}")
-        return 2
+        return _bad_filter(exc)
     except ValueError as exc:
         _err(str(exc))
         return 2
