@@ -130,16 +130,13 @@ class AttrSet:
             spec.name = aname
             spec.num = num
             short = aname[len(strip):] if strip and aname.startswith(strip) else aname
-            kind = _HINT_KINDS.get(spec.hint) or _INTS.get(spec.type, (None, None))[1] or _KINDS[spec.type]
-            if spec.enum is not None and kind in (UINT, INT):
-                kind = UINT if kind == UINT else INT
-            spec.field = FIELDS.add(f"{prefix}.{short.lower()}", aname, kind, f"{self.label}: {aname}")
+            spec.field = FIELDS.add(f"{prefix}.{short.lower()}", aname, _value_kind(spec.type, spec.hint),
+                                    f"{self.label}: {aname}")
             if spec.nested is not None:
                 NESTED_BY_FIELD[spec.field.abbrev] = spec.nested
             if spec.type in ("array", "indexed-array") and spec.sub not in (None, "nest"):
-                ek = _HINT_KINDS.get(spec.hint) or _INTS.get(spec.sub, (None, None))[1] or _KINDS[spec.sub]
-                spec.elem_field = FIELDS.add(f"{spec.field.abbrev}.value", f"{aname} element", ek,
-                                             f"{self.label}: an element of {aname}")
+                spec.elem_field = FIELDS.add(f"{spec.field.abbrev}.value", f"{aname} element",
+                                             _value_kind(spec.sub, spec.hint), f"{self.label}: an element of {aname}")
             self.by_num[num] = spec
             self.by_name[aname] = spec
         self.unknown_field = FIELDS.add(f"{prefix}.unknown", "unknown attribute", BYTES,
@@ -148,14 +145,19 @@ class AttrSet:
         self.default = None
         if default is not None:
             default.name = default.name or "entry"
-            kind = _INTS.get(default.type, (None, None))[1] or _KINDS[default.type]
-            default.field = FIELDS.add(f"{prefix}.{default.name}", default.name, kind, f"{self.label}: entry")
+            default.field = FIELDS.add(f"{prefix}.{default.name}", default.name,
+                                       _value_kind(default.type, default.hint), f"{self.label}: entry")
             if default.nested is not None:
                 NESTED_BY_FIELD[default.field.abbrev] = default.nested
             self.default = default
 
     def __contains__(self, name):
         return name in self.by_name
+
+
+def _value_kind(type_: str, hint: str | None) -> str:
+    """The field kind (what filters compare, what JSON holds) of an attribute type."""
+    return _HINT_KINDS.get(hint) or _INTS.get(type_, (None, None))[1] or _KINDS[type_]
 
 
 def _copy(spec: Attr) -> Attr:
@@ -184,26 +186,26 @@ def _enum_text(spec: Attr, v) -> str | None:
 
 
 def _binary(spec: Attr, data: bytes):
-    """(value, text) of a binary attribute, by display hint or length."""
+    """The value of a binary attribute shown by its display hint (raw bytes without one)."""
     hint = spec.hint
     n = len(data)
     if hint == "mac":
-        return data.hex(":"), None
+        return data.hex(":")
     if hint == "ipv4" and n == 4:
-        return socket.inet_ntop(socket.AF_INET, data), None
+        return socket.inet_ntop(socket.AF_INET, data)
     if hint == "ipv6" and n == 16:
-        return socket.inet_ntop(socket.AF_INET6, data), None
+        return socket.inet_ntop(socket.AF_INET6, data)
     if hint == "inet_addr" and n == 4:
-        return socket.inet_ntop(socket.AF_INET, data), None
+        return socket.inet_ntop(socket.AF_INET, data)
     if hint == "inet_addr" and n == 16:
         # union nf_inet_addr: an IPv4 address fills the first 4 bytes, the rest is zero
         if not any(data[4:]):
-            return socket.inet_ntop(socket.AF_INET, data[:4]), None
-        return socket.inet_ntop(socket.AF_INET6, data), None
+            return socket.inet_ntop(socket.AF_INET, data[:4])
+        return socket.inet_ntop(socket.AF_INET6, data)
     if hint == "uuid" and n == 16:
         h = data.hex()
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", None
-    return data, None
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return data
 
 
 def addr_value(data: bytes):
@@ -325,8 +327,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     if t == "binary":
         data = bytes(buf[vo:vo + vl])
         if spec.hint:
-            v, _ = _binary(spec, data)
-            return Node(spec.field, v, pos, nla_len, None, label=label)
+            return Node(spec.field, _binary(spec, data), pos, nla_len, None, label=label)
         return Node(spec.field, data, pos, nla_len, None, label=label)
     if t == "addr":
         data = bytes(buf[vo:vo + vl])

@@ -15,7 +15,7 @@ from ..generated import netlink as H
 from ..model import FIELDS, INT, NONE, STRING, Node
 from .attrs import NESTED_BY_FIELD, AttrSet, a, decode_attrs, malformed
 from .errors import errno_name, errno_text
-from .header import NLMSG_HDRLEN
+from .header import NLMSG_HDRLEN, NLMSGHDR_FAST
 from .registry import PROTOCOLS
 from .schema import names_from
 
@@ -55,7 +55,6 @@ MISS_NAME_FIELD = FIELDS.add("netlink.extack.missing", "Missing attribute", STRI
 PAYLOAD_FIELD = FIELDS.add("netlink.payload", "Payload", "bytes", "message body not decoded further")
 CAPPED_NOTE = FIELDS.add("netlink.echo.capped", "Capped", "bool", "only the request's header was echoed")
 _I32 = {"<": struct.Struct("<i"), ">": struct.Struct(">i")}
-_HDR = {"<": struct.Struct("<IHHII"), ">": struct.Struct(">IHHII")}
 
 
 def error_code(buf, off: int, length: int, order: str) -> int | None:
@@ -81,7 +80,7 @@ def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_m
         if end > eo:
             root.add(malformed(buf, eo, end, "echoed request header truncated"))
         return info
-    e_len, e_type, e_flags, e_seq, e_pid = _HDR[order].unpack_from(buf, eo)
+    e_len, e_type, e_flags, e_seq, e_pid = NLMSGHDR_FAST[order].unpack_from(buf, eo)
     capped = bool(flags & H.NLM_F_CAPPED)
     if capped:
         avail = NLMSG_HDRLEN

@@ -14,11 +14,11 @@ from ..generated import netlink as H
 from ..model import FIELDS, NONE, UNKNOWN, Node
 from .attrs import decode_attrs, malformed, shallow
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error
-from .header import ACK, CONTROL_NAMES, NLMSG_HDRLEN, detect_order, flag_names, header_node, split
+from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
+                     split)
 from .registry import PROTOCOLS, Context, MessageType, load_families
 
 ROOT_FIELD = FIELDS.add("netlink", "Netlink message", NONE, "a netlink message")
-_HDR = {"<": struct.Struct("<IHHII"), ">": struct.Struct(">IHHII")}
 _PROTO_NAMES = ("NETLINK_ROUTE", "NETLINK_UNUSED", "NETLINK_USERSOCK", "NETLINK_FIREWALL",
                 "NETLINK_SOCK_DIAG", "NETLINK_NFLOG", "NETLINK_XFRM", "NETLINK_SELINUX", "NETLINK_ISCSI",
                 "NETLINK_AUDIT", "NETLINK_FIB_LOOKUP", "NETLINK_CONNECTOR", "NETLINK_NETFILTER",
@@ -55,7 +55,7 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
     end = off + length
     if length < NLMSG_HDRLEN:
         return malformed(buf, off, end, "message shorter than a netlink header"), None, None, None
-    _, mtype, flags, _, _ = _HDR[order].unpack_from(buf, off)
+    _, mtype, flags, _, _ = NLMSGHDR_FAST[order].unpack_from(buf, off)
     mt = _message_type(buf, off, length, mtype, protocol, order, ctx)
     if mtype < 0x10:
         kind = ACK if mtype in (H.NLMSG_ERROR, H.NLMSG_DONE) else None
@@ -213,7 +213,7 @@ class Message:
         if self.type != H.NLMSG_ERROR or self.length < NLMSG_HDRLEN + 4 + NLMSG_HDRLEN:
             return True
         eo = self.offset + NLMSG_HDRLEN + 4
-        e_len, e_type = _HDR[self.order].unpack_from(self.buf, eo)[:2]
+        e_len, e_type = NLMSGHDR_FAST[self.order].unpack_from(self.buf, eo)[:2]
         if e_type < 0x10:
             return True
         avail = NLMSG_HDRLEN if self.flags & H.NLM_F_CAPPED else max(NLMSG_HDRLEN, min(e_len, self.offset + self.length - eo))

@@ -38,7 +38,8 @@ NLMSGHDR = FixedStruct("nlmsghdr", "netlink", [
     member("seq", Int32ul, desc="nlmsg_seq: sequence number", title="Sequence"),
     member("pid", Int32ul, desc="nlmsg_pid: port id of the sending (or receiving) socket", title="Port ID"),
 ], label="Netlink message header")
-_HDR = {"<": struct.Struct("<IHHII"), ">": struct.Struct(">IHHII")}
+# nlmsghdr (len, type, flags, seq, pid) by byte order: the one unpacker every module uses
+NLMSGHDR_FAST = {"<": struct.Struct("<IHHII"), ">": struct.Struct(">IHHII")}
 _FLAG_FIELDS = {}
 
 
@@ -103,7 +104,7 @@ def detect_order(buf, start: int = 0) -> str:
         return "<"
     fits = []
     for order in ("<", ">"):
-        fmt = _HDR[order]
+        fmt = NLMSGHDR_FAST[order]
         pos = start
         ok = True
         first = True
@@ -128,7 +129,7 @@ def split(buf, order: str, start: int = 0):
     the rest of the frame is reported once as (offset, -1, …) for the caller to show as
     malformed.  Only headers are read: this is the cheap indexing pass.
     """
-    fmt = _HDR[order].unpack_from
+    fmt = NLMSGHDR_FAST[order].unpack_from
     end = len(buf)
     pos = start
     while pos < end:
