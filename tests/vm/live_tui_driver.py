@@ -45,12 +45,21 @@ async def main(out: Path) -> None:
             m.tree.first("rtnl.link.ifname") == "tuidummy0" for m in list(store.messages) if m.protocol == 0))
         await pilot.pause(0.5)
         lst = app.query_one(MessageList)
-        await wait_for(lambda: lst.virtual_size.height - 1 == len(store), 5)  # the list catches up
+        # late background messages may still arrive from the capture thread: read store,
+        # list and cursor together under the store's lock once the list has caught up
+        seen = {}
+
+        def caught_up():
+            with store.lock:
+                seen.update(rows=len(store), list_rows=lst.virtual_size.height - 1,
+                            cursor=lst.cursor)
+            return seen["list_rows"] == seen["rows"] and seen["cursor"] == seen["rows"] - 1
         await pilot.pause(0.3)
+        await wait_for(caught_up, 5)
+        result["rows"] = seen["rows"]
+        result["list_rows"] = seen["list_rows"]
+        result["follow_cursor_at_end"] = seen["cursor"] == seen["rows"] - 1
         result["processes"] = sorted({m.process.comm for m in list(store.messages) if m.process})
-        result["rows"] = len(store)
-        result["list_rows"] = lst.virtual_size.height - 1
-        result["follow_cursor_at_end"] = lst.cursor == len(store) - 1
         await pilot.press("p")
         shown = len(store)
         subprocess.run(["ip", "link", "set", "tuidummy0", "down"], check=True)
