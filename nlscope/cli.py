@@ -44,9 +44,16 @@ def _output_args(p: argparse.ArgumentParser) -> None:
                    help="time column: r relative to the first message (default), a absolute, d delta")
     p.add_argument("-w", dest="write", metavar="OUT", help="also write the frames shown to OUT (pcapng)")
     p.add_argument("-q", dest="quiet", action="store_true", help="print no messages (with -w, or for the counts)")
+    _family_args(p)
+
+
+def _family_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID",
                    help="name a generic-netlink family id the capture does not announce "
                         "(e.g. --genl nl80211=0x1c); repeatable")
+    p.add_argument("--spec", action="append", default=[], metavar="PATH",
+                   help="decode with a YNL spec file, or every *.yaml in a directory (e.g. the kernel's "
+                        "Documentation/netlink/specs); replaces a built-in family of the same name; repeatable")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,20 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     np_.add_argument("name", nargs="?", default="nlmon0")
     op = sub.add_parser("open", help="browse a capture file in the TUI (also: nlscope FILE)")
     op.add_argument("file")
-    op.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID")
+    _family_args(op)
     sub.add_parser("demo", help="open a capture bundled with nlscope in the TUI")
     lp = sub.add_parser("live", help="capture live in the TUI (root)")
     lp.add_argument("interface", nargs="?", default="nlmon0")
     lp.add_argument("--create", action="store_true", help="create the nlmon interface if it is missing")
     lp.add_argument("--limit", type=int, metavar="N", help="keep only the newest N messages (ring buffer)")
     lp.add_argument("-w", dest="write", metavar="OUT", help="where 'w' saves (default nlscope-saved.pcapng)")
-    lp.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID")
+    _family_args(lp)
     fp = sub.add_parser("fields", help="list the fields display filters and -e know")
     fp.add_argument("prefix", nargs="?", default="", help="only fields starting with this")
+    fp.add_argument("--spec", action="append", default=[], metavar="PATH", help="also the fields of a YNL spec")
     sp = sub.add_parser("stats", help="statistics of a capture file")
     sp.add_argument("file")
     sp.add_argument("-Y", dest="filter", metavar="FILTER", help="count only matching messages")
-    sp.add_argument("--genl", action="append", default=[], metavar="FAMILY=ID")
+    _family_args(sp)
     return ap
 
 
@@ -442,6 +450,13 @@ def main(argv: list[str] | None = None) -> int:
             argv = ["open"] + argv
     ap = build_parser()
     args = ap.parse_args(argv)
+    if getattr(args, "spec", None):
+        from dissectors.ynl import SpecError, load_specs
+        try:
+            load_specs(args.spec)
+        except SpecError as e:
+            _err(f"{e} (see https://docs.kernel.org/userspace-api/netlink/specs.html)")
+            return 2
     if args.command in COMMANDS:
         return COMMANDS[args.command](args)
     ap.print_help()

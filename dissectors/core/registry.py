@@ -75,28 +75,39 @@ class GenlFamily:
     """A generic-netlink family: its commands and attribute sets, keyed by family name."""
 
     def __init__(self, name: str, abbrev: str, commands: dict[int, MessageType], attrs=None,
-                 label: str | None = None, header=None):
+                 label: str | None = None, header=None, replies: dict[int, MessageType] | None = None):
         self.name = name
         self.abbrev = abbrev
         self.label = label or name
         self.commands = commands
         self.attrs = attrs          # default AttrSet for commands that declare none
         self.header = header        # family-specific fixed header after genlmsghdr (rare)
+        # families whose command numbers mean other things in the kernel's messages than in
+        # requests (ethtool's GET = 1 but GET_REPLY = 1 too): commands of messages without
+        # NLM_F_REQUEST; None when both directions share `commands`
+        self.replies = replies
+        self.mcast_groups: list[str] = []
+
+    def command(self, cmd: int, request: bool) -> MessageType | None:
+        if not request and self.replies is not None:
+            return self.replies.get(cmd) or self.commands.get(cmd)
+        return self.commands.get(cmd) or (self.replies.get(cmd) if self.replies is not None else None)
 
 
 PROTOCOLS: dict[int, Protocol] = {}
 GENL_FAMILIES: dict[str, GenlFamily] = {}
 
 
-def register_protocol(proto: Protocol) -> Protocol:
-    if proto.number in PROTOCOLS:
+def register_protocol(proto: Protocol, replace: bool = False) -> Protocol:
+    """Enter a protocol in the table; `replace` lets a later one (a user's spec) win."""
+    if proto.number in PROTOCOLS and not replace:
         raise ValueError(f"protocol {proto.number} registered twice")
     PROTOCOLS[proto.number] = proto
     return proto
 
 
-def register_genl_family(fam: GenlFamily) -> GenlFamily:
-    if fam.name in GENL_FAMILIES:
+def register_genl_family(fam: GenlFamily, replace: bool = False) -> GenlFamily:
+    if fam.name in GENL_FAMILIES and not replace:
         raise ValueError(f"genl family {fam.name} registered twice")
     GENL_FAMILIES[fam.name] = fam
     return fam

@@ -30,6 +30,10 @@ async def main(out: Path) -> None:
     result = {}
     async with app.run_test(size=(170, 40)) as pilot:
         await pilot.pause(0.5)
+        # under emulation the capture worker may start seconds after the app: make a message
+        # and wait until it is shown, so the traffic below is read while its sender lives
+        subprocess.run(["ip", "link", "show", "lo"], check=True, stdout=subprocess.DEVNULL)
+        result["worker_started"] = await wait_for(lambda: len(store) > 0, 60)
         # one ip process fed commands over time (ip -batch -), alive like the daemons that do
         # most netlink traffic; a one-shot `ip` under emulation exits before nlscope's reader
         # thread is even scheduled, and the process of a closed socket cannot be found
@@ -39,10 +43,15 @@ async def main(out: Path) -> None:
             ip.stdin.write(line)
             ip.stdin.flush()
             await asyncio.sleep(0.5)
+        # ip stays alive until its traffic has been read (and its process looked up)
+        def answered():  # the reply to `link show`, the last command, is in
+            msgs = list(store.messages)
+            first_addr = next((i for i, m in enumerate(msgs) if m.type_name == "RTM_NEWADDR"), None)
+            return first_addr is not None and any(
+                m.tree.first("rtnl.link.ifname") == "tuidummy0" for m in msgs[first_addr:] if m.protocol == 0)
+        result["appeared"] = await wait_for(answered, 60)
         ip.stdin.close()
         ip.wait()
-        result["appeared"] = await wait_for(lambda: any(
-            m.tree.first("rtnl.link.ifname") == "tuidummy0" for m in list(store.messages) if m.protocol == 0))
         await pilot.pause(0.5)
         lst = app.query_one(MessageList)
         # late background messages may still arrive from the capture thread: read store,

@@ -109,7 +109,7 @@ def test_live_tui_driven_by_pilot(vm_out):
     import nlscope
     log = (vm_out / "tui-live.log").read_text()
     r = json.loads((vm_out / "tui-live.json").read_text())
-    assert r["appeared"] and r["rows"] > 0 and r["list_rows"] == r["rows"], log
+    assert r["worker_started"] and r["appeared"] and r["rows"] > 0 and r["list_rows"] == r["rows"], log
     assert "ip" in r["processes"], r["processes"]
     assert r["follow_cursor_at_end"]
     assert r["paused_rows_unchanged"] and r["backlog"] > 0 and r["status_paused"]

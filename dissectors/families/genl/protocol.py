@@ -41,7 +41,7 @@ class GenericProtocol(Protocol):
         cmd = buf[off + NLMSG_HDRLEN]
         name, fam = self.family(mtype, ctx)
         if fam is not None:
-            mt = fam.commands.get(cmd)
+            mt = fam.command(cmd, bool(_U16[order].unpack_from(buf, off + 6)[0] & 1))
             if mt is not None:
                 return mt
         key = (name or mtype, cmd)
@@ -57,7 +57,7 @@ class GenericProtocol(Protocol):
             return False
         if length < NLMSG_HDRLEN + GENL_HDRLEN:
             return True  # a capped echo: the family is all there is to know
-        return buf[off + NLMSG_HDRLEN] in fam.commands
+        return fam.command(buf[off + NLMSG_HDRLEN], bool(_U16[order].unpack_from(buf, off + 6)[0] & 1)) is not None
 
     def type_text(self, mtype, mt, ctx):
         name, _ = self.family(mtype, ctx)

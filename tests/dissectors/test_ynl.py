@@ -1,0 +1,232 @@
+"""Families from YNL specs: the loader builds the same model the hand-written families use."""
+import struct
+import subprocess
+import sys
+
+import pytest
+
+import dissectors
+from dissectors import Context, decode_frame
+from dissectors.core import registry
+from dissectors.ynl import SpecError, SpecProtocol, load_spec, parse_spec
+from tests.conftest import CAPTURES, ROOT, decode_file
+from tests.dissectors.build import msg, nla
+
+
+@pytest.fixture
+def restore_tables():
+    """Specs replace families in the global tables: put the built-ins back afterwards."""
+    dissectors.load_families()
+    genl, protos = dict(registry.GENL_FAMILIES), dict(registry.PROTOCOLS)
+    yield
+    registry.GENL_FAMILIES.clear()
+    registry.GENL_FAMILIES.update(genl)
+    registry.PROTOCOLS.clear()
+    registry.PROTOCOLS.update(protos)
+
+
+def _trees(msgs):
+    return [[(n.label, n.value, n.text, n.status, n.offset, n.length) for n in m.tree.walk()] for m in msgs]
+
+
+def test_test_family_spec_decodes_capture_like_the_hand_written_family(restore_tables):
+    """kmod/nlscope_test.yaml, loaded, replaces the built-in decoder and gives the same trees
+    (names, values, offsets) on the capture of the real module."""
+    path = CAPTURES / "nlscope-test.pcapng"
+    by_hand = decode_file(path)
+    fam = load_spec(ROOT / "kmod" / "nlscope_test.yaml")
+    assert registry.GENL_FAMILIES["nlscope_test"] is fam
+    from_spec = decode_file(path)
+    assert len(from_spec) == len(by_hand) > 300
+    assert [m.type_name for m in from_spec] == [m.type_name for m in by_hand]
+    assert _trees(from_spec) == _trees(by_hand)
+    echo = next(m for m in from_spec if m.type_name == "NLSCOPE_TEST_CMD_ECHO" and m.direction == "from kernel")
+    assert echo.tree.first("nlscope_test.test.be32") is not None
+
+
+SPEC = """
+name: demo-fam
+protocol: genetlink-legacy
+definitions:
+  - { name: color, type: enum, entries: [ red, green, { name: blue, value: 7 } ] }
+  - { name: perm, type: flags, entries: [ read, write, exec ] }
+  - { name: mode, type: enum, value-start: 1, entries: [ a, b, c ] }
+  - name: hdr
+    type: struct
+    members:
+      - { name: ifindex, type: u32 }
+      - { name: port, type: u16, byte-order: big-endian }
+      - { name: pad, type: pad, len: 2 }
+attribute-sets:
+  - name: main
+    attributes:
+      - { name: color, type: u8, enum: color }
+      - { name: perm, type: u32, enum: perm }
+      - { name: modes, type: u32, enum: mode, enum-as-flags: true }
+      - { name: kind, type: string }
+      - { name: data, type: sub-message, sub-message: kind-data, selector: kind }
+      - { name: list, type: indexed-array, sub-type: nest, nested-attributes: item }
+      - { name: addr, type: binary, display-hint: ipv4 }
+      - { name: hdr, type: binary, struct: hdr }
+      - { name: ids, type: nest-type-value, nested-attributes: item }
+      - { name: skip, value: 20, type: u64, display-hint: hex }
+  - name: item
+    attributes:
+      - { name: id, type: u16 }
+      - { name: again, type: nest, nested-attributes: main }
+  - name: few
+    subset-of: main
+    attributes:
+      - { name: color }
+  - { name: foo-attrs, attributes: [ { name: x, type: s32 } ] }
+sub-messages:
+  - name: kind-data
+    formats:
+      - { value: foo, attribute-set: foo-attrs }
+      - { value: bar, fixed-header: hdr }
+operations:
+  enum-model: directional
+  list:
+    - name: get
+      attribute-set: main
+      do:
+        request: { value: 1, attributes: [ color ] }
+        reply: { value: 1, attributes: [ color ] }
+    - name: get-reply-only
+      attribute-set: few
+      do: { reply: { value: 2 } }
+    - name: set
+      attribute-set: main
+      do: { request: { value: 2 } }
+mcast-groups:
+  list: [ { name: events } ]
+"""
+
+
+def _genl(fid, cmd, attrs, request=True):
+    return msg(fid, 1 if request else 0, bytes([cmd, 1, 0, 0]) + attrs)
+
+
+def test_spec_features_decode(restore_tables):
+    fam = parse_spec(SPEC, "demo.yaml")
+    registry.register_genl_family(fam, replace=True)
+    ctx = Context({0x30: "demo-fam"})
+    body = (nla(1, b"\x07") + nla(2, struct.pack("<I", 5)) + nla(3, struct.pack("<I", 0b110))
+            + nla(4, b"foo\0") + nla(5, nla(1, struct.pack("<i", -3)))
+            + nla(6, nla(0, nla(1, struct.pack("<H", 9)) + nla(2, nla(1, b"\x01"))) + nla(1, nla(1, b"\x02\x00")))
+            + nla(7, bytes([10, 0, 0, 1])) + nla(8, struct.pack("<I", 4) + b"\x01\xbb\0\0")
+            + nla(20, struct.pack("<Q", 255)) + nla(9, nla(3, nla(1, b"\x05\x00"))))
+    m = decode_frame(_genl(0x30, 1, body), protocol=16, ctx=ctx)[0]
+    t = m.tree
+    assert m.type_name == "DEMO_FAM_CMD_GET"
+    assert t.first("demo_fam.main.color") == 7
+    assert t.find("demo_fam.main.color").text == "DEMO_FAM_COLOR_BLUE (7)"
+    assert "DEMO_FAM_PERM_READ" in t.find("demo_fam.main.perm").text and "EXEC" in t.find("demo_fam.main.perm").text
+    modes = t.find("demo_fam.main.modes").text   # bits 1 and 2: values b (2) and a (1) as flags
+    assert "DEMO_FAM_MODE_A" in modes and "DEMO_FAM_MODE_B" in modes and "DEMO_FAM_MODE_C" not in modes
+    assert t.first("demo_fam.foo_attrs.x") == -3          # sub-message chosen by kind "foo"
+    assert t.find_all("demo_fam.item.id") and [n.value for n in t.find_all("demo_fam.item.id")] == [9, 2, 5]
+    assert t.first("demo_fam.main.addr") == "10.0.0.1"
+    assert t.first("demo_fam.hdr.ifindex") == 4 and t.first("demo_fam.hdr.port") == 443
+    assert t.find("demo_fam.main.skip").text == "0xff"
+    assert not [n for n in t.walk() if n.status]
+    # directional ids: command 2 is SET in a request, GET_REPLY_ONLY in a reply
+    assert decode_frame(_genl(0x30, 2, b""), protocol=16, ctx=ctx)[0].type_name == "DEMO_FAM_CMD_SET"
+    reply = decode_frame(_genl(0x30, 2, nla(1, b"\x00")), protocol=16, ctx=ctx)[0]
+    # …with the reply flag-less: built by hand, NLM_F_REQUEST clear
+    reply = decode_frame(msg(0x30, 0, bytes([2, 1, 0, 0]) + nla(1, b"\x00")), protocol=16, ctx=ctx)[0]
+    assert reply.type_name == "DEMO_FAM_CMD_GET_REPLY_ONLY"
+    assert reply.tree.find("demo_fam.few.color").text == "DEMO_FAM_COLOR_RED (0)"
+    assert fam.mcast_groups == ["events"]
+    # the sub-message with a fixed header
+    m = decode_frame(_genl(0x30, 1, nla(4, b"bar\0") + nla(5, struct.pack("<I", 3) + b"\x00\x16\0\0")),
+                     protocol=16, ctx=ctx)[0]
+    assert m.tree.first("demo_fam.hdr.port") == 22
+
+
+RAW = """
+name: rt-demo
+protocol: netlink-raw
+protonum: 0
+definitions:
+  - name: ifaddrmsg
+    type: struct
+    members:
+      - { name: family, type: u8 }
+      - { name: prefixlen, type: u8 }
+      - { name: flags, type: u8 }
+      - { name: scope, type: u8 }
+      - { name: index, type: u32 }
+attribute-sets:
+  - name: addr-attrs
+    attributes:
+      - { name: address, type: binary, display-hint: ipv4 }
+      - { name: local, type: binary, display-hint: ipv4 }
+      - { name: label, type: string }
+operations:
+  fixed-header: ifaddrmsg
+  list:
+    - { name: newaddr, value: 20, attribute-set: addr-attrs }
+"""
+
+
+def test_netlink_raw_spec_covers_part_of_a_protocol(restore_tables):
+    """A netlink-raw spec decodes the message types it names; the others still go to the
+    built-in rtnetlink dissector."""
+    proto = parse_spec(RAW, "rt-demo.yaml")
+    assert isinstance(proto, SpecProtocol)
+    registry.register_protocol(proto, replace=True)
+    body = struct.pack("<BBBBI", 2, 24, 0, 0, 3) + nla(1, bytes([192, 0, 2, 1])) + nla(3, b"eth9\0")
+    m = decode_frame(msg(20, 0, body), protocol=0, ctx=Context())[0]
+    assert m.type_name == "RT_DEMO_CMD_NEWADDR"
+    assert m.tree.first("rt_demo.ifaddrmsg.index") == 3 and m.tree.first("rt_demo.addr_attrs.address") == "192.0.2.1"
+    assert m.tree.first("rt_demo.addr_attrs.label") == "eth9"
+    link = decode_frame(msg(18, 0x301, struct.pack("<BxHiII", 0, 0, 0, 0, 0)), protocol=0, ctx=Context())[0]
+    assert link.type_name == "RTM_GETLINK"
+
+
+BAD = {
+    "not yaml": ("name: [unclosed", "not valid YAML at line"),
+    "a list": ("- a\n- b\n", "top level is not a mapping"),
+    "no name": ("protocol: genetlink\n", "the spec has no name"),
+    "python tag": ("name: !!python/object/apply:os.system ['true']\n", "not valid YAML"),
+    "bad protocol": ("name: x\nprotocol: carrier-pigeon\n", "protocol 'carrier-pigeon'"),
+    "bad type": ("name: x\nattribute-sets: [ {name: a, attributes: [ {name: b, type: wat} ]} ]\n", "type 'wat'"),
+    "no nested set": ("name: x\nattribute-sets: [ {name: a, attributes: [ {name: b, type: nest, "
+                      "nested-attributes: nope} ]} ]\n", "nested-attributes 'nope' is not defined"),
+    "no enum": ("name: x\nattribute-sets: [ {name: a, attributes: [ {name: b, type: u8, enum: e} ]} ]\n",
+                "enum 'e' is not defined"),
+    "number too big": ("name: x\nattribute-sets: [ {name: a, attributes: [ {name: b, type: u8, value: 70000} ]} ]\n",
+                       "out of range"),
+    "duplicate number": ("name: x\nattribute-sets: [ {name: a, attributes: [ {name: b, type: u8, value: 1}, "
+                         "{name: c, type: u8, value: 1} ]} ]\n", "share number 1"),
+    "bad selector": ("name: x\nsub-messages: [ {name: s, formats: []} ]\nattribute-sets: [ {name: a, attributes: "
+                     "[ {name: b, type: sub-message, sub-message: s, selector: nope} ]} ]\n", "selector 'nope'"),
+    "string value": ("name: x\nattribute-sets: [ {name: a, attributes: [ {name: b, type: u8, value: one} ]} ]\n",
+                     "is not an integer"),
+    "raw without protonum": ("name: x\nprotocol: netlink-raw\n", "protonum"),
+    "bad op set": ("name: x\noperations: { list: [ { name: a, attribute-set: nope } ] }\n",
+                   "attribute-set 'nope'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_spec_is_one_clear_error(case):
+    text, expected = BAD[case]
+    text = text.replace("name: x\n", f"name: bad-{case.replace(' ', '-')}\n")  # fields are global: one family each
+    with pytest.raises(SpecError) as e:
+        parse_spec(text, "bad.yaml")
+    assert str(e.value).startswith("spec bad.yaml: ") and expected in str(e.value), str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_cli_spec_option(tmp_path):
+    ok = subprocess.run([sys.executable, "-m", "nlscope", "read", str(CAPTURES / "nlscope-test.pcapng"), "-c", "4",
+                         "--spec", str(ROOT / "kmod")], capture_output=True, text=True)
+    assert ok.returncode == 0 and "NLSCOPE_TEST_CMD_ECHO" in ok.stdout, ok.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nattribute-sets: [ {name: a, attributes: [ {name: b, type: wat} ]} ]\n")
+    r = subprocess.run([sys.executable, "-m", "nlscope", "read", str(CAPTURES / "nlscope-test.pcapng"),
+                        "--spec", str(bad)], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1
+    assert "type 'wat'" in r.stderr
