@@ -39,6 +39,10 @@ HEADERS = {
     "snmp": "linux/snmp.h",
     "if_bridge": "linux/if_bridge.h",
     "nl80211": "linux/nl80211.h",
+    "ethtool_netlink": "linux/ethtool_netlink.h",
+    "devlink": "linux/devlink.h",
+    "wireguard": "linux/wireguard.h",
+    "mptcp": "linux/mptcp.h",
 }
 # C scalar types a generated struct layout may use
 SCALARS = {"__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "int", "unsigned int",

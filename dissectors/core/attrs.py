@@ -56,7 +56,8 @@ _VARINT = {("<", 1): "B", ("<", 2): "H", ("<", 4): "I", ("<", 8): "Q"}
 _KINDS = {"string": STRING, "binary": BYTES, "flag": BOOL, "nest": NONE, "indexed-array": NONE,
           "array": NONE, "bitfield32": UINT, "pad": BYTES, "submsg": NONE, "struct": NONE,
           "uint": UINT, "sint": INT, "addr": STRING}
-_HINT_KINDS = {"mac": MAC, "ipv4": IPV4, "ipv6": IPV6, "hex": BYTES, "uuid": STRING, "inet_addr": STRING}
+_HINT_KINDS = {"mac": MAC, "ipv4": IPV4, "ipv6": IPV6, "hex": BYTES, "uuid": STRING, "inet_addr": STRING,
+               "secret": STRING, "base64": STRING, "sockaddr": STRING}
 
 MALFORMED_FIELD = FIELDS.add("netlink.malformed", "Malformed", BYTES,
                              "bytes that could not be decoded: bad length, truncation, too deep")
@@ -77,10 +78,11 @@ class Attr:
     """The spec of one attribute type within a set."""
 
     __slots__ = ("name", "num", "type", "field", "nested", "enum", "flags", "hint", "big_endian",
-                 "struct", "selector", "choices", "sub", "elem_names", "show", "unit", "elem_field")
+                 "struct", "selector", "choices", "sub", "elem_names", "show", "unit", "elem_field", "decode")
 
     def __init__(self, type_: str, *, nested=None, enum=None, flags=None, hint=None, big_endian=False,
-                 struct=None, selector=None, choices=None, sub=None, elem_names=None, show=None, unit=None):
+                 struct=None, selector=None, choices=None, sub=None, elem_names=None, show=None, unit=None,
+                 decode=None):
         self.type = type_
         self.nested = nested        # AttrSet for nest / indexed-array of nests
         self.enum = enum            # value -> name
@@ -94,6 +96,9 @@ class Attr:
         self.elem_names = elem_names  # array: index -> name
         self.show = show            # custom value -> text
         self.unit = unit
+        # binary: callable(buf, start, end, order) -> child nodes (a protocol inside the
+        # bytes, e.g. 802.11 information elements); called only when the tree is expanded
+        self.decode = decode
         self.name = None
         self.num = None
         self.field = None
@@ -129,7 +134,8 @@ class AttrSet:
             spec = _copy(spec) if spec.name is not None else spec
             spec.name = aname
             spec.num = num
-            short = aname[len(strip):] if strip and aname.startswith(strip) else aname
+            bare = aname.lstrip("_")
+            short = bare[len(strip):] if strip and bare.startswith(strip) else aname
             spec.field = FIELDS.add(f"{prefix}.{short.lower()}", aname, _value_kind(spec.type, spec.hint),
                                     f"{self.label}: {aname}")
             if spec.nested is not None:
@@ -153,6 +159,34 @@ class AttrSet:
 
     def __contains__(self, name):
         return name in self.by_name
+
+
+def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: dict, label: str | None = None,
+             default: str = "binary", extra: dict | None = None) -> AttrSet:
+    """An AttrSet naming every member of a header's enum (types by stripped name from `types`,
+    a string or an Attr; the rest `default`, so that nothing the header names is unknown)."""
+    specs = {}
+    shorts = {}
+    for cname in module.ENUMS[enum_tag]:
+        short = cname.lstrip("_")[len(strip):]
+        if short in ("UNSPEC", "INVALID") or "AFTER_LAST" in cname or cname.startswith("NUM_") \
+                or not cname.lstrip("_").startswith(strip):
+            continue
+        if cname.startswith("__") and short.endswith(("LAST", "MAX", "ALL", "CNT", "NUM")):
+            continue  # __X_LAST, __X_MAX: the count, not an attribute
+        if short.endswith("MAX") and sum(getattr(module, c) == getattr(module, cname) for c in module.ENUMS[enum_tag]) > 1:
+            continue  # X_MAX = __X_AFTER_LAST - 1: bookkeeping, not an attribute
+        t = types.get(short, default)
+        specs[cname] = a(t) if isinstance(t, str) else t
+        shorts[cname] = short
+    unknown = set(types) - set(shorts.values())
+    if unknown:
+        raise KeyError(f"{name}: {sorted(unknown)} are not members of enum {enum_tag}")
+    numbers = {c: getattr(module, c) for c in specs}
+    for cname, (num, spec) in (extra or {}).items():  # members newer than the installed header
+        if cname not in numbers:
+            specs[cname], numbers[cname] = spec, num
+    return AttrSet(name, prefix, specs, numbers, strip=strip, label=label)
 
 
 def _value_kind(type_: str, hint: str | None) -> str:
@@ -202,10 +236,31 @@ def _binary(spec: Attr, data: bytes):
         if not any(data[4:]):
             return socket.inet_ntop(socket.AF_INET, data[:4])
         return socket.inet_ntop(socket.AF_INET6, data)
+    if hint == "secret":
+        # key material: its length and a digest to compare two captures by, never the bytes
+        import hashlib
+        return f"<{n} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}>" if any(data) else f"<{n} zero bytes>"
+    if hint == "base64":
+        import base64
+        return base64.b64encode(data).decode()
+    if hint == "sockaddr":
+        return sockaddr_text(data)
     if hint == "uuid" and n == 16:
         h = data.hex()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     return data
+
+
+def sockaddr_text(data: bytes) -> str:
+    """struct sockaddr_in / sockaddr_in6 as `192.0.2.1:51820` / `[2001:db8::1]:51820`."""
+    if len(data) >= 8:
+        fam = int.from_bytes(data[:2], "little")
+        port = int.from_bytes(data[2:4], "big")
+        if fam == socket.AF_INET and len(data) >= 8:
+            return f"{socket.inet_ntop(socket.AF_INET, data[4:8])}:{port}"
+        if fam == socket.AF_INET6 and len(data) >= 24:
+            return f"[{socket.inet_ntop(socket.AF_INET6, data[8:24])}]:{port}"
+    return data.hex()
 
 
 def addr_value(data: bytes):
@@ -326,9 +381,12 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         return Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
     if t == "binary":
         data = bytes(buf[vo:vo + vl])
+        if spec.decode is not None:
+            kids = spec.decode(buf, vo, vo + vl, order) if depth < EXPAND.get() and EXPAND.get() >= MAX_DEPTH else None
+            return Node(spec.field, data, pos, nla_len, None, kids, label=label)
         if spec.hint:
             return Node(spec.field, _binary(spec, data), pos, nla_len, None, label=label)
-        return Node(spec.field, data, pos, nla_len, None, label=label)
+        return Node(spec.field, data, pos, nla_len, spec.show(data) if spec.show is not None else None, label=label)
     if t == "addr":
         data = bytes(buf[vo:vo + vl])
         return Node(spec.field, addr_value(data), pos, nla_len, None, label=label)
@@ -420,7 +478,8 @@ def _array(buf, pos, nla_len, spec, label, order) -> Node:
     base = pos + 4
     for i in range(n):
         v = st.unpack_from(buf, base + i * st.size)[0]
-        children.append(Node(spec.elem_field or spec.field, v, base + i * st.size, st.size, None,
+        children.append(Node(spec.elem_field or spec.field, v, base + i * st.size, st.size,
+                             _enum_text(spec, v) if spec.enum is not None or spec.flags is not None else None,
                              label=names.get(i, f"[{i}]")))
     rest = (nla_len - 4) - n * st.size
     if rest:

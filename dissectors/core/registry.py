@@ -75,7 +75,8 @@ class GenlFamily:
     """A generic-netlink family: its commands and attribute sets, keyed by family name."""
 
     def __init__(self, name: str, abbrev: str, commands: dict[int, MessageType], attrs=None,
-                 label: str | None = None, header=None, replies: dict[int, MessageType] | None = None):
+                 label: str | None = None, header=None, replies: dict[int, MessageType] | None = None,
+                 events: dict[int, MessageType] | None = None):
         self.name = name
         self.abbrev = abbrev
         self.label = label or name
@@ -86,9 +87,14 @@ class GenlFamily:
         # requests (ethtool's GET = 1 but GET_REPLY = 1 too): commands of messages without
         # NLM_F_REQUEST; None when both directions share `commands`
         self.replies = replies
+        # families whose multicast notifications number their events apart (mptcp_pm):
+        # commands of kernel messages sent to no port (port id 0: multicast, not a reply)
+        self.events = events
         self.mcast_groups: list[str] = []
 
-    def command(self, cmd: int, request: bool) -> MessageType | None:
+    def command(self, cmd: int, request: bool, portid: int = -1) -> MessageType | None:
+        if self.events is not None and not request and portid == 0:
+            return self.events.get(cmd) or self.commands.get(cmd)
         if not request and self.replies is not None:
             return self.replies.get(cmd) or self.commands.get(cmd)
         return self.commands.get(cmd) or (self.replies.get(cmd) if self.replies is not None else None)

@@ -29,7 +29,7 @@ def test_every_message_decodes_fully(path):
         assert not bad, f"{m.frame}.{m.index} {m.type_name}: {[(n.name, n.status, n.show) for n in bad]}"
 
 
-@pytest.mark.parametrize("name", ["rtnl-extack", "nlscope-test", "classic"])
+@pytest.mark.parametrize("name", ["rtnl-extack", "nlscope-test", "classic", "nl80211"])
 def test_supported_captures_are_claimed_whole(name):
     """Every message of these captures belongs to a family nlscope declares in full."""
     msgs = decode_file(CAPTURES / f"{name}.pcapng")
@@ -40,3 +40,14 @@ def test_unwritten_families_are_not_claimed():
     msgs = decode_file(CAPTURES / "mixed.pcapng")
     assert any(not m.claimed and m.protocol == 12 for m in msgs)  # netfilter: not yet
     assert any(m.claimed and m.family == "nlctrl" for m in msgs)
+
+
+def test_genl_families_claimed_and_counted():
+    """The generic-netlink families of the mixed capture (wg, ip mptcp, …) are declared, and
+    the count of unknown attributes over the written ones is zero."""
+    msgs = decode_file(CAPTURES / "mixed.pcapng") + decode_file(CAPTURES / "nl80211.pcapng")
+    written = {"nl80211", "wireguard", "mptcp_pm", "nlctrl"}
+    seen = {m.family for m in msgs if m.protocol == 16 and m.family in written}
+    assert seen == written
+    unknown = sum(m.unknown_count() for m in msgs if m.protocol == 16 and m.family in written)
+    assert unknown == 0

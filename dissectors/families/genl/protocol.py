@@ -19,6 +19,7 @@ from ...generated import genetlink as G
 GENLMSGHDR = c_struct(G, "genlmsghdr", "genl", label="Generic netlink header (genlmsghdr)")
 GENL_HDRLEN = 4
 _U16 = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
+_U32 = {"<": struct.Struct("<I"), ">": struct.Struct(">I")}
 _NLA = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
 
 
@@ -41,7 +42,7 @@ class GenericProtocol(Protocol):
         cmd = buf[off + NLMSG_HDRLEN]
         name, fam = self.family(mtype, ctx)
         if fam is not None:
-            mt = fam.command(cmd, bool(_U16[order].unpack_from(buf, off + 6)[0] & 1))
+            mt = fam.command(cmd, bool(_U16[order].unpack_from(buf, off + 6)[0] & 1), _U32[order].unpack_from(buf, off + 12)[0])
             if mt is not None:
                 return mt
         key = (name or mtype, cmd)
@@ -57,7 +58,8 @@ class GenericProtocol(Protocol):
             return False
         if length < NLMSG_HDRLEN + GENL_HDRLEN:
             return True  # a capped echo: the family is all there is to know
-        return fam.command(buf[off + NLMSG_HDRLEN], bool(_U16[order].unpack_from(buf, off + 6)[0] & 1)) is not None
+        return fam.command(buf[off + NLMSG_HDRLEN], bool(_U16[order].unpack_from(buf, off + 6)[0] & 1),
+                           _U32[order].unpack_from(buf, off + 12)[0]) is not None
 
     def type_text(self, mtype, mt, ctx):
         name, _ = self.family(mtype, ctx)
