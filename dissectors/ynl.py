@@ -425,7 +425,7 @@ class SpecProtocol(Protocol):
         return self.label
 
     def type_text(self, mtype, mt, ctx):
-        return f"{mt.name} ({mtype})"
+        return f"{mt.name} ({mtype})" if mt is not None else f"{mtype:#06x}"
 
     def dissect(self, buf, off, length, mt, order, ctx, root):
         from .core.dissect import dissect_body

@@ -27,7 +27,14 @@ run iw reg get
 run iw dev wlan1 ap start nlscope-ap 2412 100 2 head "$HEAD" tail "$TAIL"
 run iw dev wlan1 info
 run iw dev wlan0 info
-run iw dev wlan0 scan freq 2412
+# the AP answers no probes (that is hostapd's work): wlan0 must catch a beacon, every 100 TU;
+# under emulation one scan can miss it, so scan until it is seen (each try is captured)
+i=0
+while [ $i -lt 8 ]; do
+    run iw dev wlan0 scan freq 2412 passive | tee "$OUT/scan.txt"
+    grep -q "SSID: nlscope-ap" "$OUT/scan.txt" && break
+    i=$((i+1)); sleep 0.5
+done
 run iw dev wlan0 scan dump
 run iw dev wlan1 station dump
 run iw dev wlan0 set power_save on

@@ -129,6 +129,8 @@ def _extack(buf, start, end, order, root, echo, echo_off, echo_attrs):
     ext = {}
     for c in children:
         name = c.field.abbrev.rsplit(".", 1)[-1]
+        if c.status:  # a value of the wrong size: shown malformed, not used to resolve anything
+            continue
         if name in ("msg", "offs", "miss_type", "miss_nest"):
             ext[name] = c.value
         elif name == "cookie":

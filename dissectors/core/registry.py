@@ -54,8 +54,8 @@ class Protocol:
         return self.label
 
     def type_text(self, mtype: int, mt: MessageType, ctx) -> str:
-        """How the header's type field shows: `RTM_NEWLINK (16)`."""
-        return f"{mt.name} ({mtype})"
+        """How the header's type field shows: `RTM_NEWLINK (16)` (a bare number when unknown)."""
+        return f"{mt.name} ({mtype})" if mt is not None else f"{mtype:#06x}"
 
     def dissect(self, buf, off: int, length: int, mt: MessageType | None, order: str, ctx, root):
         """Add the body's nodes to `root`; return the top-level AttrSet used (or None)."""
