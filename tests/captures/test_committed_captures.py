@@ -46,7 +46,7 @@ def test_genl_families_claimed_and_counted():
     """The generic-netlink families of the mixed capture (wg, ip mptcp, …) are declared, and
     the count of unknown attributes over the written ones is zero."""
     msgs = decode_file(CAPTURES / "mixed.pcapng") + decode_file(CAPTURES / "nl80211.pcapng")
-    written = {"nl80211", "wireguard", "mptcp_pm", "nlctrl"}
+    written = {"nl80211", "wireguard", "mptcp_pm", "ethtool", "nlctrl"}
     seen = {m.family for m in msgs if m.protocol == 16 and m.family in written}
     assert seen == written
     unknown = sum(m.unknown_count() for m in msgs if m.protocol == 16 and m.family in written)
