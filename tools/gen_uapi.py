@@ -43,6 +43,16 @@ HEADERS = {
     "devlink": "linux/devlink.h",
     "wireguard": "linux/wireguard.h",
     "mptcp": "linux/mptcp.h",
+    "if_tunnel": "linux/if_tunnel.h",
+    "veth": "linux/veth.h",
+    "net_namespace": "linux/net_namespace.h",
+    "if_addrlabel": "linux/if_addrlabel.h",
+    "netconf": "linux/netconf.h",
+    "gen_stats": "linux/gen_stats.h",
+    "pkt_sched": "linux/pkt_sched.h",
+    "pkt_cls": "linux/pkt_cls.h",
+    "tc_gact": "linux/tc_act/tc_gact.h",
+    "tc_mirred": "linux/tc_act/tc_mirred.h",
 }
 # C scalar types a generated struct layout may use
 SCALARS = {"__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "int", "unsigned int",

@@ -425,6 +425,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
             return Node(spec.field, data, pos, nla_len, f"{data.hex()} ({why})", status=UNKNOWN, label=label)
         if isinstance(chosen, AttrSet):
             children = decode_attrs(buf, vo, vo + vl, chosen, order, depth + 1)
+        elif callable(chosen):  # a decode hook: (buf, start, end, order) -> nodes
+            children = chosen(buf, vo, vo + vl, order)
         else:  # a FixedStruct
             if vl < chosen.size:
                 return _wrong_size(buf, pos, nla_len, spec, label, f"struct {chosen.cname} needs {chosen.size} bytes")

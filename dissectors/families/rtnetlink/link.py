@@ -5,6 +5,7 @@ from ...core.attrs import AttrSet, a
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
 from .common import AF_NUMBERS, show_af
+from .linkinfo import LINKINFO_ATTRS, set_veth_peer
 from .protocol import add_types, is_dump_request, top
 
 # Attributes newer than the installed UAPI headers (Debian 12's are from Linux 6.1) but sent
@@ -64,14 +65,6 @@ AF_SPEC_ATTRS = AttrSet("af_spec", "rtnl.link.af_spec", {
     "AF_MCTP": a("nest", nested=MCTP_ATTRS),
 }, AF_NUMBERS | {"AF_MCTP": AF_MCTP}, strip="AF_", label="per-family link data")
 EMPTY_NEST = AttrSet("devlink_port", "rtnl.link.devlink_port", {}, {}, label="devlink port (empty nest)")
-
-LINKINFO_ATTRS = AttrSet("linkinfo", "rtnl.link.linkinfo", {
-    "IFLA_INFO_KIND": a("string"),
-    "IFLA_INFO_DATA": a("binary"),
-    "IFLA_INFO_XSTATS": a("binary"),
-    "IFLA_INFO_SLAVE_KIND": a("string"),
-    "IFLA_INFO_SLAVE_DATA": a("binary"),
-}, L, strip="IFLA_INFO_", label="link info")
 
 PROP_LIST_ATTRS = AttrSet("prop_list", "rtnl.link.prop_list", {
     "IFLA_ALT_IFNAME": a("string"),
@@ -180,5 +173,6 @@ def link_info(root) -> str:
     return " ".join(parts)
 
 
+set_veth_peer(IFINFOMSG, LINK_ATTRS)
 add_types(["RTM_NEWLINK", "RTM_DELLINK", "RTM_GETLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS, link_info,
           short_header=RTGENMSG)

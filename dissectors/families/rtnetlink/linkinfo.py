@@ -1,0 +1,148 @@
+"""IFLA_LINKINFO: the link's kind, and its INFO_DATA / INFO_SLAVE_DATA decoded by kind.
+
+IFLA_INFO_KIND (or IFLA_INFO_SLAVE_KIND) selects the attribute set of the data that
+follows it, as YNL's `sub-message` does: veth, vlan, bridge, bridge_slave, bond,
+bond_slave, vxlan, geneve, macvlan/macvtap, ipvlan/ipvtap, gre/gretap/erspan,
+ip6gre/ip6gretap/ip6erspan, ipip/sit/ip6tnl, vti/vti6, vrf (and its port data), tun.
+Kinds without data of their own (dummy, nlmon, wireguard, ifb, …) carry none.  Every
+member of each set is named from <linux/if_link.h> / <linux/if_tunnel.h> /
+<linux/veth.h>; the types follow the kernel's policies.
+"""
+from __future__ import annotations
+
+from ...core.attrs import AttrSet, a, decode_attrs, enum_set
+from ...core.schema import c_struct, names_from
+from ...generated import if_link as L, if_tunnel as T, veth as V
+
+
+def _bridge_id(data: bytes) -> str:
+    """struct ifla_bridge_id: priority (2 bytes) and MAC, shown as `8000.02:00:…`."""
+    return f"{data[:2].hex()}.{data[2:8].hex(':')}" if len(data) == 8 else data.hex()
+
+
+def S(name, enum, strip, types, module=L, label=None):
+    return enum_set(name, f"rtnl.link.linkinfo.{name}", module, enum, strip, types, label=label or name)
+
+
+BE16 = a("u16", big_endian=True)
+BE32 = a("u32", big_endian=True)
+MAC = a("binary", hint="mac")
+IPV4 = a("binary", hint="ipv4")
+IPV6 = a("binary", hint="ipv6")
+BRID = a("binary", show=_bridge_id)
+VLAN_FLAGS = c_struct(L, "ifla_vlan_flags", "rtnl.link.linkinfo.vlan.flags_struct", label="ifla_vlan_flags")
+VLAN_QOS_MAP = c_struct(L, "ifla_vlan_qos_mapping", "rtnl.link.linkinfo.vlan.qos_mapping", label="qos mapping")
+VXLAN_PORTS = c_struct(L, "ifla_vxlan_port_range", "rtnl.link.linkinfo.vxlan.port_range_struct",
+                       label="ifla_vxlan_port_range")
+
+VLAN_QOS = S("vlan_qos", "IFLA_VLAN_QOS_UNSPEC", "IFLA_VLAN_QOS_", {"MAPPING": a("struct", struct=VLAN_QOS_MAP)})
+VLAN = S("vlan", "IFLA_VLAN_UNSPEC", "IFLA_VLAN_", {
+    "ID": "u16", "FLAGS": a("struct", struct=VLAN_FLAGS), "EGRESS_QOS": a("nest", nested=VLAN_QOS),
+    "INGRESS_QOS": a("nest", nested=VLAN_QOS), "PROTOCOL": a("u16", big_endian=True, show=hex)})
+BR = S("bridge", "IFLA_BR_UNSPEC", "IFLA_BR_", {
+    "FORWARD_DELAY": "u32", "HELLO_TIME": "u32", "MAX_AGE": "u32", "AGEING_TIME": "u32", "STP_STATE": "u32",
+    "PRIORITY": "u16", "VLAN_FILTERING": "u8", "VLAN_PROTOCOL": a("u16", big_endian=True, show=hex),
+    "GROUP_FWD_MASK": "u16", "ROOT_ID": BRID, "BRIDGE_ID": BRID, "ROOT_PORT": "u16", "ROOT_PATH_COST": "u32",
+    "TOPOLOGY_CHANGE": "u8", "TOPOLOGY_CHANGE_DETECTED": "u8", "HELLO_TIMER": "u64", "TCN_TIMER": "u64",
+    "TOPOLOGY_CHANGE_TIMER": "u64", "GC_TIMER": "u64", "GROUP_ADDR": MAC, "FDB_FLUSH": "flag",
+    "MCAST_ROUTER": "u8", "MCAST_SNOOPING": "u8", "MCAST_QUERY_USE_IFADDR": "u8", "MCAST_QUERIER": "u8",
+    "MCAST_HASH_ELASTICITY": "u32", "MCAST_HASH_MAX": "u32", "MCAST_LAST_MEMBER_CNT": "u32",
+    "MCAST_STARTUP_QUERY_CNT": "u32", "MCAST_LAST_MEMBER_INTVL": "u64", "MCAST_MEMBERSHIP_INTVL": "u64",
+    "MCAST_QUERIER_INTVL": "u64", "MCAST_QUERY_INTVL": "u64", "MCAST_QUERY_RESPONSE_INTVL": "u64",
+    "MCAST_STARTUP_QUERY_INTVL": "u64", "NF_CALL_IPTABLES": "u8", "NF_CALL_IP6TABLES": "u8",
+    "NF_CALL_ARPTABLES": "u8", "VLAN_DEFAULT_PVID": "u16", "PAD": "pad", "VLAN_STATS_ENABLED": "u8",
+    "MCAST_STATS_ENABLED": "u8", "MCAST_IGMP_VERSION": "u8", "MCAST_MLD_VERSION": "u8",
+    "VLAN_STATS_PER_PORT": "u8", "MULTI_BOOLOPT": "bitfield32", "MCAST_QUERIER_STATE": "binary"})
+BRPORT = S("bridge_slave", "IFLA_BRPORT_UNSPEC", "IFLA_BRPORT_", {
+    "STATE": "u8", "PRIORITY": "u16", "COST": "u32", "MODE": "u8", "GUARD": "u8", "PROTECT": "u8",
+    "FAST_LEAVE": "u8", "LEARNING": "u8", "UNICAST_FLOOD": "u8", "PROXYARP": "u8", "LEARNING_SYNC": "u8",
+    "PROXYARP_WIFI": "u8", "ROOT_ID": BRID, "BRIDGE_ID": BRID, "DESIGNATED_PORT": "u16", "DESIGNATED_COST": "u16",
+    "ID": "u16", "NO": "u16", "TOPOLOGY_CHANGE_ACK": "u8", "CONFIG_PENDING": "u8", "MESSAGE_AGE_TIMER": "u64",
+    "FORWARD_DELAY_TIMER": "u64", "HOLD_TIMER": "u64", "FLUSH": "flag", "MULTICAST_ROUTER": "u8", "PAD": "pad",
+    "MCAST_FLOOD": "u8", "MCAST_TO_UCAST": "u8", "VLAN_TUNNEL": "u8", "BCAST_FLOOD": "u8", "GROUP_FWD_MASK": "u16",
+    "NEIGH_SUPPRESS": "u8", "ISOLATED": "u8", "BACKUP_PORT": "u32", "MRP_RING_OPEN": "u8", "MRP_IN_OPEN": "u8",
+    "MCAST_EHT_HOSTS_LIMIT": "u32", "MCAST_EHT_HOSTS_CNT": "u32", "LOCKED": "u8"})
+BOND_MODES = {0: "balance-rr", 1: "active-backup", 2: "balance-xor", 3: "broadcast", 4: "802.3ad",
+              5: "balance-tlb", 6: "balance-alb"}
+BOND_AD = S("bond_ad_info", "IFLA_BOND_AD_INFO_UNSPEC", "IFLA_BOND_AD_INFO_", {
+    "AGGREGATOR": "u16", "NUM_PORTS": "u16", "ACTOR_KEY": "u16", "PARTNER_KEY": "u16", "PARTNER_MAC": MAC})
+BOND = S("bond", "IFLA_BOND_UNSPEC", "IFLA_BOND_", {
+    "MODE": a("u8", enum=BOND_MODES), "ACTIVE_SLAVE": "u32", "MIIMON": a("u32", unit="ms"), "UPDELAY": "u32",
+    "DOWNDELAY": "u32", "USE_CARRIER": "u8", "ARP_INTERVAL": "u32",
+    "ARP_IP_TARGET": a("indexed-array", sub="binary", hint="ipv4"), "ARP_VALIDATE": "u32", "ARP_ALL_TARGETS": "u32",
+    "PRIMARY": "u32", "PRIMARY_RESELECT": "u8", "FAIL_OVER_MAC": "u8", "XMIT_HASH_POLICY": "u8",
+    "RESEND_IGMP": "u32", "NUM_PEER_NOTIF": "u8", "ALL_SLAVES_ACTIVE": "u8", "MIN_LINKS": "u32",
+    "LP_INTERVAL": "u32", "PACKETS_PER_SLAVE": "u32", "AD_LACP_RATE": "u8", "AD_SELECT": "u8",
+    "AD_INFO": a("nest", nested=BOND_AD), "AD_ACTOR_SYS_PRIO": "u16", "AD_USER_PORT_KEY": "u16",
+    "AD_ACTOR_SYSTEM": MAC, "TLB_DYNAMIC_LB": "u8", "PEER_NOTIF_DELAY": "u32", "AD_LACP_ACTIVE": "u8",
+    "MISSED_MAX": "u8", "NS_IP6_TARGET": a("indexed-array", sub="binary", hint="ipv6")})
+BOND_SLAVE = S("bond_slave", "IFLA_BOND_SLAVE_UNSPEC", "IFLA_BOND_SLAVE_", {
+    "STATE": "u8", "MII_STATUS": "u8", "LINK_FAILURE_COUNT": "u32", "PERM_HWADDR": MAC, "QUEUE_ID": "u16",
+    "AD_AGGREGATOR_ID": "u16", "AD_ACTOR_OPER_PORT_STATE": "u8", "AD_PARTNER_OPER_PORT_STATE": "u16"})
+VXLAN = S("vxlan", "IFLA_VXLAN_UNSPEC", "IFLA_VXLAN_", {
+    "ID": "u32", "GROUP": IPV4, "LINK": "u32", "LOCAL": IPV4, "TTL": "u8", "TOS": "u8", "LEARNING": "u8",
+    "AGEING": a("u32", unit="s"), "LIMIT": "u32", "PORT_RANGE": a("struct", struct=VXLAN_PORTS), "PROXY": "u8",
+    "RSC": "u8", "L2MISS": "u8", "L3MISS": "u8", "PORT": BE16, "GROUP6": IPV6, "LOCAL6": IPV6, "UDP_CSUM": "u8",
+    "UDP_ZERO_CSUM6_TX": "u8", "UDP_ZERO_CSUM6_RX": "u8", "REMCSUM_TX": "u8", "REMCSUM_RX": "u8", "GBP": "flag",
+    "REMCSUM_NOPARTIAL": "flag", "COLLECT_METADATA": "u8", "LABEL": BE32, "GPE": "flag", "TTL_INHERIT": "u8",
+    "DF": "u8", "VNIFILTER": "u8"})
+GENEVE = S("geneve", "IFLA_GENEVE_UNSPEC", "IFLA_GENEVE_", {
+    "ID": "u32", "REMOTE": IPV4, "TTL": "u8", "TOS": "u8", "PORT": BE16, "COLLECT_METADATA": "flag",
+    "REMOTE6": IPV6, "UDP_CSUM": "u8", "UDP_ZERO_CSUM6_TX": "u8", "UDP_ZERO_CSUM6_RX": "u8", "LABEL": BE32,
+    "TTL_INHERIT": "u8", "DF": "u8", "INNER_PROTO_INHERIT": "flag"})
+MACVLAN_MODES = names_from(L, "MACVLAN_MODE_", "macvlan_mode", exclude=())
+MACVLAN = S("macvlan", "IFLA_MACVLAN_UNSPEC", "IFLA_MACVLAN_", {
+    "MODE": a("u32", enum=MACVLAN_MODES), "FLAGS": "u16", "MACADDR_MODE": "u32", "MACADDR": MAC,
+    "MACADDR_DATA": a("indexed-array", sub="binary", hint="mac"), "MACADDR_COUNT": "u32", "BC_QUEUE_LEN": "u32",
+    "BC_QUEUE_LEN_USED": "u32"})
+IPVLAN_MODES = names_from(L, "IPVLAN_MODE_", "ipvlan_mode", exclude=())
+IPVLAN = S("ipvlan", "IFLA_IPVLAN_UNSPEC", "IFLA_IPVLAN_", {"MODE": a("u16", enum=IPVLAN_MODES), "FLAGS": "u16"})
+GRE = S("gre", "IFLA_GRE_UNSPEC", "IFLA_GRE_", {
+    "LINK": "u32", "IFLAGS": a("u16", big_endian=True, show=hex), "OFLAGS": a("u16", big_endian=True, show=hex),
+    "IKEY": BE32, "OKEY": BE32, "LOCAL": "addr", "REMOTE": "addr", "TTL": "u8", "TOS": "u8", "PMTUDISC": "u8",
+    "ENCAP_LIMIT": "u8", "FLOWINFO": BE32, "FLAGS": "u32", "ENCAP_TYPE": "u16", "ENCAP_FLAGS": "u16",
+    "ENCAP_SPORT": BE16, "ENCAP_DPORT": BE16, "COLLECT_METADATA": "flag", "IGNORE_DF": "u8", "FWMARK": "u32",
+    "ERSPAN_INDEX": "u32", "ERSPAN_VER": "u8", "ERSPAN_DIR": "u8", "ERSPAN_HWID": "u16"}, module=T)
+IPTUN = S("iptun", "IFLA_IPTUN_UNSPEC", "IFLA_IPTUN_", {
+    "LINK": "u32", "LOCAL": "addr", "REMOTE": "addr", "TTL": "u8", "TOS": "u8", "ENCAP_LIMIT": "u8",
+    "FLOWINFO": BE32, "FLAGS": a("uint", show=hex), "PROTO": "u8", "PMTUDISC": "u8", "6RD_PREFIX": IPV6,
+    "6RD_RELAY_PREFIX": IPV4, "6RD_PREFIXLEN": "u16", "6RD_RELAY_PREFIXLEN": "u16", "ENCAP_TYPE": "u16",
+    "ENCAP_FLAGS": "u16", "ENCAP_SPORT": BE16, "ENCAP_DPORT": BE16, "COLLECT_METADATA": "flag",
+    "FWMARK": "u32"}, module=T)
+VTI = S("vti", "IFLA_VTI_UNSPEC", "IFLA_VTI_", {
+    "LINK": "u32", "IKEY": BE32, "OKEY": BE32, "LOCAL": "addr", "REMOTE": "addr", "FWMARK": "u32"}, module=T)
+VRF = S("vrf", "IFLA_VRF_UNSPEC", "IFLA_VRF_", {"TABLE": "u32"})
+VRF_PORT = S("vrf_port", "IFLA_VRF_PORT_UNSPEC", "IFLA_VRF_PORT_", {"TABLE": "u32"})
+TUN_TYPES = {1: "tun", 2: "tap"}
+TUN = S("tun", "IFLA_TUN_UNSPEC", "IFLA_TUN_", {
+    "OWNER": "u32", "GROUP": "u32", "TYPE": a("u8", enum=TUN_TYPES), "PI": "u8", "VNET_HDR": "u8",
+    "PERSIST": "u8", "MULTI_QUEUE": "u8", "NUM_QUEUES": "u32", "NUM_DISABLED_QUEUES": "u32"})
+VETH = AttrSet("veth", "rtnl.link.linkinfo.veth", {"VETH_INFO_PEER": a("binary")}, V, strip="VETH_INFO_",
+               label="veth")
+
+DATA_BY_KIND = {
+    "veth": VETH, "vlan": VLAN, "bridge": BR, "bond": BOND, "vxlan": VXLAN, "geneve": GENEVE,
+    "macvlan": MACVLAN, "macvtap": MACVLAN, "ipvlan": IPVLAN, "ipvtap": IPVLAN,
+    "gre": GRE, "gretap": GRE, "erspan": GRE, "ip6gre": GRE, "ip6gretap": GRE, "ip6erspan": GRE,
+    "ipip": IPTUN, "sit": IPTUN, "ip6tnl": IPTUN, "vti": VTI, "vti6": VTI, "vrf": VRF, "tun": TUN,
+}
+SLAVE_DATA_BY_KIND = {"bridge": BRPORT, "bond": BOND_SLAVE, "vrf": VRF_PORT}
+
+LINKINFO_ATTRS = AttrSet("linkinfo", "rtnl.link.linkinfo", {
+    "IFLA_INFO_KIND": a("string"),
+    "IFLA_INFO_DATA": a("submsg", selector="IFLA_INFO_KIND", choices=DATA_BY_KIND),
+    "IFLA_INFO_XSTATS": a("binary"),
+    "IFLA_INFO_SLAVE_KIND": a("string"),
+    "IFLA_INFO_SLAVE_DATA": a("submsg", selector="IFLA_INFO_SLAVE_KIND", choices=SLAVE_DATA_BY_KIND),
+}, L, strip="IFLA_INFO_", label="link info")
+
+
+def set_veth_peer(ifinfomsg, link_attrs) -> None:
+    """VETH_INFO_PEER holds a whole link: struct ifinfomsg, then IFLA_* attributes (set by
+    link.py, which declares both, to keep the import order one way)."""
+    def peer(buf, start, end, order):
+        if end - start < ifinfomsg.size:
+            from ...core.attrs import malformed
+            return [malformed(buf, start, end, "peer shorter than struct ifinfomsg")]
+        return [ifinfomsg.node(buf, start, order)] + decode_attrs(buf, start + ifinfomsg.size, end, link_attrs, order, 1)
+    VETH.by_name["VETH_INFO_PEER"].decode = peer
