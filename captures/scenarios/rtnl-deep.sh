@@ -18,7 +18,8 @@ run ip link set bdum0 master bond0
 run ip link add vx0 type vxlan id 42 dstport 4789 remote 10.30.0.2
 run ip link add gnv0 type geneve id 7 remote 10.30.0.3
 run ip link add mv0 link nsv0 type macvlan mode bridge
-run ip link add ipv0 link nsv0 type ipvlan mode l2
+run ip link add ipvbase type dummy
+run ip link add ipv0 link ipvbase type ipvlan mode l2
 run ip link add gre1 type gre local 10.30.0.1 remote 10.30.0.9 ttl 64
 run ip link add gretap1 type gretap local 10.30.0.1 remote 10.30.0.8
 run ip link add ip6gre1 type ip6gre local 2001:db8::1 remote 2001:db8::9

@@ -306,12 +306,29 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
         elif spec is None:
             node = _unknown(buf, pos, nla_len, nla_type, aset, order, depth)
         else:
+            if siblings is not None and spec.type == "submsg" and spec.selector not in siblings:
+                # the selector comes after the data (RTA_ENCAP before RTA_ENCAP_TYPE): look ahead
+                siblings[("after", spec.selector)] = _look_ahead(buf, pos, end, aset, spec.selector, order, depth)
             node = decode_one(buf, pos, nla_len, nla_type, spec, order, depth, siblings)
             if siblings is not None:
                 siblings[spec.name] = node.value
         out.append(node)
         pos += (nla_len + 3) & ~3
     return out
+
+
+def _look_ahead(buf, pos: int, end: int, aset, name: str, order: str, depth: int):
+    """The value of the later sibling `name` (a sub-message selector sent after its data)."""
+    hdr = _NLA_HDR[order]
+    spec = aset.by_name.get(name)
+    while spec is not None and pos + 4 <= end:
+        ln, ty = hdr.unpack_from(buf, pos)
+        if ln < 4 or pos + ln > end:
+            return None
+        if ty & NLA_TYPE_MASK == spec.num:
+            return decode_one(buf, pos, ln, ty, spec, order, depth).value
+        pos += (ln + 3) & ~3
+    return None
 
 
 def _label(name: str, nla_type: int) -> str:
@@ -418,6 +435,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         return Node(spec.field, bytes(buf[vo:vo + vl]), pos, nla_len, f"{vl} bytes of padding", label=label)
     if t == "submsg":
         key = siblings.get(spec.selector) if siblings is not None else None
+        if key is None and siblings is not None:
+            key = siblings.get(("after", spec.selector))
         chosen = spec.choices.get(key) if (spec.choices and key is not None) else None
         if chosen is None:
             data = bytes(buf[vo:vo + vl])

@@ -110,6 +110,8 @@ def dissect_body(buf, body: int, end: int, mt: MessageType | None, order: str, r
                 return None
         root.add(header.node(buf, body, order))
         pos = body + ((header.size + 3) & ~3)
+        if mt.by_family is not None:  # attributes whose meaning depends on the header's family byte
+            attrs = mt.by_family.get(buf[body], attrs)
     if pos < end:
         if attrs is None and mt is None:
             root.add(Node(PAYLOAD_FIELD, bytes(buf[pos:end]), pos, end - pos, None, status=UNKNOWN,

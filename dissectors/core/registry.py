@@ -15,10 +15,10 @@ GET, NEW, DEL, OTHER = "get", "new", "del", "other"
 class MessageType:
     """What one message type is: its name, its kind (for flag meanings), its body layout."""
 
-    __slots__ = ("value", "name", "kind", "header", "short_header", "attrs", "info")
+    __slots__ = ("value", "name", "kind", "header", "short_header", "attrs", "info", "by_family")
 
     def __init__(self, value: int, name: str, kind: str = OTHER, header=None, attrs=None,
-                 short_header=None, info=None):
+                 short_header=None, info=None, by_family=None):
         self.value = value
         self.name = name
         self.kind = kind
@@ -26,6 +26,9 @@ class MessageType:
         self.short_header = short_header  # FixedStruct used when the body is shorter than header
         self.attrs = attrs              # AttrSet of the attributes after the header
         self.info = info                # callable(root node) -> info column text
+        # first byte of the fixed header (an address family) -> AttrSet, where the family
+        # changes the attributes' meaning (rtnetlink links of AF_BRIDGE)
+        self.by_family = by_family
 
 
 def kind_from_name(name: str) -> str:

@@ -1,6 +1,7 @@
 """Names shared by rtnetlink message groups: address families, route tables, scopes …"""
 from __future__ import annotations
 
+from ...core.attrs import decode_attrs, malformed
 from ...core.schema import enum_show, names_from
 from ...generated import rtnetlink as R
 
@@ -22,3 +23,14 @@ show_rtn = enum_show(RTN_NAMES)
 show_prot = enum_show(RTPROT_NAMES)
 show_scope = enum_show(SCOPE_NAMES)
 show_table = enum_show(TABLE_NAMES)
+
+
+def struct_then_attrs(st, aset_ref: list):
+    """Decode hook for an attribute holding a struct followed by attributes (netem's
+    options, an MDB entry's info); `aset_ref[0]` is the set, filled in when declared."""
+    def decode(buf, start, end, order):
+        if end - start < st.size:
+            return [malformed(buf, start, end, f"{st.cname} needs {st.size} bytes")]
+        p = start + ((st.size + 3) & ~3)
+        return [st.node(buf, start, order)] + decode_attrs(buf, p, end, aset_ref[0], order, 1)
+    return decode

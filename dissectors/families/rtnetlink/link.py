@@ -1,11 +1,11 @@
 """Links: RTM_NEWLINK/DELLINK/GETLINK/SETLINK with struct ifinfomsg and IFLA_* attributes."""
 from __future__ import annotations
 
-from ...core.attrs import AttrSet, a
+from ...core.attrs import AttrSet, a, enum_set
 from ...core.schema import c_struct, enum_show, names_from
-from ...generated import if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
+from ...generated import if_bridge as BR, if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
 from .common import AF_NUMBERS, show_af
-from .linkinfo import LINKINFO_ATTRS, set_veth_peer
+from .linkinfo import BRPORT, LINKINFO_ATTRS, set_veth_peer
 from .protocol import add_types, is_dump_request, top
 
 # Attributes newer than the installed UAPI headers (Debian 12's are from Linux 6.1) but sent
@@ -77,7 +77,7 @@ XDP_ATTRS = AttrSet("xdp", "rtnl.link.xdp", {
 }, L, strip="IFLA_XDP_", label="XDP")
 
 EVENT_NAMES = names_from(L, "IFLA_EVENT_", exclude=())
-LINK_ATTRS = AttrSet("link", "rtnl.link", {
+LINK_SPECS = {
     "IFLA_ADDRESS": a("binary", hint="mac"),
     "IFLA_BROADCAST": a("binary", hint="mac"),
     "IFLA_IFNAME": a("string"),
@@ -89,7 +89,7 @@ LINK_ATTRS = AttrSet("link", "rtnl.link", {
     "IFLA_PRIORITY": a("binary"),
     "IFLA_MASTER": a("u32"),
     "IFLA_WIRELESS": a("binary"),
-    "IFLA_PROTINFO": a("binary"),
+    "IFLA_PROTINFO": a("nest", nested=INET6_ATTRS),
     "IFLA_TXQLEN": a("u32"),
     "IFLA_MAP": a("struct", struct=IFMAP),
     "IFLA_WEIGHT": a("u32"),
@@ -145,7 +145,22 @@ LINK_ATTRS = AttrSet("link", "rtnl.link", {
     "IFLA_DPLL_PIN": a("binary"),
     "IFLA_MAX_PACING_OFFLOAD_HORIZON": a("uint", unit="ns"),
     "IFLA_NETNS_LOCAL": a("u8"),
-}, IFLA, strip="IFLA_", label="link")
+}
+LINK_ATTRS = AttrSet("link", "rtnl.link", LINK_SPECS, IFLA, strip="IFLA_", label="link")
+
+# AF_BRIDGE links (`bridge link`, `bridge vlan`, port notifications): IFLA_AF_SPEC holds
+# IFLA_BRIDGE_* and IFLA_PROTINFO the port's IFLA_BRPORT_* settings
+BRIDGE_FLAGS = {BR.BRIDGE_FLAGS_MASTER: "MASTER", BR.BRIDGE_FLAGS_SELF: "SELF"}
+BRIDGE_VLAN_INFO = c_struct(BR, "bridge_vlan_info", "rtnl.link.bridge.vlan_info_struct", label="bridge_vlan_info",
+                            flags={"flags": {1: "MASTER", 2: "PVID", 4: "UNTAGGED", 8: "RANGE_BEGIN", 16: "RANGE_END",
+                                             32: "BRENTRY", 64: "ONLINK"}})
+BRIDGE_AF = enum_set("bridge_af", "rtnl.link.bridge", BR, "IFLA_BRIDGE_FLAGS", "IFLA_BRIDGE_", {
+    "FLAGS": a("u16", flags=BRIDGE_FLAGS), "MODE": a("u16", enum={0: "VEB", 1: "VEPA"}),
+    "VLAN_INFO": a("struct", struct=BRIDGE_VLAN_INFO), "VLAN_TUNNEL_INFO": "nest", "MRP": "nest", "CFM": "nest",
+    "MST": "nest"}, label="bridge link data")
+LINK_ATTRS_BRIDGE = AttrSet("link_bridge", "rtnl.link", LINK_SPECS | {
+    "IFLA_AF_SPEC": a("nest", nested=BRIDGE_AF), "IFLA_PROTINFO": a("nest", nested=BRPORT)},
+    IFLA, strip="IFLA_", label="link (AF_BRIDGE)")
 
 _IFF_UP = IF.IFF_UP
 
@@ -175,4 +190,4 @@ def link_info(root) -> str:
 
 set_veth_peer(IFINFOMSG, LINK_ATTRS)
 add_types(["RTM_NEWLINK", "RTM_DELLINK", "RTM_GETLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS, link_info,
-          short_header=RTGENMSG)
+          short_header=RTGENMSG, by_family={AF_NUMBERS["AF_BRIDGE"]: LINK_ATTRS_BRIDGE})

@@ -15,8 +15,13 @@ class RouteProtocol(Protocol):
 
     def __init__(self):
         self.types: dict[int, MessageType] = {}
+        # message types whose requests carry other attributes than the kernel's messages
+        # (RTM_NEWMDB/DELMDB: MDBA_SET_ENTRY … in requests, MDBA_MDB … in notifications)
+        self.request_types: dict[int, MessageType] = {}
 
     def message_type(self, buf, off, length, mtype, order, ctx):
+        if self.request_types and mtype in self.request_types and buf[off + (6 if order == "<" else 7)] & 1:
+            return self.request_types[mtype]
         return self.types.get(mtype)
 
     def dissect(self, buf, off, length, mt, order, ctx, root):
@@ -33,12 +38,14 @@ def kind_of(name: str) -> str:
 
 
 def add_types(names: list[str], header=None, attrs=None, info=None, short_header=None,
-              headers: dict | None = None):
-    """Register RTM_* message types (numbers from <linux/rtnetlink.h>) sharing one layout."""
+              headers: dict | None = None, by_family: dict | None = None, requests: bool = False):
+    """Register RTM_* message types (numbers from <linux/rtnetlink.h>) sharing one layout;
+    with `requests`, the layout of those types' requests only."""
     for name in names:
         value = getattr(R, name)
         hdr = (headers or {}).get(name, header)
-        ROUTE.types[value] = MessageType(value, name, kind_of(name), hdr, attrs, short_header, info)
+        table = ROUTE.request_types if requests else ROUTE.types
+        table[value] = MessageType(value, name, kind_of(name), hdr, attrs, short_header, info, by_family)
 
 
 def all_type_names() -> list[str]:

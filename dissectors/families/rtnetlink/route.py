@@ -1,8 +1,11 @@
 """Routes: RTM_NEWROUTE/DELROUTE/GETROUTE with struct rtmsg and RTA_* attributes."""
 from __future__ import annotations
 
-from ...core.attrs import AttrSet, a
-from ...core.schema import c_struct, names_from
+from construct import Int8ul, Int16ul, Int32sl, Int32ul
+
+from ...core.attrs import AttrSet, a, addr_value, decode_attrs, enum_set, malformed
+from ...core.schema import FixedStruct, c_struct, flags_show, member, names_from
+from ...model import FIELDS, STRING, Node
 from ...generated import lwtunnel as LW, rtnetlink as R
 from .common import RTM_F_NAMES, show_af, show_prot, show_rtn, show_scope, show_table
 from .link import RTGENMSG
@@ -20,6 +23,51 @@ METRICS_ATTRS = AttrSet("metrics", "rtnl.route.metrics", {
 ENCAP_NAMES = names_from(LW, "LWTUNNEL_ENCAP_", "lwtunnel_encap_types", exclude=("MAX",))
 PREF_NAMES = {0: "medium", 1: "high", 3: "low"}  # ICMPV6_ROUTER_PREF_* as RTA_PREF carries them
 
+CACHEINFO = FixedStruct("rta_cacheinfo", "rtnl.route.cacheinfo_struct", [
+    member(n, Int32sl if n == "expires" else Int32ul) for n in
+    ("clntref", "lastuse", "expires", "error", "used", "id", "ts", "tsage")], label="rta_cacheinfo")
+RTNEXTHOP = FixedStruct("rtnexthop", "rtnl.route.nexthop", [
+    member("len", Int16ul), member("flags", Int8ul, flags_show(RTNH_F_NAMES, 2)), member("hops", Int8ul),
+    member("ifindex", Int32sl)], label="rtnexthop")
+F_VIA = FIELDS.add("rtnl.route.via_addr", "Via", STRING, "RTA_VIA: the gateway of another address family")
+
+ENCAP_IP = enum_set("encap_ip", "rtnl.route.encap.ip", LW, "lwtunnel_ip_t", "LWTUNNEL_IP_", {
+    "ID": a("u64", big_endian=True), "DST": a("binary", hint="ipv4"), "SRC": a("binary", hint="ipv4"), "TTL": "u8",
+    "TOS": "u8", "FLAGS": a("u16", show=hex), "PAD": "pad", "OPTS": "nest"}, label="IP encapsulation")
+ENCAP_IP6 = enum_set("encap_ip6", "rtnl.route.encap.ip6", LW, "lwtunnel_ip6_t", "LWTUNNEL_IP6_", {
+    "ID": a("u64", big_endian=True), "DST": a("binary", hint="ipv6"), "SRC": a("binary", hint="ipv6"),
+    "HOPLIMIT": "u8", "TC": "u8", "FLAGS": a("u16", show=hex), "PAD": "pad", "OPTS": "nest"},
+    label="IPv6 encapsulation")
+ENCAP_BY_TYPE = {LW.LWTUNNEL_ENCAP_IP: ENCAP_IP, LW.LWTUNNEL_ENCAP_IP6: ENCAP_IP6}
+
+
+def _via(buf, start, end, order):
+    """struct rtvia: an address family (u16) and an address of that family."""
+    if end - start < 2:
+        return [malformed(buf, start, end, "RTA_VIA shorter than its family")]
+    return [Node(F_VIA, addr_value(bytes(buf[start + 2:end])), start, end - start)]
+
+
+def _multipath(buf, start, end, order):
+    """RTA_MULTIPATH: struct rtnexthop per path, each followed by its own RTA_* (gateway …)."""
+    out, p, i = [], start, 0
+    while p < end:
+        if end - p < RTNEXTHOP.size:
+            out.append(malformed(buf, p, end, "truncated rtnexthop"))
+            break
+        ln = int.from_bytes(buf[p:p + 2], "little" if order == "<" else "big")
+        if ln < RTNEXTHOP.size or p + ln > end:
+            out.append(malformed(buf, p, end, f"rtnexthop length {ln} is invalid"))
+            break
+        node = RTNEXTHOP.node(buf, p, order, label=f"nexthop [{i}]")
+        node.length = ln
+        node.children.extend(decode_attrs(buf, p + RTNEXTHOP.size, p + ln, ROUTE_ATTRS, order, 1))
+        out.append(node)
+        p += (ln + 3) & ~3
+        i += 1
+    return out
+
+
 ROUTE_ATTRS = AttrSet("route", "rtnl.route", {
     "RTA_DST": a("addr"),
     "RTA_SRC": a("addr"),
@@ -29,20 +77,20 @@ ROUTE_ATTRS = AttrSet("route", "rtnl.route", {
     "RTA_PRIORITY": a("u32"),
     "RTA_PREFSRC": a("addr"),
     "RTA_METRICS": a("nest", nested=METRICS_ATTRS),
-    "RTA_MULTIPATH": a("binary"),
+    "RTA_MULTIPATH": a("binary", decode=_multipath),
     "RTA_PROTOINFO": a("binary"),
     "RTA_FLOW": a("u32"),
-    "RTA_CACHEINFO": a("binary"),
+    "RTA_CACHEINFO": a("struct", struct=CACHEINFO),
     "RTA_SESSION": a("binary"),
     "RTA_MP_ALGO": a("u32"),
     "RTA_TABLE": a("u32", show=show_table),
     "RTA_MARK": a("u32"),
     "RTA_MFC_STATS": a("binary"),
-    "RTA_VIA": a("binary"),
+    "RTA_VIA": a("binary", decode=_via),
     "RTA_NEWDST": a("binary"),
     "RTA_PREF": a("u8", enum=PREF_NAMES),
     "RTA_ENCAP_TYPE": a("u16", enum=ENCAP_NAMES),
-    "RTA_ENCAP": a("binary"),
+    "RTA_ENCAP": a("submsg", selector="RTA_ENCAP_TYPE", choices=ENCAP_BY_TYPE),
     "RTA_EXPIRES": a("u64"),
     "RTA_PAD": a("pad"),
     "RTA_UID": a("u32"),

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from construct import Bytes, Int8ul, Int16sl, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul
 
-from ...core.attrs import AttrSet, a, decode_attrs, enum_set, malformed
+from ...core.attrs import AttrSet, a, enum_set, malformed
 from ...core.schema import FixedStruct, c_struct, member, pad
 from ...generated import gen_stats as GS, pkt_cls as C, pkt_sched as P, rtnetlink as R, tc_gact as GA, tc_mirred as MI
-from .common import show_af
+from .common import show_af, struct_then_attrs
 from .protocol import add_types, is_dump_request, top
 
 
@@ -52,8 +52,10 @@ TCMSG = FixedStruct("tcmsg", "rtnl.tc", [
     label="Traffic control message (tcmsg)")
 RATESPEC = [member("cell_log", Int8ul), member("linklayer", Int8ul), member("overhead", Int16ul),
             member("cell_align", Int16sl), member("mpu", Int16ul)]
-TC_GEN = [member("index", Int32ul), member("capab", Int32ul), member("action", Int32sl, verdict),
-          member("refcnt", Int32sl), member("bindcnt", Int32sl)]
+def tc_gen():
+    """The members every action's parameters start with (the `tc_gen` macro)."""
+    return [member("index", Int32ul), member("capab", Int32ul), member("action", Int32sl, verdict),
+            member("refcnt", Int32sl), member("bindcnt", Int32sl)]
 
 
 def _struct(cname, prefix, members, label=None):
@@ -72,10 +74,10 @@ TBF_QOPT = _struct("tc_tbf_qopt", "rtnl.tc.tbf.parms", [
     member("limit", Int32ul), member("buffer", Int32ul), member("mtu", Int32ul)])
 NETEM_QOPT = c_struct(P, "tc_netem_qopt", "rtnl.tc.netem.qopt", label="tc_netem_qopt")
 PRIO_QOPT = _struct("tc_prio_qopt", "rtnl.tc.prio", [member("bands", Int32sl), member("priomap", Bytes(16), bytes.hex)])
-GACT = _struct("tc_gact", "rtnl.tc.gact.parms", list(TC_GEN))
+GACT = _struct("tc_gact", "rtnl.tc.gact.parms", tc_gen())
 MIRRED_ACTIONS = {1: "EGRESS_REDIR", 2: "INGRESS_REDIR", 3: "EGRESS_MIRROR", 4: "INGRESS_MIRROR"}
 MIRRED = _struct("tc_mirred", "rtnl.tc.mirred.parms", [
-    *TC_GEN, member("eaction", Int32sl, lambda v: f"{MIRRED_ACTIONS.get(v, 'unknown')} ({v})"),
+    *tc_gen(), member("eaction", Int32sl, lambda v: f"{MIRRED_ACTIONS.get(v, 'unknown')} ({v})"),
     member("ifindex", Int32ul)])
 POLICE = _struct("tc_police", "rtnl.tc.police.tbf", [
     member("index", Int32ul), member("action", Int32sl, verdict), member("limit", Int32ul), member("burst", Int32ul),
@@ -120,16 +122,6 @@ def _array_of(st: FixedStruct, after: FixedStruct | None = None):
         if p < end:
             out.append(malformed(buf, p, end, f"partial {st.cname}"))
         return out
-    return decode
-
-
-def _struct_then_attrs(st: FixedStruct, aset_ref: list):
-    """Decode hook: a struct, then attributes (netem's options)."""
-    def decode(buf, start, end, order):
-        if end - start < st.size:
-            return [malformed(buf, start, end, f"{st.cname} needs {st.size} bytes")]
-        p = start + ((st.size + 3) & ~3)
-        return [st.node(buf, start, order)] + decode_attrs(buf, p, end, aset_ref[0], order, 1)
     return decode
 
 
@@ -212,7 +204,7 @@ FILTER_KINDS = {"u32", "flower", "matchall", "bpf"}
 OPTIONS_BY_KIND = {"htb": HTB, "fq_codel": FQ_CODEL, "tbf": TBF, "u32": U32, "flower": FLOWER,
                    "matchall": MATCHALL, "bpf": BPF, "ingress": EMPTY, "clsact": EMPTY,
                    "pfifo_fast": PRIO_QOPT, "prio": PRIO_QOPT,
-                   "netem": _struct_then_attrs(NETEM_QOPT, [NETEM_ATTRS])}
+                   "netem": struct_then_attrs(NETEM_QOPT, [NETEM_ATTRS])}
 TC_ATTRS = enum_set("tc", "rtnl.tc", R, "TCA_UNSPEC", "TCA_", {
     "KIND": "string", "OPTIONS": a("submsg", selector="TCA_KIND", choices=OPTIONS_BY_KIND),
     "STATS": a("struct", struct=TC_STATS), "XSTATS": "binary", "RATE": a("struct", struct=ESTIMATOR), "FCNT": "u32",
