@@ -53,6 +53,11 @@ HEADERS = {
     "pkt_cls": "linux/pkt_cls.h",
     "tc_gact": "linux/tc_act/tc_gact.h",
     "tc_mirred": "linux/tc_act/tc_mirred.h",
+    "if_team": "linux/if_team.h",
+    "net_dropmon": "linux/net_dropmon.h",
+    "psample": "linux/psample.h",
+    "openvswitch": "linux/openvswitch.h",
+    "taskstats": "linux/taskstats.h",
 }
 # C scalar types a generated struct layout may use
 SCALARS = {"__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "int", "unsigned int",

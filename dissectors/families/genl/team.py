@@ -1,0 +1,37 @@
+"""team: the team driver's options and ports (libteam/teamd), names from <linux/if_team.h>."""
+from __future__ import annotations
+
+from ...core.attrs import a, enum_set
+from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
+from ...core.schema import names_from
+from ...generated import if_team as T
+from .devlink import _dynamic
+
+OPTION_TYPES = {1: "u8", 3: "u32", 5: "string", 6: "flag", 7: "binary", 11: "binary", 13: "s32"}  # NLA_* numbers
+OPTION = enum_set("option", "team.option", T, "TEAM_ATTR_OPTION_UNSPEC", "TEAM_ATTR_OPTION_", {
+    "NAME": "string", "CHANGED": "flag", "TYPE": a("u8", enum=OPTION_TYPES), "DATA": a("binary", show=_dynamic),
+    "REMOVED": "flag", "PORT_IFINDEX": "u32", "ARRAY_INDEX": "u32"}, label="option")
+OPTION_ITEM = enum_set("option_item", "team.options", T, "TEAM_ATTR_ITEM_OPTION_UNSPEC", "TEAM_ATTR_ITEM_",
+                       {"OPTION": a("nest", nested=OPTION)}, label="options")
+PORT = enum_set("port", "team.port", T, "TEAM_ATTR_PORT_UNSPEC", "TEAM_ATTR_PORT_", {
+    "IFINDEX": "u32", "CHANGED": "flag", "LINKUP": "flag", "SPEED": a("u32", unit="Mb/s"), "DUPLEX": "u8",
+    "REMOVED": "flag"}, label="port")
+PORT_ITEM = enum_set("port_item", "team.ports", T, "TEAM_ATTR_ITEM_PORT_UNSPEC", "TEAM_ATTR_ITEM_",
+                     {"PORT": a("nest", nested=PORT)}, label="ports")
+TEAM = enum_set("team", "team", T, "TEAM_ATTR_UNSPEC", "TEAM_ATTR_", {
+    "TEAM_IFINDEX": "u32", "LIST_OPTION": a("nest", nested=OPTION_ITEM), "LIST_PORT": a("nest", nested=PORT_ITEM)},
+    label="team")
+
+
+def team_info(root) -> str:
+    idx = root.first("team.team_ifindex")
+    opts = [n.value for n in root.find_all("team.option.name")]
+    parts = [f"team ifindex {idx}" if idx else ""]
+    if opts:
+        parts.append(f"{len(opts)} options")
+    return " ".join(p for p in parts if p)
+
+
+CMDS = names_from(T, "TEAM_CMD_", "TEAM_CMD_NOOP", exclude=("MAX",))
+register_genl_family(GenlFamily("team", "team", {
+    n: MessageType(0, name, kind_from_name(name), None, TEAM, info=team_info) for n, name in CMDS.items()}, TEAM))
