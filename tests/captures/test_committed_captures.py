@@ -29,7 +29,7 @@ def test_every_message_decodes_fully(path):
         assert not bad, f"{m.frame}.{m.index} {m.type_name}: {[(n.name, n.status, n.show) for n in bad]}"
 
 
-@pytest.mark.parametrize("name", ["rtnl-extack", "nlscope-test", "classic", "nl80211", "rtnl-deep"])
+@pytest.mark.parametrize("name", ["rtnl-extack", "nlscope-test", "classic", "nl80211", "rtnl-deep", "genl-more"])
 def test_supported_captures_are_claimed_whole(name):
     """Every message of these captures belongs to a family nlscope declares in full."""
     msgs = decode_file(CAPTURES / f"{name}.pcapng")
@@ -45,8 +45,10 @@ def test_unwritten_families_are_not_claimed():
 def test_genl_families_claimed_and_counted():
     """The generic-netlink families of the mixed capture (wg, ip mptcp, …) are declared, and
     the count of unknown attributes over the written ones is zero."""
-    msgs = decode_file(CAPTURES / "mixed.pcapng") + decode_file(CAPTURES / "nl80211.pcapng")
-    written = {"nl80211", "wireguard", "mptcp_pm", "ethtool", "nlctrl"}
+    msgs = (decode_file(CAPTURES / "mixed.pcapng") + decode_file(CAPTURES / "nl80211.pcapng")
+            + decode_file(CAPTURES / "genl-more.pcapng"))
+    written = {"nl80211", "wireguard", "mptcp_pm", "ethtool", "nlctrl", "devlink", "TASKSTATS", "NET_DM", "team",
+               "psample", "ovs_datapath", "ovs_vport", "ovs_flow"}
     seen = {m.family for m in msgs if m.protocol == 16 and m.family in written}
     assert seen == written
     unknown = sum(m.unknown_count() for m in msgs if m.protocol == 16 and m.family in written)

@@ -47,10 +47,16 @@ CTRL_ATTRS = AttrSet("ctrl", "genl.ctrl", {
 }, G, strip="CTRL_ATTR_", label="nlctrl")
 
 
+def _key(node) -> str:
+    """The number of an entry of a set keyed by number (its label is `[n]`)."""
+    return (node.label or "").strip("[]")
+
+
 def ctrl_info(root) -> str:
-    """`nl80211 id 0x1c` / `ops 12, groups 4`."""
+    """`nl80211 id 0x1c 114 ops 6 groups`; a policy dump part: `policy 0 attr 3 NLA_U32`."""
     name = id_ = None
     ops = groups = 0
+    policy = op_policy = None
     for c in root.children or ():
         ab = c.field.abbrev
         if ab == "genl.ctrl.family_name":
@@ -61,6 +67,20 @@ def ctrl_info(root) -> str:
             ops = len(c.children or ())
         elif ab == "genl.ctrl.mcast_groups":
             groups = len(c.children or ())
+        elif ab == "genl.ctrl.policy":
+            policy = c
+        elif ab == "genl.ctrl.op_policy":
+            op_policy = c
+    if policy is not None and policy.children:
+        idx = policy.children[0]
+        attr = idx.children[0] if idx.children else None
+        kind = attr.children[0].text if attr is not None and attr.children else ""
+        where = f"policy {_key(idx)}" + (f" attr {_key(attr)} {(kind or '').split(' (')[0]}" if attr is not None else "")
+        return f"id {id_:#x} {where}" if id_ is not None else where
+    if op_policy is not None and op_policy.children:
+        op = op_policy.children[0]
+        rules = " ".join(f"{c.field.abbrev.rsplit('.', 1)[1]} {c.value}" for c in op.children or ())
+        return f"id {id_:#x} op {_key(op)} {rules}".strip() if id_ is not None else f"op {_key(op)} {rules}"
     parts = [name or "all families"]
     if id_ is not None:
         parts.append(f"id {id_:#x}")
