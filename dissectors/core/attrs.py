@@ -167,6 +167,7 @@ def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: d
     a string or an Attr; the rest `default`, so that nothing the header names is unknown)."""
     specs = {}
     shorts = {}
+    used: set[int] = set()
     for cname in module.ENUMS[enum_tag]:
         short = cname.lstrip("_")[len(strip):]
         if short in ("UNSPEC", "INVALID") or "AFTER_LAST" in cname or cname.startswith("NUM_") \
@@ -176,6 +177,10 @@ def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: d
             continue  # __X_LAST, __X_MAX: the count, not an attribute
         if short.endswith("MAX") and sum(getattr(module, c) == getattr(module, cname) for c in module.ENUMS[enum_tag]) > 1:
             continue  # X_MAX = __X_AFTER_LAST - 1: bookkeeping, not an attribute
+        value = getattr(module, cname)
+        if value in used and short not in types:
+            continue  # an alias (#define X_OLD X_NEW inside the enum): the first name wins
+        used.add(value)
         t = types.get(short, default)
         specs[cname] = a(t) if isinstance(t, str) else t
         shorts[cname] = short

@@ -276,7 +276,8 @@ class Message:
             mt = self.message_type
             if mt is not None and mt.info is not None:
                 try:
-                    return mt.info(self._summary_tree())
+                    # an info function marked full_tree needs deep nests (a rule's expressions)
+                    return mt.info(self.tree if getattr(mt.info, "full_tree", False) else self._summary_tree())
                 except Exception:
                     return ""
         self._decode()

@@ -37,8 +37,12 @@ def test_supported_captures_are_claimed_whole(name):
 
 
 def test_unwritten_families_are_not_claimed():
+    """A protocol or generic-netlink family nobody declared is shown, not claimed."""
+    from dissectors import Context, decode_frame
+    from tests.dissectors.build import msg
+    assert not decode_frame(msg(0x10, 1, b"\0" * 8), protocol=31, ctx=Context())[0].claimed
+    assert not decode_frame(msg(0x7F, 1, b"\x01\x01\0\0"), protocol=16, ctx=Context({0x7F: "no_such"}))[0].claimed
     msgs = decode_file(CAPTURES / "mixed.pcapng")
-    assert any(not m.claimed and m.protocol == 12 for m in msgs)  # netfilter: not yet
     assert any(m.claimed and m.family == "nlctrl" for m in msgs)
 
 

@@ -1,0 +1,1 @@
+"""NETLINK_NETFILTER (12): nfnetlink and its subsystems, one module each."""
