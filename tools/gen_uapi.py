@@ -70,6 +70,8 @@ HEADERS = {
     "nfnetlink_cthelper": "linux/netfilter/nfnetlink_cthelper.h",
     "nfnetlink_hook": "linux/netfilter/nfnetlink_hook.h",
     "ip_set": "linux/netfilter/ipset/ip_set.h",
+    "nf_tables_compat": "linux/netfilter/nf_tables_compat.h",
+    "nfnetlink_osf": "linux/netfilter/nfnetlink_osf.h",
     "sock_diag": "linux/sock_diag.h",
     "inet_diag": "linux/inet_diag.h",
     "unix_diag": "linux/unix_diag.h",

@@ -162,7 +162,7 @@ class AttrSet:
 
 
 def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: dict, label: str | None = None,
-             default: str = "binary", extra: dict | None = None) -> AttrSet:
+             default: str = "binary", extra: dict | None = None, skip: tuple = ()) -> AttrSet:
     """An AttrSet naming every member of a header's enum (types by stripped name from `types`,
     a string or an Attr; the rest `default`, so that nothing the header names is unknown)."""
     specs = {}
@@ -170,11 +170,13 @@ def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: d
     used: set[int] = set()
     for cname in module.ENUMS[enum_tag]:
         short = cname.lstrip("_")[len(strip):]
-        if short in ("UNSPEC", "INVALID") or "AFTER_LAST" in cname or cname.startswith("NUM_") \
+        if short in ("UNSPEC", "INVALID") or short in skip or "AFTER_LAST" in cname or cname.startswith("NUM_") \
                 or not cname.lstrip("_").startswith(strip):
             continue
         if cname.startswith("__") and short.endswith(("LAST", "MAX", "ALL", "CNT", "NUM")):
             continue  # __X_LAST, __X_MAX: the count, not an attribute
+        if short == "MAX" and cname == module.ENUMS[enum_tag][-1]:
+            continue  # X_MAX closing the enum: the count
         if short.endswith("MAX") and sum(getattr(module, c) == getattr(module, cname) for c in module.ENUMS[enum_tag]) > 1:
             continue  # X_MAX = __X_AFTER_LAST - 1: bookkeeping, not an attribute
         value = getattr(module, cname)
