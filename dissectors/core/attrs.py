@@ -407,7 +407,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         data = bytes(buf[vo:vo + vl])
         if spec.decode is not None:
             kids = spec.decode(buf, vo, vo + vl, order) if depth < EXPAND.get() and EXPAND.get() >= MAX_DEPTH else None
-            return Node(spec.field, data, pos, nla_len, None, kids, label=label)
+            # a hint still rules the value: "secret" keeps key material out of it
+            return Node(spec.field, _binary(spec, data) if spec.hint else data, pos, nla_len, None, kids, label=label)
         if spec.hint:
             return Node(spec.field, _binary(spec, data), pos, nla_len, None, label=label)
         return Node(spec.field, data, pos, nla_len, spec.show(data) if spec.show is not None else None, label=label)

@@ -1,0 +1,49 @@
+"""NETLINK_FIB_LOOKUP (10): ask the kernel's FIB which route an address takes.
+
+The request and the answer are one struct fib_result_nl (the kernel fills in the results
+and sends it back); nothing but the direction tells them apart, and nlmsg_type is unused."""
+from __future__ import annotations
+
+import socket
+
+from construct import Int8ul, Int32sl, Int32ub, Int32ul
+
+from ..core.dissect import dissect_body
+from ..core.header import NLMSG_HDRLEN
+from ..core.registry import GET, OTHER, MessageType, Protocol, register_protocol
+from ..core.schema import FixedStruct, member
+
+FIB_RESULT_NL = FixedStruct("fib_result_nl", "fib_lookup", [
+    member("fl_addr", Int32ub, lambda v: socket.inet_ntop(socket.AF_INET, v.to_bytes(4, "big"))),
+    member("fl_fwmark", Int32ul), member("fl_tos", Int8ul), member("fl_scope", Int8ul), member("tb_id_in", Int8ul),
+    member("tb_id", Int8ul), member("prefixlen", Int8ul), member("nh_sel", Int8ul), member("type", Int8ul),
+    member("scope", Int8ul), member("err", Int32sl)], label="fib_result_nl")
+
+
+def fib_info(root) -> str:
+    v = {c.field.abbrev.rsplit(".", 1)[1]: c for c in (root.children[1].children if len(root.children) > 1
+                                                        and root.children[1].children else ())}
+    if not v:
+        return ""
+    text = f"lookup {v['fl_addr'].text or v['fl_addr'].field.show(v['fl_addr'].value)}"
+    if v["prefixlen"].value or v["tb_id"].value:
+        text += f" → table {v['tb_id'].value} /{v['prefixlen'].value} type {v['type'].value} err {v['err'].value}"
+    return text
+
+
+class FibLookupProtocol(Protocol):
+    number = 10
+    name = "NETLINK_FIB_LOOKUP"
+    label = "fib_lookup"
+    abbrev = "fib_lookup"
+    _req = MessageType(0, "FIB lookup request", GET, FIB_RESULT_NL, None, info=fib_info)
+    _rep = MessageType(0, "FIB lookup result", OTHER, FIB_RESULT_NL, None, info=fib_info)
+
+    def message_type(self, buf, off, length, mtype, order, ctx):
+        return self._req if buf[off + (6 if order == "<" else 7)] & 1 else self._rep
+
+    def dissect(self, buf, off, length, mt, order, ctx, root):
+        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)
+
+
+register_protocol(FibLookupProtocol())

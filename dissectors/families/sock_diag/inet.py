@@ -1,0 +1,154 @@
+"""AF_INET/AF_INET6 sockets (`ss -t`, `-u`, …): struct inet_diag_req_v2 with its bytecode
+filter shown op by op, struct inet_diag_msg, and INET_DIAG_* (memory, struct tcp_info with
+every field named, congestion control, TOS/TCLASS, marks, cgroup, ULP, …); the Info
+column reads like `ss`: `tcp LISTEN 0.0.0.0:22 0.0.0.0:*`."""
+from __future__ import annotations
+
+import socket
+
+from construct import Bytes, Int8ul, Int16ub, Int32ul, Int64ul
+
+from ...core.attrs import a, enum_set, malformed
+from ...core.schema import FixedStruct, c_struct, member, names_from, pad
+from ...generated import inet_diag as ID, sock_diag as SD
+from ...model import FIELDS, STRING, UINT, Node
+from .protocol import register_sock_family
+
+TCP_STATES = {1: "ESTAB", 2: "SYN-SENT", 3: "SYN-RECV", 4: "FIN-WAIT-1", 5: "FIN-WAIT-2", 6: "TIME-WAIT",
+              7: "UNCONN", 8: "CLOSE-WAIT", 9: "LAST-ACK", 10: "LISTEN", 11: "CLOSING", 12: "NEW-SYN-RECV"}
+PROTOS = {6: "tcp", 17: "udp", 33: "dccp", 132: "sctp", 136: "udplite", 255: "raw", 262: "mptcp"}
+EXT_BITS = {1 << (getattr(ID, n) - 1): n for n in ID.ENUMS["INET_DIAG_NONE"] if getattr(ID, n) > 0 and
+            not n.startswith("__")}
+MEMINFO_NAMES = {getattr(SD, n): n for n in SD.ENUMS["SK_MEMINFO_RMEM_ALLOC"] if n != "SK_MEMINFO_VARS"}
+
+
+def _addr(af):
+    fam = socket.AF_INET if af == 2 else socket.AF_INET6
+    n = 4 if af == 2 else 16
+    return lambda b: socket.inet_ntop(fam, b[:n])
+
+
+def _states(v: int) -> str:
+    return f"{v:#x}" + (f" ({', '.join(s for b, s in TCP_STATES.items() if v & (1 << b))})" if v and v != 0xFFFFFFFF
+                        else " (all)" if v else "")
+
+
+def _sockid(af, prefix):
+    show = _addr(af)
+    return [member("sport", Int16ub), member("dport", Int16ub), member("src", Bytes(16), show),
+            member("dst", Bytes(16), show), member("if", Int32ul), member("cookie", Bytes(8), lambda b: b.hex())]
+
+
+def _req(af):
+    return FixedStruct("inet_diag_req_v2", "sock_diag.inet.req", [
+        member("family", Int8ul), member("protocol", Int8ul, lambda v: f"{PROTOS.get(v, v)} ({v})"),
+        member("ext", Int8ul, lambda v: f"{v:#x}"), pad(1), member("states", Int32ul, _states),
+        *_sockid(af, "sock_diag.inet.req")], label=f"inet_diag_req_v2 ({'AF_INET' if af == 2 else 'AF_INET6'})")
+
+
+def _msg(af):
+    return FixedStruct("inet_diag_msg", "sock_diag.inet", [
+        member("family", Int8ul), member("state", Int8ul, lambda v: f"{TCP_STATES.get(v, v)} ({v})"),
+        member("timer", Int8ul), member("retrans", Int8ul), *_sockid(af, "sock_diag.inet"),
+        member("expires", Int32ul), member("rqueue", Int32ul), member("wqueue", Int32ul), member("uid", Int32ul),
+        member("inode", Int32ul)], label=f"inet_diag_msg ({'AF_INET' if af == 2 else 'AF_INET6'})")
+
+
+U8 = [f"tcpi_{n}" for n in ("state", "ca_state", "retransmits", "probes", "backoff", "options")]
+TCP_INFO = FixedStruct("tcp_info", "sock_diag.inet.tcp_info", [
+    *[member(n[5:], Int8ul) for n in U8], member("wscale", Int8ul, lambda v: f"snd {v & 15}, rcv {v >> 4}"),
+    member("app_limited_fastopen_fail", Int8ul, hex),
+    *[member(n, Int32ul) for n in ("rto", "ato", "snd_mss", "rcv_mss", "unacked", "sacked", "lost", "retrans",
+                                   "fackets", "last_data_sent", "last_ack_sent", "last_data_recv", "last_ack_recv",
+                                   "pmtu", "rcv_ssthresh", "rtt", "rttvar", "snd_ssthresh", "snd_cwnd", "advmss",
+                                   "reordering", "rcv_rtt", "rcv_space", "total_retrans")],
+    *[member(n, Int64ul) for n in ("pacing_rate", "max_pacing_rate", "bytes_acked", "bytes_received")],
+    *[member(n, Int32ul) for n in ("segs_out", "segs_in", "notsent_bytes", "min_rtt", "data_segs_in",
+                                   "data_segs_out")],
+    *[member(n, Int64ul) for n in ("delivery_rate", "busy_time", "rwnd_limited", "sndbuf_limited")],
+    *[member(n, Int32ul) for n in ("delivered", "delivered_ce")],
+    *[member(n, Int64ul) for n in ("bytes_sent", "bytes_retrans")],
+    *[member(n, Int32ul) for n in ("dsack_dups", "reord_seen", "rcv_ooopack", "snd_wnd")]], label="struct tcp_info")
+MEMINFO = c_struct(ID, "inet_diag_meminfo", "sock_diag.inet.meminfo_struct", strip="idiag_", label="inet_diag_meminfo")
+VEGAS = c_struct(ID, "tcpvegas_info", "sock_diag.inet.vegas", strip="tcpv_", label="tcpvegas_info")
+DCTCP = c_struct(ID, "tcp_dctcp_info", "sock_diag.inet.dctcp", strip="dctcp_", label="tcp_dctcp_info")
+BBR = c_struct(ID, "tcp_bbr_info", "sock_diag.inet.bbr", strip="bbr_", label="tcp_bbr_info")
+ULP = enum_set("ulp", "sock_diag.inet.ulp", ID, "INET_ULP_INFO_UNSPEC", "INET_ULP_INFO_", {
+    "NAME": "string", "TLS": "nest", "MPTCP": "nest"}, label="upper layer protocol")
+INET_DIAG = enum_set("inet", "sock_diag.inet", ID, "INET_DIAG_NONE", "INET_DIAG_", {
+    "MEMINFO": a("struct", struct=MEMINFO), "INFO": a("struct", struct=TCP_INFO), "VEGASINFO": a("struct", struct=VEGAS),
+    "CONG": "string", "TOS": "u8", "TCLASS": "u8",
+    "SKMEMINFO": a("array", sub="u32", elem_names={k: v[len("SK_MEMINFO_"):].lower() for k, v in MEMINFO_NAMES.items()}),
+    "SHUTDOWN": "u8", "DCTCPINFO": a("struct", struct=DCTCP), "PROTOCOL": a("u8", enum=PROTOS), "SKV6ONLY": "u8",
+    "PAD": "pad", "MARK": a("u32", show=hex), "BBRINFO": a("struct", struct=BBR), "CLASS_ID": a("u32", show=hex),
+    "ULP_INFO": a("nest", nested=ULP), "SK_BPF_STORAGES": "nest", "CGROUP_ID": "u64", "SOCKOPT": a("u16", show=hex)},
+    label="inet socket")
+
+# --- request bytecode ------------------------------------------------------------------------
+BC_OPS = names_from(ID, "INET_DIAG_BC_", "INET_DIAG_BC_NOP", exclude=())
+F_OP = FIELDS.add("sock_diag.inet.bc.op", "Bytecode op", UINT, "an inet_diag_bc_op (its code)")
+F_ARG = FIELDS.add("sock_diag.inet.bc.arg", "Operand", STRING, "what the op compares against")
+OP = c_struct(ID, "inet_diag_bc_op", "sock_diag.inet.bc.op_struct", label="inet_diag_bc_op")
+
+
+def _bytecode(buf, start, end, order):
+    out, p, i = [], start, 0
+    while p < end and i < 4096:
+        if end - p < 4:
+            out.append(malformed(buf, p, end, "truncated bytecode op"))
+            break
+        code, yes, no = buf[p], buf[p + 1], int.from_bytes(buf[p + 2:p + 4], "little" if order == "<" else "big")
+        name = BC_OPS.get(code, f"op {code}")[len("INET_DIAG_BC_"):]
+        size, arg = 4, ""
+        if code in (2, 3, 4, 5) and p + 8 <= end:      # S_GE … D_LE: the port is the next op's `no`
+            size, arg = 8, f"port {int.from_bytes(buf[p + 6:p + 8], 'little' if order == '<' else 'big')}"
+        elif code in (7, 8) and p + 12 <= end:         # S_COND/D_COND: struct inet_diag_hostcond
+            fam, plen = buf[p + 4], buf[p + 5]
+            port = int.from_bytes(buf[p + 8:p + 12], "little" if order == "<" else "big", signed=True)
+            alen = 4 if fam == 2 else (16 if fam == 10 else 0)
+            size = 12 + alen
+            host = socket.inet_ntop(socket.AF_INET if fam == 2 else socket.AF_INET6, bytes(buf[p + 12:p + 12 + alen])) \
+                if alen and p + size <= end else "*"
+            arg = f"{host}/{plen} port {port if port != -1 else '*'}"
+        elif code in (9,) and p + 8 <= end:            # DEV_COND: ifindex
+            size, arg = 8, f"ifindex {int.from_bytes(buf[p + 4:p + 8], 'little' if order == '<' else 'big')}"
+        elif code in (10,) and p + 12 <= end:          # MARK_COND
+            size, arg = 12, f"mark {bytes(buf[p + 4:p + 8]).hex()}/{bytes(buf[p + 8:p + 12]).hex()}"
+        elif code in (11, 12) and p + 8 <= end:        # S_EQ/D_EQ
+            size, arg = 8, f"port {int.from_bytes(buf[p + 6:p + 8], 'little' if order == '<' else 'big')}"
+        elif code == 13 and p + 12 <= end:             # CGROUP_COND: u64 id
+            size, arg = 12, f"cgroup {int.from_bytes(buf[p + 4:p + 12], 'little' if order == '<' else 'big')}"
+        kids = [Node(F_ARG, arg, p + 4, size - 4)] if arg else []
+        out.append(Node(F_OP, code, p, size, f"[{p - start}] {name} yes→+{yes} no→+{no}" + (f": {arg}" if arg else ""),
+                        kids, label=name))
+        p += size
+        i += 1
+    return out
+
+
+REQ = enum_set("inet_req", "sock_diag.inet.req", ID, "INET_DIAG_REQ_NONE", "INET_DIAG_REQ_", {
+    "BYTECODE": a("binary", decode=_bytecode), "SK_BPF_STORAGES": "nest", "PROTOCOL": a("u32", enum=PROTOS)},
+    label="inet request")
+
+
+def inet_info(root) -> str:
+    """ss-style: `tcp LISTEN 0.0.0.0:22 0.0.0.0:*` / a dump request: `tcp states LISTEN, ESTAB`."""
+    hdr = root.children[1] if root.children and len(root.children) > 1 else None
+    if hdr is None or not hdr.children:
+        return ""
+    vals = {c.field.abbrev.rsplit(".", 1)[1]: c for c in hdr.children}
+    if "states" in vals:   # a request
+        proto = PROTOS.get(vals["protocol"].value, str(vals["protocol"].value))
+        return f"{proto} states {_states(vals['states'].value).split(' ', 1)[-1].strip('()')}"
+    proto = root.first("sock_diag.inet.protocol")
+    state = TCP_STATES.get(vals["state"].value, str(vals["state"].value))
+    src, dst = vals["src"].field.show(vals["src"].value), vals["dst"].field.show(vals["dst"].value)
+    sport, dport = vals["sport"].value, vals["dport"].value
+    v6 = vals["family"].value == 10
+    fmt = (lambda h, p: f"[{h}]:{p}") if v6 else (lambda h, p: f"{h}:{p}")
+    peer = fmt(dst, dport) if dport else fmt("::" if v6 else "0.0.0.0", "*")
+    return f"{PROTOS.get(proto, 'inet') if proto is not None else 'inet'} {state} {fmt(src, sport)} {peer}"
+
+
+for _af in (2, 10):
+    register_sock_family(_af, _req(_af), REQ, _msg(_af), INET_DIAG, inet_info)
