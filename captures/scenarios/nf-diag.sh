@@ -31,19 +31,22 @@ CT=$!
 QP=$!
 "$PYTHON" "$D/nf_probe.py" log 2 > "$OUT/nflog.txt" 2>&1 &
 LP=$!
-sleep 1
-run "$PYTHON" "$D/nf_probe.py" traffic &
+# under emulation Python takes seconds to start: wait for each helper to be ready
+waitfor() { i=0; while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done; }
+waitfor "$OUT/nfqueue.txt" bound
+waitfor "$OUT/nflog.txt" bound
+"$PYTHON" "$D/nf_probe.py" traffic > "$OUT/traffic.txt" 2>&1 &
 TP=$!
-sleep 2
+waitfor "$OUT/traffic.txt" "tcp 5557"
 run conntrack -L
 run conntrack -S
 run ss -tanpi
 run ss -uan
 run ss -xa
 run ss -A netlink
-wait $TP
-wait $QP; wait $LP
+wait $TP; wait $QP; wait $LP
 kill -TERM $CT; wait $CT
+echo "--- traffic"; cat "$OUT/traffic.txt"
 echo "--- nfqueue"; cat "$OUT/nfqueue.txt"
 echo "--- nflog"; cat "$OUT/nflog.txt"
 echo "--- conntrack -E"; cat "$OUT/conntrack-events.txt"

@@ -98,7 +98,7 @@ def traffic() -> int:
     def serve():
         c, _ = srv.accept()
         c.sendall(c.recv(100).upper())
-        time.sleep(3)
+        time.sleep(12)
         c.close()
     threading.Thread(target=serve, daemon=True).start()
     cli = socket.create_connection(("127.0.0.1", 5555), timeout=5)
@@ -112,7 +112,7 @@ def traffic() -> int:
         t.connect(("127.0.0.1", 5557))
     except OSError as exc:
         print(f"tcp 5557: {exc.__class__.__name__} (logged, nobody listens)", flush=True)
-    time.sleep(4)   # the connection stays up while conntrack -L and ss look at it
+    time.sleep(12)  # the connection stays up while conntrack -L and ss look at it (slowly, under emulation)
     cli.close()
     return 0
 

@@ -170,7 +170,8 @@ def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: d
     used: set[int] = set()
     for cname in module.ENUMS[enum_tag]:
         short = cname.lstrip("_")[len(strip):]
-        if short in ("UNSPEC", "INVALID") or short in skip or "AFTER_LAST" in cname or cname.startswith("NUM_") \
+        if short == "UNSPEC" or (short == "INVALID" and cname.startswith("__")) or short in skip \
+                or "AFTER_LAST" in cname or cname.startswith("NUM_") \
                 or not cname.lstrip("_").startswith(strip):
             continue
         if cname.startswith("__") and short.endswith(("LAST", "MAX", "ALL", "CNT", "NUM")):
@@ -382,7 +383,12 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
             else:
                 return _wrong_size(buf, pos, nla_len, spec, label, f"expected {st.size} bytes, got {vl}")
         v = st.unpack_from(buf, vo)[0]
-        return Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
+        node = Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
+        if spec.flags is not None and v:
+            # a boolean child per bit set, as header flags have: `ctnl.ct.status.assured`
+            from .schema import flag_nodes
+            node.children = flag_nodes(spec.field, spec.flags, v, vo, st.size)
+        return node
     if t == "string":
         data = bytes(buf[vo:vo + vl])
         nul = data.find(b"\0")

@@ -4,9 +4,8 @@ Every XFRM_MSG_* type with its fixed struct (SA info/id, policy info/id, SPI all
 acquire, expire, async events, SAD/SPD info, defaults) and the XFRMA_* attributes:
 algorithms (name and key length; the key itself only as its length and a digest, never
 its bytes), templates, encapsulation, lifetimes, replay state, marks, offload, if_id.
-Dump requests that send the long struct (GETSA with xfrm_usersa_info, as iproute2 does)
-are decoded with the struct they carry, chosen by length as the kernel's own parsing
-allows.
+GETSA and GETPOLICY dump requests carry no struct, only attributes (an address filter),
+as the kernel parses them.
 """
 from __future__ import annotations
 
@@ -166,6 +165,9 @@ def _tmpls(buf, start, end, order):
 
 
 REPLAY = c_struct(X, "xfrm_replay_state", "xfrm.replay", label="xfrm_replay_state")
+ADDRESS_FILTER = FixedStruct("xfrm_address_filter", "xfrm.filter", [
+    _addr("saddr"), _addr("daddr"), member("family", Int16ul, enum_show(AF)), member("splen", Int8ul),
+    member("dplen", Int8ul)], label="xfrm_address_filter")
 LTIME = c_struct(X, "xfrm_lifetime_cur", "xfrm.lifetime_cur", label="xfrm_lifetime_cur")
 SECRET = "secret"
 XFRMA = enum_set("xfrm", "xfrm.attr", X, "xfrm_attr_type_t", "XFRMA_", {
@@ -180,7 +182,7 @@ XFRMA = enum_set("xfrm", "xfrm.attr", X, "xfrm_attr_type_t", "XFRMA_", {
     "ALG_AUTH_TRUNC": a("binary", hint=SECRET, decode=_alg(True)),
     "MARK": a("struct", struct=c_struct(X, "xfrm_mark", "xfrm.mark", show={"v": hex, "m": hex})),
     "TFCPAD": "u32", "REPLAY_ESN_VAL": "binary", "SA_EXTRA_FLAGS": a("u32", show=hex),
-    "PROTO": a("u8", enum=IPPROTO), "PAD": "pad",
+    "PROTO": a("u8", enum=IPPROTO), "PAD": "pad", "ADDRESS_FILTER": a("struct", struct=ADDRESS_FILTER),
     "OFFLOAD_DEV": a("struct", struct=c_struct(X, "xfrm_user_offload", "xfrm.offload")), "SET_MARK": a("u32", show=hex),
     "SET_MARK_MASK": a("u32", show=hex), "IF_ID": "u32", "MTIMER_THRESH": "u32"}, label="xfrm")
 SAD = enum_set("sad", "xfrm.sad", X, "xfrm_sadattr_type_t", "XFRMA_SAD_", {
@@ -196,8 +198,8 @@ SPD = enum_set("spd", "xfrm.spd", X, "xfrm_spdattr_type_t", "XFRMA_SPD_", {
 def xfrm_info(root) -> str:
     """`esp spi 0x00001000 10.40.0.1 → 10.40.0.2 tunnel` / `policy out 10.40.0.0/24 → 10.41.0.0/24`."""
     hdr = root.children[1] if root.children and len(root.children) > 1 and root.children[1].children else None
-    if hdr is None:
-        return ""
+    if hdr is None or hdr.field.abbrev.startswith("xfrm.attr"):   # a dump request: attributes only
+        return "dump" if hdr is not None else ""
     v = {c.field.abbrev.rsplit(".", 1)[1]: c for c in hdr.children}
     parts = []
     if "spi" in v:
@@ -227,8 +229,7 @@ _HEADERS = {
     "POLEXPIRE": POLEXPIRE, "FLUSHSA": FLUSH, "FLUSHPOLICY": None, "NEWAE": AEVENT, "GETAE": AEVENT,
     "REPORT": REPORT, "MIGRATE": POL_ID, "NEWSADINFO": U32_HDR, "GETSADINFO": U32_HDR, "NEWSPDINFO": U32_HDR,
     "GETSPDINFO": U32_HDR, "MAPPING": MAPPING, "SETDEFAULT": DEFAULT, "GETDEFAULT": DEFAULT}
-# requests that may carry the long form of their struct (iproute2's dumps do)
-_LONG = {"GETSA": SA_INFO, "GETPOLICY": POL_INFO}
+_DUMPED = ("GETSA", "GETPOLICY")   # their dump requests: attributes only
 
 
 def _kind(word: str) -> str:
@@ -244,7 +245,7 @@ class XfrmProtocol(Protocol):
 
     def __init__(self):
         self.types: dict[int, MessageType] = {}
-        self.long: dict[int, MessageType] = {}
+        self.dumps: dict[int, MessageType] = {}
         for name in X.ENUMS["XFRM_MSG_BASE"]:
             if not name.startswith("XFRM_MSG_") or name == "XFRM_MSG_BASE":
                 continue
@@ -252,13 +253,13 @@ class XfrmProtocol(Protocol):
             attrs = SAD if "SADINFO" in word else SPD if "SPDINFO" in word else XFRMA
             value = getattr(X, name)
             self.types[value] = MessageType(value, name, _kind(word), _HEADERS.get(word), attrs, info=xfrm_info)
-            if word in _LONG:
-                self.long[value] = MessageType(value, name, GET, _LONG[word], XFRMA, info=xfrm_info)
+            if word in _DUMPED:
+                self.dumps[value] = MessageType(value, name, GET, None, XFRMA, info=xfrm_info)
 
     def message_type(self, buf, off, length, mtype, order, ctx):
-        long = self.long.get(mtype)
-        if long is not None and length - NLMSG_HDRLEN >= long.header.size:
-            return long
+        dump = self.dumps.get(mtype)
+        if dump is not None and buf[off + (7 if order == "<" else 6)] & 0x3 == 0x3:   # NLM_F_DUMP (0x300)
+            return dump
         return self.types.get(mtype)
 
     def dissect(self, buf, off, length, mt, order, ctx, root):

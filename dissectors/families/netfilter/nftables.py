@@ -147,9 +147,10 @@ ELEM = S("elem", "nft_set_elem_attributes", "NFTA_SET_ELEM_", {
     "KEY": D, "DATA": D, "TIMEOUT": a("u64", big_endian=True, unit="ms"),
     "EXPIRATION": a("u64", big_endian=True, unit="ms"), "USERDATA": "binary", "EXPR": a("nest", nested=EXPR),
     "PAD": "pad", "OBJREF": "string", "KEY_END": D, "EXPRESSIONS": a("nest", nested=LIST)}, "element")
-ELEMS = S("elems", "nft_list_attributes", "NFTA_LIST_", {"ELEM": a("nest", nested=ELEM)}, "elements")
 ELEM_LIST = S("setelem", "nft_set_elem_list_attributes", "NFTA_SET_ELEM_LIST_", {
-    "TABLE": "string", "SET": "string", "ELEMENTS": a("nest", nested=ELEMS)}, "set elements")
+    "TABLE": "string", "SET": "string",
+    # the kernel numbers the elements NFTA_LIST_ELEM; libnftnl numbers them 1, 2, 3 …
+    "ELEMENTS": a("indexed-array", sub="nest", nested=ELEM)}, "set elements")
 GEN = S("gen", "nft_gen_attributes", "NFTA_GEN_", {"PROC_NAME": "string"}, "generation")
 OBJ_DATA = {1: EXPRS["counter"], 2: EXPRS["quota"], 4: EXPRS["limit"], 5: EXPRS["connlimit"],
             3: S("ct_helper", "nft_ct_helper_attributes", "NFTA_CT_HELPER_", {"NAME": "string", "L3PROTO": BE16,
@@ -174,6 +175,10 @@ TRACE = S("trace", "nft_trace_attributes", "NFTA_TRACE_", {
 
 # --- one line, in nft's words ------------------------------------------------------------
 _TRANSPORT = {(0, 2): "sport", (2, 2): "dport"}
+_ICMP = {(0, 1): "type", (1, 1): "code"}
+ICMP_TYPES = {0: "echo-reply", 3: "destination-unreachable", 5: "redirect", 8: "echo-request", 11: "time-exceeded"}
+CT_STATES = {1: "invalid", 2: "established", 4: "related", 8: "new", 64: "untracked"}
+NFPROTOS = {2: "ipv4", 10: "ipv6"}
 _NETWORK4 = {(12, 4): "saddr", (16, 4): "daddr", (9, 1): "protocol", (8, 1): "ttl"}
 _L4 = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6", 132: "sctp"}
 
@@ -190,6 +195,14 @@ def _verdict_text(node) -> str | None:
     word = NF_VERDICTS.get(code, str(code))
     chain = node.first("nft.verdict.chain")
     return f"{word} {chain}" if chain else word
+
+
+def _drop_deps(out: list[str], what: str) -> None:
+    """nft leaves implied dependencies unsaid (`meta nfproto ipv4`, `meta l4proto tcp` before
+    `ip saddr …` or `tcp dport …`): drop them once the expression that implies them comes."""
+    while out and ((out[-1].startswith("meta nfproto ") and what.startswith(("ip ", "ip6 ", "icmp", "tcp", "udp")))
+                   or (out[-1].startswith("meta l4proto ") and what.startswith(out[-1].rsplit(" ", 1)[1] + " "))):
+        out.pop()
 
 
 def rule_text(rule) -> str:
@@ -213,13 +226,19 @@ def rule_text(rule) -> str:
         elif name == "payload":
             base = data.first("nft.payload.base")
             off, ln = data.first("nft.payload.offset"), data.first("nft.payload.len")
-            if base == 2 and (off, ln) in _TRANSPORT and l4:
+            if base == 2 and l4 in ("tcp", "udp", "sctp") and (off, ln) in _TRANSPORT:
                 what = f"{l4} {_TRANSPORT[(off, ln)]}"
+            elif base == 2 and l4 in ("icmp", "icmpv6") and (off, ln) in _ICMP:
+                what = f"{l4} {_ICMP[(off, ln)]}"
             elif base == 1 and (off, ln) in _NETWORK4:
                 what = f"ip {_NETWORK4[(off, ln)]}"
             else:
                 what = f"@{['ll', 'nh', 'th', 'ih'][base] if base is not None and base < 4 else base},{off * 8},{ln * 8}"
             regs[data.first("nft.payload.dreg")] = (what, ln or 0)
+        elif name == "bitwise":
+            what, ln = regs.get(data.first("nft.bitwise.sreg"), ("…", 0))
+            mask = _val(data.find("nft.bitwise.mask"))
+            regs[data.first("nft.bitwise.dreg")] = (f"{what} & 0x{mask.hex() if mask else '?'}", ln)
         elif name == "ct":
             key = CT_KEYS.get(data.first("nft.ct.key"), "?")[len("NFT_CT_"):].lower()
             regs[data.first("nft.ct.dreg")] = (f"ct {key}", 4)
@@ -234,14 +253,25 @@ def rule_text(rule) -> str:
                 l4 = _L4[raw[0]]
                 out.append(f"meta l4proto {l4}")
                 continue
+            if what == "meta nfproto" and len(raw) == 1 and raw[0] in NFPROTOS and not op:
+                out.append(f"meta nfproto {NFPROTOS[raw[0]]}")
+                continue
+            if what.startswith("ct state & 0x") and op == "!= " and not any(raw):
+                bits = int(what.rsplit("0x", 1)[1], 16)
+                bits = int.from_bytes(bits.to_bytes(4, "big"), "little") if bits > 0xFF else bits
+                out.append("ct state " + ",".join(n for b, n in CT_STATES.items() if bits & b))
+                continue
+            if what.endswith("icmp type") and len(raw) == 1 and not op:
+                _drop_deps(out, what)
+                out.append(f"{what} {ICMP_TYPES.get(raw[0], raw[0])}")
+                continue
             if what.startswith("ip ") and what.endswith("addr") and len(raw) == 4:
                 value = socket.inet_ntop(socket.AF_INET, raw)
             elif len(raw) <= 8 and (what.endswith("port") or what.startswith("ip ") or what.startswith("meta ")):
                 value = str(int.from_bytes(raw, "big" if what.endswith("port") or what.startswith("ip ") else "little"))
             else:
                 value = "0x" + raw.hex()
-            if out and out[-1] == f"meta l4proto {l4}" and what.startswith(f"{l4} "):
-                out.pop()  # nft leaves the dependency unsaid: `tcp dport 22`
+            _drop_deps(out, what)
             out.append(f"{what} {op}{value}")
         elif name == "immediate":
             v = _verdict_text(data.find("nft.data.verdict"))
@@ -258,6 +288,7 @@ def rule_text(rule) -> str:
             out.append(f"limit rate {rate}/{per}")
         elif name == "lookup":
             what, _ = regs.get(data.first("nft.lookup.sreg"), ("…", 0))
+            _drop_deps(out, what)
             out.append(f"{what} @{data.first('nft.lookup.set')}")
         elif name == "reject":
             out.append("reject")

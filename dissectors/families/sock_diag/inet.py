@@ -139,8 +139,13 @@ def inet_info(root) -> str:
     vals = {c.field.abbrev.rsplit(".", 1)[1]: c for c in hdr.children}
     if "states" in vals:   # a request
         proto = PROTOS.get(vals["protocol"].value, str(vals["protocol"].value))
-        return f"{proto} states {_states(vals['states'].value).split(' ', 1)[-1].strip('()')}"
+        states = vals["states"].value
+        names = [s for b, s in TCP_STATES.items() if states & (1 << b)]
+        return f"{proto} " + ("all states" if len(names) >= 10 else f"states {','.join(names)}")
     proto = root.first("sock_diag.inet.protocol")
+    if proto is None and (vals["state"].value == 10 or root.find("sock_diag.inet.cong") is not None
+                          or root.find("sock_diag.inet.info") is not None):
+        proto = 6   # only TCP listens or carries tcp_info and a congestion algorithm
     state = TCP_STATES.get(vals["state"].value, str(vals["state"].value))
     src, dst = vals["src"].field.show(vals["src"].value), vals["dst"].field.show(vals["dst"].value)
     sport, dport = vals["sport"].value, vals["dport"].value
