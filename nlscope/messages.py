@@ -23,7 +23,8 @@ class Pipeline:
         self.pos = 0
 
     def feed(self, fr: Frame) -> list[Message]:
-        msgs = dissectors.decode_frame(fr.data, fr.protocol, self.ctx, frame=fr.number, time=fr.time, pos=self.pos)
+        msgs = dissectors.decode_frame(fr.data, fr.protocol, self.ctx, frame=fr.number, time=fr.time, pos=self.pos,
+                                       cut=fr.caplen < fr.wirelen)
         self.pos += len(msgs)
         proc = Process.from_comment(fr.comment)
         if proc is None and self.procs is not None and msgs and not msgs[0].malformed:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 
 from ..generated import netlink as H
-from ..model import FIELDS, NONE, UNKNOWN, Node
+from ..model import FIELDS, MALFORMED, NONE, TRUNCATED, UNKNOWN, Node
 from .attrs import decode_attrs, malformed, shallow
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
@@ -126,7 +126,7 @@ class Message:
 
     __slots__ = ("frame", "index", "time", "protocol", "buf", "offset", "length", "type", "flags", "seq",
                  "pid", "order", "pos", "ctx", "malformed", "_mt", "_tree", "_top", "_status", "_decoded",
-                 "process", "tx", "_summary")
+                 "process", "tx", "_summary", "truncated")
 
     def __init__(self, frame, index, time, protocol, buf, offset, length, mtype, flags, seq, pid, order,
                  ctx, pos, bad=False):
@@ -145,6 +145,7 @@ class Message:
         self.ctx = ctx
         self.pos = pos
         self.malformed = bad
+        self.truncated = False   # cut by the capture's snap length: decoded as far as it goes
         self._mt = False
         self._decoded = False
         self._summary = None
@@ -234,6 +235,15 @@ class Message:
             return
         self._tree, self._mt, self._top, self._status = dissect_message(
             self.buf, self.offset, self.length, self.protocol, self.order, self.ctx, self.pos)
+        if self.truncated:
+            # what ends at the cut is missing, not wrong
+            end = self.offset + self.length
+            self._tree.status = TRUNCATED
+            self._tree.label = (f"Netlink message (cut by the capture's snap length: {self.length} of "
+                                f"{self.type_len()} bytes captured)")
+            for n in self._tree.walk():
+                if n.status == MALFORMED and n.offset is not None and n.offset + n.length >= end:
+                    n.status = TRUNCATED
 
     def type_len(self) -> int:
         if self.length >= 4:
@@ -343,10 +353,12 @@ def _error_info(st, seq) -> str:
 
 
 def decode_frame(data, protocol: int, ctx: Context | None = None, frame: int = 0, time: float = 0.0,
-                 pos: int = 0, order: str | None = None) -> list[Message]:
+                 pos: int = 0, order: str | None = None, cut: bool = False) -> list[Message]:
     """Split one frame's netlink payload into messages (headers only; trees on demand).
 
     `pos` is the running message number, used to place generic-netlink id learning.
+    `cut`: the capture kept fewer bytes than the frame had (snap length); a message that
+    runs past the end is then truncated, not malformed, and decoded as far as it goes.
     """
     load_families()
     if ctx is None:
@@ -361,7 +373,13 @@ def decode_frame(data, protocol: int, ctx: Context | None = None, frame: int = 0
             # kernel stops at a zero nlmsg_len without complaint (netlink_rcv_skb); not a message
             break
         if ln < 0:
-            out.append(Message(frame, i, time, protocol, data, off, len(data) - off, ty, fl, seq, pid, order,
+            have = len(data) - off
+            if cut and have >= NLMSG_HDRLEN and struct.unpack_from(order + "I", data, off)[0] > have:
+                m = Message(frame, i, time, protocol, data, off, have, ty, fl, seq, pid, order, ctx, pos + i - 1)
+                m.truncated = True
+                out.append(m)
+                break
+            out.append(Message(frame, i, time, protocol, data, off, have, ty, fl, seq, pid, order,
                                ctx, pos + i - 1, bad=True))
             break
         if proto is not None and ty >= 0x10:

@@ -106,6 +106,24 @@ def _strip_cooked(linktype: int, data: bytes):
     return None
 
 
+class _ShortReads:
+    """A file wrapper that notices a read cut short by the end of the file: scapy's readers
+    take a record cut in the middle for a clean end, which would hide a truncated file."""
+
+    def __init__(self, f):
+        self._f = f
+        self.short = False
+
+    def read(self, n=-1):
+        data = self._f.read(n)
+        if n is not None and n > 0 and 0 < len(data) < n:
+            self.short = True
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+
 def read_capture(path: str, warn=None):
     """Yield the netlink `Frame`s of a capture file; raise CaptureError at the first fault.
 
@@ -126,6 +144,7 @@ def read_capture(path: str, warn=None):
         raise CaptureError(f"{name}: not a pcap or pcapng capture (starts with {head.hex()}); "
                            f"record one with 'tcpdump -i nlmon0 -w FILE' or 'nlscope capture'")
     logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+    f = _ShortReads(f)
     try:
         reader = reader_cls(f)
     except (Scapy_Exception, EOFError, struct.error, ValueError) as exc:
@@ -137,6 +156,9 @@ def read_capture(path: str, warn=None):
         try:
             data, meta = reader._read_packet()
         except EOFError:
+            if f.short:
+                raise CaptureError(f"{name}: the file ends inside a record after frame {number}; it was cut short "
+                                   f"while being written or copied; the frames before it were read") from None
             break
         except (Scapy_Exception, struct.error, ValueError, OSError) as exc:
             raise CaptureError(f"{name}: damaged record after frame {number} ({exc}); "
