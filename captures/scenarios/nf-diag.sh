@@ -44,6 +44,8 @@ run ss -tanpi
 run ss -uan
 run ss -xa
 run ss -A netlink
+run ss -tan 'sport = :5555'
+run "$PYTHON" "$D/nf_probe.py" diag
 wait $TP; wait $QP; wait $LP
 kill -TERM $CT; wait $CT
 echo "--- traffic"; cat "$OUT/traffic.txt"

@@ -4,6 +4,7 @@
     nf_probe.py queue N     bind NFQUEUE N, take one packet, print its IP header, accept it
     nf_probe.py log G       bind NFLOG group G, print the first logged packet
     nf_probe.py traffic     a TCP connection to 127.0.0.1:5555 (served here), UDP to :5556, TCP SYN to :5557
+    nf_probe.py diag        sock_diag dumps ss does not make: netlink sockets with their groups, packet sockets
 """
 from __future__ import annotations
 
@@ -117,6 +118,31 @@ def traffic() -> int:
     return 0
 
 
+def diag() -> int:
+    """NETLINK_SOCK_DIAG dumps of netlink sockets (groups, memory) and packet sockets (tcpdump's)."""
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 4)
+    s.bind((0, 0))
+    s.settimeout(10)
+    for seq, req in ((1, struct.pack("=BBHIIII", 16, 255, 0, 0, 0x1 | 0x2 | 0x8, 0, 0)),       # AF_NETLINK, all
+                     (2, struct.pack("=BBHIIII", 17, 0, 0, 0, 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20, 0, 0))):
+        s.send(struct.pack("=IHHII", 16 + len(req), 20, NLM_F_REQUEST | 0x300, seq, 0) + req)
+        n = 0
+        done = False
+        while not done:
+            data = s.recv(1 << 16)
+            pos = 0
+            while pos + 16 <= len(data):
+                ln, ty = struct.unpack_from("=IH", data, pos)
+                if ty in (2, 3):
+                    done = True
+                    break
+                n += 1
+                pos += (ln + 3) & ~3
+        print(f"sock_diag family {16 if seq == 1 else 17}: {n} sockets", flush=True)
+    return 0
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
-    sys.exit(queue(int(sys.argv[2])) if cmd == "queue" else log(int(sys.argv[2])) if cmd == "log" else traffic())
+    sys.exit(queue(int(sys.argv[2])) if cmd == "queue" else log(int(sys.argv[2])) if cmd == "log"
+             else diag() if cmd == "diag" else traffic())

@@ -384,7 +384,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
                 return _wrong_size(buf, pos, nla_len, spec, label, f"expected {st.size} bytes, got {vl}")
         v = st.unpack_from(buf, vo)[0]
         node = Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
-        if spec.flags is not None and v:
+        if spec.flags is not None and v and EXPAND.get() >= MAX_DEPTH:
             # a boolean child per bit set, as header flags have: `ctnl.ct.status.assured`
             from .schema import flag_nodes
             node.children = flag_nodes(spec.field, spec.flags, v, vo, st.size)

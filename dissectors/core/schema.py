@@ -137,7 +137,7 @@ class FixedStruct:
         children = []
         for m, v, o, w in zip(self.shown, vals, self._offsets, self._widths):
             n = Node(m.field, v, off + o, w)
-            if m.flag_names is not None and v:
+            if m.flag_names is not None and v and _full():
                 n.children = flag_nodes(m.field, m.flag_names, v, off + o, w)
             children.append(n)
         return Node(self.field, None, off, self.size, "", children, label=label or self.label)
@@ -184,6 +184,17 @@ def c_struct(module, cname: str, prefix: str, strip: str = "", label: str | None
 
 
 _PREFIXES: dict[int, int] = {}
+
+
+_ATTRS = []
+
+
+def _full() -> bool:
+    """False while a summary decodes (attrs.shallow): flag bits are not expanded then."""
+    if not _ATTRS:
+        from . import attrs
+        _ATTRS.append(attrs)
+    return _ATTRS[0].EXPAND.get() >= _ATTRS[0].MAX_DEPTH
 
 
 def bit_field_name(parent: str, names: dict[int, str], name: str) -> str:
