@@ -118,6 +118,8 @@ def _bytecode(buf, start, end, order):
             size, arg = 8, f"port {int.from_bytes(buf[p + 6:p + 8], 'little' if order == '<' else 'big')}"
         elif code == 13 and p + 12 <= end:             # CGROUP_COND: u64 id
             size, arg = 12, f"cgroup {int.from_bytes(buf[p + 4:p + 12], 'little' if order == '<' else 'big')}"
+        if code in (7, 8) and size < yes <= end - p:
+            size = yes   # ss pads a condition with no address to its `yes` jump: the op spans that far
         kids = [Node(F_ARG, arg, p + 4, size - 4)] if arg else []
         out.append(Node(F_OP, code, p, size, f"[{p - start}] {name} yes→+{yes} no→+{no}" + (f": {arg}" if arg else ""),
                         kids, label=name))
@@ -141,7 +143,9 @@ def inet_info(root) -> str:
         proto = PROTOS.get(vals["protocol"].value, str(vals["protocol"].value))
         states = vals["states"].value
         names = [s for b, s in TCP_STATES.items() if states & (1 << b)]
-        return f"{proto} " + ("all states" if len(names) >= 10 else f"states {','.join(names)}")
+        ops = root.find_all("sock_diag.inet.bc.op")
+        return f"{proto} " + ("all states" if len(names) >= 10 else f"states {','.join(names)}") + \
+            (f", filter of {len(ops)} ops" if ops else "")
     proto = root.first("sock_diag.inet.protocol")
     if proto is None and (vals["state"].value == 10 or root.find("sock_diag.inet.cong") is not None
                           or root.find("sock_diag.inet.info") is not None):

@@ -7,7 +7,7 @@ from construct import Bytes, Int8ul, Int32ul
 
 from ...core.attrs import a, enum_set
 from ...core.schema import FixedStruct, c_struct, flags_show, member, names_from, pad
-from ...generated import netlink as NL, netlink_diag as N, rtnetlink as R
+from ...generated import netlink as NL, netlink_diag as N, nfnetlink as NF, rtnetlink as R
 from ...model import FIELDS, STRING, Node
 from .inet import MEMINFO_NAMES
 from .protocol import register_sock_family
@@ -21,7 +21,8 @@ PROTOCOLS = {getattr(NL, n): n for n in vars(NL) if n.startswith("NETLINK_") and
 SHOW = {getattr(N, n): n[len("NDIAG_SHOW_"):] for n in vars(N) if n.startswith("NDIAG_SHOW_")}
 FLAGS = {getattr(N, n): n[len("NDIAG_FLAG_"):] for n in vars(N) if n.startswith("NDIAG_FLAG_")}
 RTNLGRP = names_from(R, "RTNLGRP_", "rtnetlink_groups", exclude=("NONE", "MAX"))
-GROUP_NAMES = {0: RTNLGRP}   # by protocol: group number -> name
+NFNLGRP = names_from(NF, "NFNLGRP_", "nfnetlink_groups", exclude=("NONE", "MAX"))
+GROUP_NAMES = {0: RTNLGRP, 12: NFNLGRP}   # by protocol: group number -> name
 
 
 def _proto(v):

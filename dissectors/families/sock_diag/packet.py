@@ -2,7 +2,7 @@
 packet_diag_msg and PACKET_DIAG_* (info, rings, fanout, classic BPF filter op by op)."""
 from __future__ import annotations
 
-from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32ul
+from construct import Bytes, Int8ul, Int16ul, Int32ul
 
 from ...core.attrs import a, enum_set
 from ...core.schema import FixedStruct, c_struct, flags_show, member, pad
@@ -18,7 +18,7 @@ REQ = FixedStruct("packet_diag_req", "sock_diag.packet.req", [
     member("show", Int32ul, flags_show(SHOW)), member("cookie", Bytes(8), lambda b: b.hex())], label="packet_diag_req")
 MSG = FixedStruct("packet_diag_msg", "sock_diag.packet", [
     member("family", Int8ul), member("type", Int8ul, lambda v: f"{TYPES.get(v, v)} ({v})"),
-    member("num", Int16ub, hex), member("ino", Int32ul), member("cookie", Bytes(8), lambda b: b.hex())],
+    member("num", Int16ul, hex), member("ino", Int32ul), member("cookie", Bytes(8), lambda b: b.hex())],
     label="packet_diag_msg")
 INFO = FixedStruct("packet_diag_info", "sock_diag.packet.info_struct", [
     member("index", Int32ul), member("version", Int32ul), member("reserve", Int32ul), member("copy_thresh", Int32ul),
