@@ -11,6 +11,11 @@ shares its data with the message the kernel is processing, and some handlers wri
 it afterwards (WireGuard zeroes the private key of WG_CMD_SET_DEVICE once it has read it).
 A plain socket copies the bytes out only when recvmsg runs, by then possibly changed; the
 ring copies them when the packet is tapped, as tcpdump does, so both record the same bytes.
+
+Why TPACKET_V3: its blocks hold packets of any size back to back, so 64 MiB of ring hold
+tens of thousands of small netlink messages and still any 128 KiB skb whole; TPACKET_V2's
+fixed slots had to be 128 KiB each, and 256 of them overflowed under a burst of route
+changes.  A block not yet full is handed over after RETIRE_MS, which bounds the latency.
 """
 from __future__ import annotations
 
@@ -26,8 +31,14 @@ from .writer import netlink_header
 ETH_P_ALL = 0x0003
 SOL_PACKET, PACKET_STATISTICS, PACKET_RX_RING, PACKET_VERSION, TPACKET_V2 = 263, 6, 5, 10, 1
 TP_STATUS_KERNEL, TP_STATUS_USER = 0, 1
-RING_FRAME = 1 << 17     # one slot: the largest netlink skb plus headers
+RING_FRAME = 1 << 17     # TPACKET_V2 (fallback): one slot holds the largest netlink skb plus headers
 RING_FRAMES = 256        # 32 MiB in all
+TPACKET_V3 = 2
+BLOCK = 1 << 20          # TPACKET_V3: a block holds many packets, and any single skb whole
+BLOCKS = 64              # 64 MiB in all
+V3_FRAME = 1 << 11       # the kernel's accounting unit within blocks
+RETIRE_MS = 50
+_TP3_HDR = struct.Struct("=IIIIIIHH")  # next_offset, sec, nsec, snaplen, len, status, mac, net
 _TP2_HDR = struct.Struct("=IIIHHII")   # tp_status, tp_len, tp_snaplen, tp_mac, tp_net, tp_sec, tp_nsec
 _SLL = struct.Struct(">HHiHBB8s")      # family, protocol, ifindex, hatype, pkttype, halen, addr (at 32)
 SO_TIMESTAMPNS = 35
@@ -56,15 +67,27 @@ class LiveCapture:
                 continue
         self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         self.ring = None
+        self.v3 = False
+        import mmap
         try:
-            import mmap
-            self.sock.setsockopt(SOL_PACKET, PACKET_VERSION, TPACKET_V2)
-            self.sock.setsockopt(SOL_PACKET, PACKET_RX_RING,
-                                 struct.pack("=IIII", RING_FRAME, RING_FRAMES, RING_FRAME, RING_FRAMES))
-            self.ring = mmap.mmap(self.sock.fileno(), RING_FRAME * RING_FRAMES, mmap.MAP_SHARED,
+            self.sock.setsockopt(SOL_PACKET, PACKET_VERSION, TPACKET_V3)
+            self.sock.setsockopt(SOL_PACKET, PACKET_RX_RING, struct.pack(
+                "=IIIIIII", BLOCK, BLOCKS, V3_FRAME, BLOCK * BLOCKS // V3_FRAME, RETIRE_MS, 0, 0))
+            self.ring = mmap.mmap(self.sock.fileno(), BLOCK * BLOCKS, mmap.MAP_SHARED,
                                   mmap.PROT_READ | mmap.PROT_WRITE)
+            self.v3 = True
         except OSError:
-            self.ring = None  # no ring (odd kernel): recvmsg, with the caveat in the docstring
+            try:
+                self.sock.setsockopt(SOL_PACKET, PACKET_VERSION, TPACKET_V2)
+                self.sock.setsockopt(SOL_PACKET, PACKET_RX_RING,
+                                     struct.pack("=IIII", RING_FRAME, RING_FRAMES, RING_FRAME, RING_FRAMES))
+                self.ring = mmap.mmap(self.sock.fileno(), RING_FRAME * RING_FRAMES, mmap.MAP_SHARED,
+                                      mmap.PROT_READ | mmap.PROT_WRITE)
+            except OSError:
+                self.ring = None  # no ring (odd kernel): recvmsg, with the caveat in the docstring
+        self._block = 0
+        self._left = 0        # packets of the current block not read yet
+        self._pos = 0
         self._slot = 0
         self.ifname = ifname
         self.received = 0
@@ -74,6 +97,13 @@ class LiveCapture:
         self._stopped = False
 
     def stop(self):
+        """Stop capturing: the socket takes no new packet (bound to protocol 0), and frames()
+        still yields what the kernel had already put in the ring, which it counted as passed
+        to nlscope: leaving them unread would lose them silently."""
+        try:
+            self.sock.bind((self.ifname, 0))
+        except OSError:
+            pass
         self._stopped = True
 
     def close(self):
@@ -129,8 +159,56 @@ class LiveCapture:
             self.number += 1
             yield Frame(self.number, ts_ns / 1e9, data, proto, len(data), wirelen, pkttype, LINKTYPE_NETLINK,
                         netlink_header(proto, pkttype), ts_ns)
+        if self._stopped and self.ring is not None:
+            yield from self._drain()
+
+    def _drain(self):
+        """After stop(): the frames already in the ring.  A block the kernel was still filling
+        is handed over RETIRE_MS after its last packet, so an empty ring is looked at twice
+        more before it counts as drained."""
+        quiet = 0
+        while quiet < 3:
+            fr = self._from_ring()
+            if fr is None:
+                quiet += 1
+                time.sleep(2 * RETIRE_MS / 1000)
+                continue
+            quiet = 0
+            yield fr
 
     def _from_ring(self) -> Frame | None:
+        return self._from_v3() if self.v3 else self._from_v2()
+
+    def _from_v3(self) -> Frame | None:
+        """The next packet of the blocks the kernel has handed over; a block goes back to the
+        kernel once its last packet is copied; None if none is ready."""
+        ring = self.ring
+        while self._left == 0:
+            base = self._block * BLOCK
+            status, npkts, first = struct.unpack_from("=III", ring, base + 8)
+            if not status & TP_STATUS_USER:
+                return None
+            if npkts == 0:                      # retired empty: give it back
+                struct.pack_into("=I", ring, base + 8, TP_STATUS_KERNEL)
+                self._block = (self._block + 1) % BLOCKS
+                continue
+            self._left, self._pos = npkts, base + first
+        pos = self._pos
+        nxt, sec, nsec, snaplen, length, _status, mac, _net = _TP3_HDR.unpack_from(ring, pos)
+        _fam, proto, _ifindex, _hatype, pkttype, _halen, _addr = _SLL.unpack_from(ring, pos + 48)
+        data = ring[pos + mac:pos + mac + snaplen]
+        self._left -= 1
+        self._pos = pos + nxt
+        if self._left == 0:
+            struct.pack_into("=I", ring, self._block * BLOCK + 8, TP_STATUS_KERNEL)
+            self._block = (self._block + 1) % BLOCKS
+        ts_ns = sec * 10**9 + nsec
+        self.max_lag = max(self.max_lag, (time.time_ns() - ts_ns) / 1e9)
+        self.number += 1
+        return Frame(self.number, ts_ns / 1e9, data, proto, snaplen, length, pkttype, LINKTYPE_NETLINK,
+                     netlink_header(proto, pkttype), ts_ns)
+
+    def _from_v2(self) -> Frame | None:
         """The next slot the kernel has filled, handed back to it once copied; None if none."""
         base = self._slot * RING_FRAME
         ring = self.ring

@@ -1,0 +1,27 @@
+#!/bin/sh
+# A burst of traffic: 10,000 routes added and deleted by one `ip -batch`, captured by
+# `nlscope capture` alone (no process lookups).  Whether or not it keeps up, what it wrote
+# plus what the kernel says it dropped must be all the kernel passed it (PACKET_STATISTICS);
+# writes $OUT/burst.nlscope.pcapng, $OUT/burst.nlscope.log and $OUT/burst.json.
+. "$(dirname "$0")/lib.sh"
+nlmon_up || exit 1
+ip link add burst0 type dummy && ip link set burst0 up && ip addr add 10.60.0.1/16 dev burst0
+"$PYTHON" - "$OUT/burst.batch" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for verb in ("add", "del"):
+        for i in range(10000):
+            f.write(f"route {verb} 10.{100 + i // 250}.{i % 250}.0/24 via 10.60.0.2\n")
+PY
+(cd "$REPO" && exec "$PYTHON" -m nlscope capture -i nlmon0 --no-process -q -w "$OUT/burst.nlscope.pcapng") \
+    2>"$OUT/burst.nlscope.log" &
+NLS=$!
+i=0; while ! grep -q "listening on" "$OUT/burst.nlscope.log" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done
+START=$(date +%s)
+ip -batch "$OUT/burst.batch"
+echo "ip -batch rc=$? in $(( $(date +%s) - START )) s"
+sleep 3
+kill -TERM $NLS; wait $NLS
+echo "nlscope rc=$?"
+cat "$OUT/burst.nlscope.log"
+ip link del burst0
