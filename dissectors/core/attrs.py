@@ -325,6 +325,30 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
     return out
 
 
+def struct_array(st, head=None, item: str | None = None):
+    """A decode hook for bytes holding structs back to back (nexthop group members, xfrm
+    templates, BPF instructions, u32 keys …), after an optional `head` struct; a partial
+    last struct is malformed."""
+    label = item or st.label
+
+    def decode(buf, start, end, order):
+        out, p = [], start
+        if head is not None:
+            if end - p < head.size:
+                return [malformed(buf, p, end, f"{head.cname} needs {head.size} bytes")]
+            out.append(head.node(buf, p, order))
+            p += head.size
+        i = 0
+        while p + st.size <= end:
+            out.append(st.node(buf, p, order, label=f"{label} [{i}]"))
+            p += st.size
+            i += 1
+        if p < end:
+            out.append(malformed(buf, p, end, f"partial {st.cname}"))
+        return out
+    return decode
+
+
 def _look_ahead(buf, pos: int, end: int, aset, name: str, order: str, depth: int):
     """The value of the later sibling `name` (a sub-message selector sent after its data)."""
     hdr = _NLA_HDR[order]

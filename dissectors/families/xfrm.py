@@ -14,7 +14,7 @@ import socket
 
 from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul
 
-from ..core.attrs import a, enum_set, malformed
+from ..core.attrs import a, enum_set, malformed, struct_array
 from ..core.dissect import dissect_body
 from ..core.header import NLMSG_HDRLEN
 from ..core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
@@ -153,17 +153,6 @@ def _alg(extra: bool):
     return decode
 
 
-def _tmpls(buf, start, end, order):
-    out, p, i = [], start, 0
-    while p + TMPL.size <= end:
-        out.append(TMPL.node(buf, p, order, label=f"template [{i}]"))
-        p += TMPL.size
-        i += 1
-    if p < end:
-        out.append(malformed(buf, p, end, "partial xfrm_user_tmpl"))
-    return out
-
-
 REPLAY = c_struct(X, "xfrm_replay_state", "xfrm.replay", label="xfrm_replay_state")
 ADDRESS_FILTER = FixedStruct("xfrm_address_filter", "xfrm.filter", [
     _addr("saddr"), _addr("daddr"), member("family", Int16ul, enum_show(AF)), member("splen", Int8ul),
@@ -173,7 +162,7 @@ SECRET = "secret"
 XFRMA = enum_set("xfrm", "xfrm.attr", X, "xfrm_attr_type_t", "XFRMA_", {
     "ALG_AUTH": a("binary", hint=SECRET, decode=_alg(False)), "ALG_CRYPT": a("binary", hint=SECRET, decode=_alg(False)),
     "ALG_COMP": a("binary", hint=SECRET, decode=_alg(False)), "ENCAP": a("struct", struct=ENCAP),
-    "TMPL": a("binary", decode=_tmpls), "SA": a("struct", struct=SA_INFO), "POLICY": a("struct", struct=POL_INFO),
+    "TMPL": a("binary", decode=struct_array(TMPL, item="template")), "SA": a("struct", struct=SA_INFO), "POLICY": a("struct", struct=POL_INFO),
     "SEC_CTX": "binary", "LTIME_VAL": a("struct", struct=LTIME), "REPLAY_VAL": a("struct", struct=REPLAY),
     "REPLAY_THRESH": "u32", "ETIMER_THRESH": "u32", "SRCADDR": a("binary", show=xaddr),
     "COADDR": a("binary", show=xaddr), "LASTUSED": "u64",

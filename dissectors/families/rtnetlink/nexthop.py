@@ -1,7 +1,7 @@
 """Nexthop objects: RTM_NEWNEXTHOP/DELNEXTHOP/GETNEXTHOP (+ buckets) with struct nhmsg and NHA_*."""
 from __future__ import annotations
 
-from ...core.attrs import a, enum_set
+from ...core.attrs import a, enum_set, struct_array
 from ...core.schema import c_struct, flags_show, names_from
 from ...generated import nexthop as NH, rtnetlink as R
 from .common import show_af, show_prot, show_scope, struct_then_attrs  # noqa: F401
@@ -14,25 +14,13 @@ GROUP_ENTRY = c_struct(NH, "nexthop_grp", "rtnl.nexthop.group.entry", label="gro
 GROUP_TYPES = names_from(NH, "NEXTHOP_GRP_TYPE_", exclude=("MAX",))
 
 
-def _group(buf, start, end, order):
-    from ...core.attrs import malformed
-    out, p, i = [], start, 0
-    while p + GROUP_ENTRY.size <= end:
-        out.append(GROUP_ENTRY.node(buf, p, order, label=f"member [{i}]"))
-        p += GROUP_ENTRY.size
-        i += 1
-    if p < end:
-        out.append(malformed(buf, p, end, "partial nexthop_grp"))
-    return out
-
-
 RES_GROUP = enum_set("res_group", "rtnl.nexthop.res_group", NH, "NHA_RES_GROUP_UNSPEC", "NHA_RES_GROUP_", {
     "PAD": "pad", "BUCKETS": "u16", "IDLE_TIMER": "u32", "UNBALANCED_TIMER": "u32", "UNBALANCED_TIME": "u64"},
     label="resilient group")
 RES_BUCKET = enum_set("res_bucket", "rtnl.nexthop.res_bucket", NH, "NHA_RES_BUCKET_UNSPEC", "NHA_RES_BUCKET_", {
     "PAD": "pad", "INDEX": "u16", "IDLE_TIME": "u64", "NH_ID": "u32"}, label="resilient bucket")
 NHA = enum_set("nexthop", "rtnl.nexthop", NH, "NHA_UNSPEC", "NHA_", {
-    "ID": "u32", "GROUP": a("binary", decode=_group), "GROUP_TYPE": a("u16", enum=GROUP_TYPES),
+    "ID": "u32", "GROUP": a("binary", decode=struct_array(GROUP_ENTRY, item="member")), "GROUP_TYPE": a("u16", enum=GROUP_TYPES),
     "BLACKHOLE": "flag", "OIF": "u32", "GATEWAY": "addr", "ENCAP_TYPE": "u16", "ENCAP": "binary",
     "GROUPS": "flag", "MASTER": "u32", "FDB": "flag", "RES_GROUP": a("nest", nested=RES_GROUP),
     "RES_BUCKET": a("nest", nested=RES_BUCKET)}, label="nexthop")

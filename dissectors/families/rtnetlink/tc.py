@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from construct import Bytes, Int8ul, Int16sl, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul
 
-from ...core.attrs import AttrSet, a, enum_set, malformed
+from ...core.attrs import AttrSet, a, enum_set, struct_array
 from ...core.schema import FixedStruct, c_struct, member, pad
 from ...generated import gen_stats as GS, pkt_cls as C, pkt_sched as P, rtnetlink as R, tc_gact as GA, tc_mirred as MI
 from .common import show_af, struct_then_attrs
@@ -105,26 +105,6 @@ GNET_RATE64 = c_struct(GS, "gnet_stats_rate_est64", "rtnl.tc.stats.rate_est64", 
 GNET_QUEUE = c_struct(GS, "gnet_stats_queue", "rtnl.tc.stats.queue", label="gnet_stats_queue")
 
 
-def _array_of(st: FixedStruct, after: FixedStruct | None = None):
-    """Decode hook: an optional header struct, then as many `st` as fit."""
-    def decode(buf, start, end, order):
-        out, p = [], start
-        if after is not None:
-            if end - p < after.size:
-                return [malformed(buf, p, end, f"{after.cname} needs {after.size} bytes")]
-            out.append(after.node(buf, p, order))
-            p += after.size
-        i = 0
-        while p + st.size <= end:
-            out.append(st.node(buf, p, order, label=f"{st.label} [{i}]"))
-            p += st.size
-            i += 1
-        if p < end:
-            out.append(malformed(buf, p, end, f"partial {st.cname}"))
-        return out
-    return decode
-
-
 def S(name, module, enum, strip, types, label=None, default="binary"):
     return enum_set(name, f"rtnl.tc.{name}", module, enum, strip, types, label=label or name, default=default)
 
@@ -171,8 +151,8 @@ EMPTY = AttrSet("none", "rtnl.tc.none", {}, {}, label="no options")
 # --- filter options ---------------------------------------------------------------------
 U32 = S("u32", C, "TCA_U32_UNSPEC", "TCA_U32_", {
     "CLASSID": a("u32", show=handle), "HASH": a("u32", show=hex), "LINK": a("u32", show=handle), "DIVISOR": "u32",
-    "SEL": a("binary", decode=_array_of(U32_KEY, U32_SEL)), "POLICE": "nest", "ACT": ACTIONS, "INDEV": "string",
-    "PCNT": a("binary", decode=_array_of(U32_KEY_HITS, U32_PCNT)),
+    "SEL": a("binary", decode=struct_array(U32_KEY, U32_SEL)), "POLICE": "nest", "ACT": ACTIONS, "INDEV": "string",
+    "PCNT": a("binary", decode=struct_array(U32_KEY_HITS, U32_PCNT)),
     "MARK": a("struct", struct=U32_MARK), "FLAGS": a("u32", show=hex), "PAD": "pad"})
 ETH = a("binary", hint="mac")
 V4 = a("binary", hint="ipv4")
@@ -197,7 +177,7 @@ MATCHALL = S("matchall", C, "TCA_MATCHALL_UNSPEC", "TCA_MATCHALL_", {
     "PCNT": a("struct", struct=MATCHALL_PCNT), "PAD": "pad"})
 BPF = S("bpf", C, "TCA_BPF_UNSPEC", "TCA_BPF_", {
     "ACT": ACTIONS, "POLICE": "nest", "CLASSID": a("u32", show=handle), "OPS_LEN": "u16",
-    "OPS": a("binary", decode=_array_of(SOCK_FILTER)), "FD": "u32", "NAME": "string", "FLAGS": a("u32", show=hex),
+    "OPS": a("binary", decode=struct_array(SOCK_FILTER)), "FD": "u32", "NAME": "string", "FLAGS": a("u32", show=hex),
     "FLAGS_GEN": a("u32", show=hex), "TAG": a("binary", hint="hex"), "ID": "u32"})
 
 FILTER_KINDS = {"u32", "flower", "matchall", "bpf"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from construct import Bytes, Int8ul, Int16ul, Int32ul
 
-from ...core.attrs import a, enum_set
+from ...core.attrs import a, enum_set, struct_array
 from ...core.schema import FixedStruct, c_struct, flags_show, member, pad
 from ...generated import packet_diag as P
 from .inet import MEMINFO_NAMES
@@ -31,21 +31,12 @@ SOCK_FILTER = FixedStruct("sock_filter", "sock_diag.packet.insn", [
     label="sock_filter")
 
 
-def _filter(buf, start, end, order):
-    out, p, i = [], start, 0
-    while p + SOCK_FILTER.size <= end:
-        out.append(SOCK_FILTER.node(buf, p, order, label=f"insn [{i}]"))
-        p += SOCK_FILTER.size
-        i += 1
-    return out
-
-
 RING = c_struct(P, "packet_diag_ring", "sock_diag.packet.ring", strip="pdr_", label="packet_diag_ring")
 PACKET = enum_set("packet", "sock_diag.packet", P, "PACKET_DIAG_INFO", "PACKET_DIAG_", {
     "INFO": a("struct", struct=INFO), "MCLIST": a("struct", struct=MCLIST), "RX_RING": a("struct", struct=RING),
     "TX_RING": a("struct", struct=RING), "FANOUT": a("u32", show=hex), "UID": "u32",
     "MEMINFO": a("array", sub="u32", elem_names={k: v[len("SK_MEMINFO_"):].lower() for k, v in MEMINFO_NAMES.items()}),
-    "FILTER": a("binary", decode=_filter)}, label="packet socket")
+    "FILTER": a("binary", decode=struct_array(SOCK_FILTER, item="insn"))}, label="packet socket")
 
 
 def packet_info(root) -> str:
