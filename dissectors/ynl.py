@@ -21,7 +21,7 @@ from pathlib import Path
 from construct import Bytes, FormatField, Padding
 
 from .core.attrs import NESTED_BY_FIELD, Attr, AttrSet, a
-from .core.header import NLMSG_HDRLEN
+from .core.header import NLMSG_HDRLEN, is_request
 from .core.registry import (GENL_FAMILIES, GET, PROTOCOLS, GenlFamily, MessageType, Protocol, kind_from_name,
                             register_genl_family, register_protocol)
 from .core.schema import FixedStruct, Member
@@ -409,8 +409,7 @@ class SpecProtocol(Protocol):
         self.origin = loader.origin
 
     def _mt(self, buf, off, mtype, order):
-        flags = struct.unpack_from(order + "H", buf, off + 6)[0]
-        table = self.requests if flags & 1 else self.replies
+        table = self.requests if is_request(buf, off, order) else self.replies
         return table.get(mtype) or self.requests.get(mtype) or self.replies.get(mtype)
 
     def message_type(self, buf, off, length, mtype, order, ctx):

@@ -43,6 +43,16 @@ NLMSGHDR_FAST = {"<": struct.Struct("<IHHII"), ">": struct.Struct(">IHHII")}
 _FLAG_FIELDS = {}
 
 
+def is_request(buf, off: int, order: str) -> bool:
+    """NLM_F_REQUEST of the message at `off`, read from its flags' low byte alone."""
+    return bool(buf[off + (6 if order == "<" else 7)] & H.NLM_F_REQUEST)
+
+
+def is_dump(buf, off: int, order: str) -> bool:
+    """NLM_F_DUMP (ROOT|MATCH, bits 0x300) of the message at `off`, from the flags' high byte."""
+    return buf[off + (7 if order == "<" else 6)] & 0x3 == 0x3
+
+
 def flag_names(flags: int, kind: str | None) -> list[str]:
     """Names of the set flags, with the modifier bits read as `kind` gives them."""
     out = [n for b, n in BASE_FLAGS.items() if flags & b]

@@ -9,7 +9,7 @@ import socket
 from construct import Int8ul, Int32sl, Int32ub, Int32ul
 
 from ..core.dissect import dissect_body
-from ..core.header import NLMSG_HDRLEN
+from ..core.header import NLMSG_HDRLEN, is_request
 from ..core.registry import GET, OTHER, MessageType, Protocol, register_protocol
 from ..core.schema import FixedStruct, member
 
@@ -40,7 +40,7 @@ class FibLookupProtocol(Protocol):
     _rep = MessageType(0, "FIB lookup result", OTHER, FIB_RESULT_NL, None, info=fib_info)
 
     def message_type(self, buf, off, length, mtype, order, ctx):
-        return self._req if buf[off + (6 if order == "<" else 7)] & 1 else self._rep
+        return self._req if is_request(buf, off, order) else self._rep
 
     def dissect(self, buf, off, length, mt, order, ctx, root):
         return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)

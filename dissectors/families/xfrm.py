@@ -16,7 +16,7 @@ from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul
 
 from ..core.attrs import a, enum_set, malformed, struct_array
 from ..core.dissect import dissect_body
-from ..core.header import NLMSG_HDRLEN
+from ..core.header import NLMSG_HDRLEN, is_dump
 from ..core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
 from ..core.schema import FixedStruct, c_struct, enum_show, flags_show, member, names_from, pad
 from ..generated import xfrm as X
@@ -247,7 +247,7 @@ class XfrmProtocol(Protocol):
 
     def message_type(self, buf, off, length, mtype, order, ctx):
         dump = self.dumps.get(mtype)
-        if dump is not None and buf[off + (7 if order == "<" else 6)] & 0x3 == 0x3:   # NLM_F_DUMP (0x300)
+        if dump is not None and is_dump(buf, off, order):
             return dump
         return self.types.get(mtype)
 

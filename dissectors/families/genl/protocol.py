@@ -11,7 +11,7 @@ import struct
 
 from ...core.attrs import decode_attrs, malformed
 from ...core.dissect import dissect_body
-from ...core.header import NLMSG_HDRLEN
+from ...core.header import NLMSG_HDRLEN, is_request
 from ...core.registry import (GENL_FAMILIES, MessageType, Protocol, kind_from_name, register_protocol)
 from ...core.schema import c_struct
 from ...generated import genetlink as G
@@ -42,7 +42,7 @@ class GenericProtocol(Protocol):
         cmd = buf[off + NLMSG_HDRLEN]
         name, fam = self.family(mtype, ctx)
         if fam is not None:
-            mt = fam.command(cmd, bool(_U16[order].unpack_from(buf, off + 6)[0] & 1), _U32[order].unpack_from(buf, off + 12)[0])
+            mt = self._command(fam, buf, off, order)
             if mt is not None:
                 return mt
         key = (name or mtype, cmd)
@@ -58,8 +58,14 @@ class GenericProtocol(Protocol):
             return False
         if length < NLMSG_HDRLEN + GENL_HDRLEN:
             return True  # a capped echo: the family is all there is to know
-        return fam.command(buf[off + NLMSG_HDRLEN], bool(_U16[order].unpack_from(buf, off + 6)[0] & 1),
-                           _U32[order].unpack_from(buf, off + 12)[0]) is not None
+        return self._command(fam, buf, off, order) is not None
+
+    @staticmethod
+    def _command(fam, buf, off, order):
+        """The family's message type for genlmsghdr.cmd, by direction and port id (replies
+        and multicast events may number their commands apart)."""
+        return fam.command(buf[off + NLMSG_HDRLEN], is_request(buf, off, order),
+                           _U32[order].unpack_from(buf, off + 12)[0])
 
     def type_text(self, mtype, mt, ctx):
         name, _ = self.family(mtype, ctx)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...core.dissect import dissect_body
-from ...core.header import NLMSG_HDRLEN
+from ...core.header import NLMSG_HDRLEN, is_request
 from ...core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
 from ...generated import rtnetlink as R
 
@@ -20,7 +20,7 @@ class RouteProtocol(Protocol):
         self.request_types: dict[int, MessageType] = {}
 
     def message_type(self, buf, off, length, mtype, order, ctx):
-        if self.request_types and mtype in self.request_types and buf[off + (6 if order == "<" else 7)] & 1:
+        if self.request_types and mtype in self.request_types and is_request(buf, off, order):
             return self.request_types[mtype]
         return self.types.get(mtype)
 

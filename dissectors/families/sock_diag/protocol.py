@@ -5,7 +5,7 @@ both in a table keyed by family, as a dissector table does."""
 from __future__ import annotations
 
 from ...core.dissect import dissect_body
-from ...core.header import NLMSG_HDRLEN
+from ...core.header import NLMSG_HDRLEN, is_request
 from ...core.registry import GET, OTHER, MessageType, Protocol, register_protocol
 from ...generated import sock_diag as SD
 
@@ -50,7 +50,7 @@ class SockDiagProtocol(Protocol):
 
     def message_type(self, buf, off, length, mtype, order, ctx):
         body = off + NLMSG_HDRLEN
-        request = bool(buf[off + (6 if order == "<" else 7)] & 1)
+        request = is_request(buf, off, order)
         if mtype in (SD.SOCK_DIAG_BY_FAMILY, SD.SOCK_DESTROY) and body < off + length:
             fam = FAMILIES.get(buf[body])
             if fam is not None:
