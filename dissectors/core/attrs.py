@@ -237,13 +237,8 @@ def _binary(spec: Attr, data: bytes):
         return socket.inet_ntop(socket.AF_INET, data)
     if hint == "ipv6" and n == 16:
         return socket.inet_ntop(socket.AF_INET6, data)
-    if hint == "inet_addr" and n == 4:
-        return socket.inet_ntop(socket.AF_INET, data)
-    if hint == "inet_addr" and n == 16:
-        # union nf_inet_addr: an IPv4 address fills the first 4 bytes, the rest is zero
-        if not any(data[4:]):
-            return socket.inet_ntop(socket.AF_INET, data[:4])
-        return socket.inet_ntop(socket.AF_INET6, data)
+    if hint == "inet_addr" and n in (4, 16):
+        return inet_addr_text(data)
     if hint == "secret":
         # key material: its length and a digest to compare two captures by, never the bytes
         import hashlib
@@ -257,6 +252,14 @@ def _binary(spec: Attr, data: bytes):
         h = data.hex()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     return data
+
+
+def inet_addr_text(data: bytes) -> str:
+    """A 16-byte address union (nf_inet_addr, xfrm_address_t, br_mdb_entry's): an IPv4
+    address fills the first 4 bytes and leaves the rest zero."""
+    if not any(data[4:16]):
+        return socket.inet_ntop(socket.AF_INET, data[:4])
+    return socket.inet_ntop(socket.AF_INET6, data[:16])
 
 
 def sockaddr_text(data: bytes) -> str:

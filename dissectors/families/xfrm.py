@@ -10,11 +10,10 @@ as the kernel parses them.
 from __future__ import annotations
 
 import hashlib
-import socket
 
 from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul
 
-from ..core.attrs import a, enum_set, malformed, struct_array
+from ..core.attrs import a, enum_set, inet_addr_text, malformed, struct_array
 from ..core.dissect import dissect_body
 from ..core.header import NLMSG_HDRLEN, is_dump
 from ..core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
@@ -32,15 +31,8 @@ SA_FLAGS = {getattr(X, n): n[len("XFRM_STATE_"):] for n in vars(X) if n.startswi
 POL_FLAGS = {X.XFRM_POLICY_LOCALOK: "LOCALOK", X.XFRM_POLICY_ICMP: "ICMP"}
 
 
-def xaddr(b: bytes) -> str:
-    """xfrm_address_t: an IPv4 address fills 4 bytes and leaves 12 zero."""
-    if not any(b[4:16]):
-        return socket.inet_ntop(socket.AF_INET, b[:4])
-    return socket.inet_ntop(socket.AF_INET6, b[:16])
-
-
 def _addr(name):
-    return member(name, Bytes(16), xaddr)
+    return member(name, Bytes(16), inet_addr_text)
 
 
 def selector(p: str = ""):
@@ -164,8 +156,8 @@ XFRMA = enum_set("xfrm", "xfrm.attr", X, "xfrm_attr_type_t", "XFRMA_", {
     "ALG_COMP": a("binary", hint=SECRET, decode=_alg(False)), "ENCAP": a("struct", struct=ENCAP),
     "TMPL": a("binary", decode=struct_array(TMPL, item="template")), "SA": a("struct", struct=SA_INFO), "POLICY": a("struct", struct=POL_INFO),
     "SEC_CTX": "binary", "LTIME_VAL": a("struct", struct=LTIME), "REPLAY_VAL": a("struct", struct=REPLAY),
-    "REPLAY_THRESH": "u32", "ETIMER_THRESH": "u32", "SRCADDR": a("binary", show=xaddr),
-    "COADDR": a("binary", show=xaddr), "LASTUSED": "u64",
+    "REPLAY_THRESH": "u32", "ETIMER_THRESH": "u32", "SRCADDR": a("binary", show=inet_addr_text),
+    "COADDR": a("binary", show=inet_addr_text), "LASTUSED": "u64",
     "POLICY_TYPE": a("struct", struct=c_struct(X, "xfrm_userpolicy_type", "xfrm.policy_type")),
     "ALG_AEAD": a("binary", hint=SECRET, decode=_alg(True)),
     "ALG_AUTH_TRUNC": a("binary", hint=SECRET, decode=_alg(True)),
@@ -197,15 +189,15 @@ def xfrm_info(root) -> str:
             parts.append(IPPROTO.get(proto.value, str(proto.value)))
         parts.append(f"spi {v['spi'].value:#010x}")
     if "saddr_sa" in v and "id_daddr" in v:
-        parts.append(f"{xaddr(v['saddr_sa'].value)} → {xaddr(v['id_daddr'].value)}")
+        parts.append(f"{inet_addr_text(v['saddr_sa'].value)} → {inet_addr_text(v['id_daddr'].value)}")
     elif "daddr" in v and "prefixlen_d" not in v:
-        parts.append(f"dst {xaddr(v['daddr'].value)}")
+        parts.append(f"dst {inet_addr_text(v['daddr'].value)}")
     if "mode" in v:
         parts.append(MODES.get(v["mode"].value, str(v["mode"].value))[len("XFRM_MODE_"):].lower())
     if "dir" in v and "prefixlen_d" in v:
         parts.insert(0, f"policy {DIRS.get(v['dir'].value, v['dir'].value)}")
-        parts.append(f"{xaddr(v['saddr'].value)}/{v['prefixlen_s'].value} → "
-                     f"{xaddr(v['daddr'].value)}/{v['prefixlen_d'].value}")
+        parts.append(f"{inet_addr_text(v['saddr'].value)}/{v['prefixlen_s'].value} → "
+                     f"{inet_addr_text(v['daddr'].value)}/{v['prefixlen_d'].value}")
     alg = root.first("xfrm.alg.name")
     if alg:
         parts.append(alg)

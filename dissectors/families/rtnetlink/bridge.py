@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32ul
 
-from ...core.attrs import AttrSet, a, enum_set
+from ...core.attrs import AttrSet, a, enum_set, inet_addr_text
 from ...core.schema import FixedStruct, c_struct, member, pad
 from ...generated import if_bridge as BR
 from .common import show_af, struct_then_attrs
@@ -76,14 +76,7 @@ def _router_port(buf, start, end, order):
 RTR.by_name["MDBA_ROUTER_PORT"].decode = _router_port
 
 
-def _mdb_addr(data: bytes) -> str:
-    import socket
-    if not any(data[4:]):
-        return socket.inet_ntop(socket.AF_INET, data[:4])
-    return socket.inet_ntop(socket.AF_INET6, data)
-
-
-MDB_ENTRY.shown[4].field.fmt = _mdb_addr
+MDB_ENTRY.shown[4].field.fmt = inet_addr_text
 
 
 def vlan_info(root) -> str:
@@ -99,7 +92,7 @@ def vlan_info(root) -> str:
 
 
 def mdb_info(root) -> str:
-    groups = [_mdb_addr(n.value) for n in root.find_all("rtnl.mdb.entry.addr") if isinstance(n.value, bytes)]
+    groups = [inet_addr_text(n.value) for n in root.find_all("rtnl.mdb.entry.addr") if isinstance(n.value, bytes)]
     idx = top(root, "rtnl.mdb.ifindex")
     parts = [f"dev {idx}" if idx else ("dump" if is_dump_request(root) else "")]
     if groups:
