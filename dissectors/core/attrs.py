@@ -29,6 +29,11 @@ _NLA_HDR = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
 EXPAND = contextvars.ContextVar("nlscope_expand", default=1 << 30)
 
 
+def in_full() -> bool:
+    """True unless a summary is being decoded (inside `shallow()`)."""
+    return EXPAND.get() >= MAX_DEPTH
+
+
 class shallow:
     """Context manager: decode only `levels` levels of nests, no arrays or structs."""
 
@@ -254,6 +259,19 @@ def _binary(spec: Attr, data: bytes):
     return data
 
 
+def by_width_text(data: bytes) -> str:
+    """A value whose type another attribute gives (devlink parameters, team options): an
+    integer by its width, text when printable, an empty one as a flag, else hex."""
+    if not data:
+        return "(empty: a flag)"
+    if len(data) in (1, 2, 4, 8):
+        return str(int.from_bytes(data, "little"))
+    text = data.rstrip(b"\0")
+    if text and all(32 <= c < 127 for c in text):
+        return text.decode()
+    return data.hex()
+
+
 def inet_addr_text(data: bytes) -> str:
     """A 16-byte address union (nf_inet_addr, xfrm_address_t, br_mdb_entry's): an IPv4
     address fills the first 4 bytes and leaves the rest zero."""
@@ -411,7 +429,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
                 return _wrong_size(buf, pos, nla_len, spec, label, f"expected {st.size} bytes, got {vl}")
         v = st.unpack_from(buf, vo)[0]
         node = Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
-        if spec.flags is not None and v and EXPAND.get() >= MAX_DEPTH:
+        if spec.flags is not None and v and in_full():
             # a boolean child per bit set, as header flags have: `ctnl.ct.status.assured`
             from .schema import flag_nodes
             node.children = flag_nodes(spec.field, spec.flags, v, vo, st.size)
@@ -439,7 +457,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     if t == "binary":
         data = bytes(buf[vo:vo + vl])
         if spec.decode is not None:
-            kids = spec.decode(buf, vo, vo + vl, order) if depth < EXPAND.get() and EXPAND.get() >= MAX_DEPTH else None
+            kids = spec.decode(buf, vo, vo + vl, order) if in_full() else None
             # a hint still rules the value: "secret" keeps key material out of it
             return Node(spec.field, _binary(spec, data) if spec.hint else data, pos, nla_len, None, kids, label=label)
         if spec.hint:
@@ -449,7 +467,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         data = bytes(buf[vo:vo + vl])
         return Node(spec.field, addr_value(data), pos, nla_len, None, label=label)
     if t == "struct":
-        if EXPAND.get() < MAX_DEPTH:
+        if not in_full():
             return _folded(spec, pos, nla_len, label)
         st = spec.struct
         if vl < st.size:
@@ -463,7 +481,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     if t == "indexed-array":
         return _indexed_array(buf, pos, nla_len, spec, label, order, depth)
     if t == "array":
-        if EXPAND.get() < MAX_DEPTH:
+        if not in_full():
             return _folded(spec, pos, nla_len, label)
         return _array(buf, pos, nla_len, spec, label, order)
     if t == "bitfield32":

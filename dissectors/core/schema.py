@@ -18,6 +18,7 @@ from construct import (Bytes, FormatField, Int8sl, Int8ul, Int16sl, Int16ub, Int
                        Int64sl, Int64ub, Int64ul, Padded, Pass, Struct)
 
 from ..model import FIELDS, INT, UINT, BYTES, Node
+from .attrs import in_full
 
 
 def swapped(con, order: str):
@@ -137,7 +138,7 @@ class FixedStruct:
         children = []
         for m, v, o, w in zip(self.shown, vals, self._offsets, self._widths):
             n = Node(m.field, v, off + o, w)
-            if m.flag_names is not None and v and _full():
+            if m.flag_names is not None and v and in_full():
                 n.children = flag_nodes(m.field, m.flag_names, v, off + o, w)
             children.append(n)
         return Node(self.field, None, off, self.size, "", children, label=label or self.label)
@@ -184,17 +185,6 @@ def c_struct(module, cname: str, prefix: str, strip: str = "", label: str | None
 
 
 _PREFIXES: dict[int, int] = {}
-
-
-_ATTRS = []
-
-
-def _full() -> bool:
-    """False while a summary decodes (attrs.shallow): flag bits are not expanded then."""
-    if not _ATTRS:
-        from . import attrs
-        _ATTRS.append(attrs)
-    return _ATTRS[0].EXPAND.get() >= _ATTRS[0].MAX_DEPTH
 
 
 def bit_field_name(parent: str, names: dict[int, str], name: str) -> str:

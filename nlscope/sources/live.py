@@ -176,6 +176,13 @@ class LiveCapture:
             quiet = 0
             yield fr
 
+    def _ring_frame(self, ts_ns: int, data: bytes, proto: int, snaplen: int, length: int, pkttype: int) -> Frame:
+        """A Frame for a packet copied out of the ring (either ring version)."""
+        self.max_lag = max(self.max_lag, (time.time_ns() - ts_ns) / 1e9)
+        self.number += 1
+        return Frame(self.number, ts_ns / 1e9, data, proto, snaplen, length, pkttype, LINKTYPE_NETLINK,
+                     netlink_header(proto, pkttype), ts_ns)
+
     def _from_ring(self) -> Frame | None:
         return self._from_v3() if self.v3 else self._from_v2()
 
@@ -202,11 +209,7 @@ class LiveCapture:
         if self._left == 0:
             struct.pack_into("=I", ring, self._block * BLOCK + 8, TP_STATUS_KERNEL)
             self._block = (self._block + 1) % BLOCKS
-        ts_ns = sec * 10**9 + nsec
-        self.max_lag = max(self.max_lag, (time.time_ns() - ts_ns) / 1e9)
-        self.number += 1
-        return Frame(self.number, ts_ns / 1e9, data, proto, snaplen, length, pkttype, LINKTYPE_NETLINK,
-                     netlink_header(proto, pkttype), ts_ns)
+        return self._ring_frame(sec * 10**9 + nsec, data, proto, snaplen, length, pkttype)
 
     def _from_v2(self) -> Frame | None:
         """The next slot the kernel has filled, handed back to it once copied; None if none."""
@@ -219,8 +222,4 @@ class LiveCapture:
         data = ring[base + mac:base + mac + snaplen]
         struct.pack_into("=I", ring, base, TP_STATUS_KERNEL)
         self._slot = (self._slot + 1) % RING_FRAMES
-        ts_ns = sec * 10**9 + nsec
-        self.max_lag = max(self.max_lag, (time.time_ns() - ts_ns) / 1e9)
-        self.number += 1
-        return Frame(self.number, ts_ns / 1e9, data, proto, snaplen, length, pkttype, LINKTYPE_NETLINK,
-                     netlink_header(proto, pkttype), ts_ns)
+        return self._ring_frame(sec * 10**9 + nsec, data, proto, snaplen, length, pkttype)

@@ -8,7 +8,7 @@ its length (integers) or as text, and the formatted messages (FMSG) likewise.
 """
 from __future__ import annotations
 
-from ...core.attrs import a, enum_set
+from ...core.attrs import a, by_width_text, enum_set
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import devlink as DL
@@ -23,18 +23,6 @@ RELOAD_ACTIONS = names_from(DL, "DEVLINK_RELOAD_ACTION_", "devlink_reload_action
 RESOURCE_UNITS = names_from(DL, "DEVLINK_RESOURCE_UNIT_", "devlink_resource_unit", exclude=())
 PARAM_TYPES = {1: "u8", 2: "u16", 3: "u32", 5: "string", 6: "flag"}   # NLA_* numbers the kernel reports
 HEALTH_STATES = {0: "healthy", 1: "error"}
-
-
-def _dynamic(data: bytes) -> str:
-    """A value whose type is told elsewhere: integers by their width, text, or a flag."""
-    if not data:
-        return "(empty: a flag)"
-    if len(data) in (1, 2, 4, 8):
-        return str(int.from_bytes(data, "little"))
-    text = data.rstrip(b"\0")
-    if text and all(32 <= c < 127 for c in text):
-        return text.decode()
-    return data.hex()
 
 
 NEST = "nest"
@@ -61,7 +49,7 @@ TYPES = {
     "DPIPE_TABLE_RESOURCE_ID": "u64", "DPIPE_TABLE_RESOURCE_UNITS": "u64", "PORT_FLAVOUR": a("u16", enum=FLAVOURS),
     "PORT_NUMBER": "u32", "PORT_SPLIT_SUBPORT_NUMBER": "u32", "PARAM": NEST, "PARAM_NAME": "string",
     "PARAM_GENERIC": "flag", "PARAM_TYPE": a("u8", enum=PARAM_TYPES), "PARAM_VALUES_LIST": NEST, "PARAM_VALUE": NEST,
-    "PARAM_VALUE_DATA": a("binary", show=_dynamic), "PARAM_VALUE_CMODE": a("u8", enum=CMODES),
+    "PARAM_VALUE_DATA": a("binary", show=by_width_text), "PARAM_VALUE_CMODE": a("u8", enum=CMODES),
     "REGION_NAME": "string", "REGION_SIZE": "u64", "REGION_SNAPSHOTS": NEST, "REGION_SNAPSHOT": NEST,
     "REGION_SNAPSHOT_ID": "u32", "REGION_CHUNKS": NEST, "REGION_CHUNK": NEST, "REGION_CHUNK_DATA": "binary",
     "REGION_CHUNK_ADDR": "u64", "REGION_CHUNK_LEN": "u64", "INFO_DRIVER_NAME": "string",
@@ -69,7 +57,7 @@ TYPES = {
     "INFO_VERSION_STORED": NEST, "INFO_VERSION_NAME": "string", "INFO_VERSION_VALUE": "string",
     "SB_POOL_CELL_SIZE": "u32", "FMSG": NEST, "FMSG_OBJ_NEST_START": "flag", "FMSG_PAIR_NEST_START": "flag",
     "FMSG_ARR_NEST_START": "flag", "FMSG_NEST_END": "flag", "FMSG_OBJ_NAME": "string", "FMSG_OBJ_VALUE_TYPE": "u8",
-    "FMSG_OBJ_VALUE_DATA": a("binary", show=_dynamic), "HEALTH_REPORTER": NEST, "HEALTH_REPORTER_NAME": "string",
+    "FMSG_OBJ_VALUE_DATA": a("binary", show=by_width_text), "HEALTH_REPORTER": NEST, "HEALTH_REPORTER_NAME": "string",
     "HEALTH_REPORTER_STATE": a("u8", enum=HEALTH_STATES), "HEALTH_REPORTER_ERR_COUNT": "u64",
     "HEALTH_REPORTER_RECOVER_COUNT": "u64", "HEALTH_REPORTER_DUMP_TS": "u64",
     "HEALTH_REPORTER_GRACEFUL_PERIOD": a("u64", unit="ms"), "HEALTH_REPORTER_AUTO_RECOVER": "u8",

@@ -1,15 +1,14 @@
 """team: the team driver's options and ports (libteam/teamd), names from <linux/if_team.h>."""
 from __future__ import annotations
 
-from ...core.attrs import a, enum_set
+from ...core.attrs import a, by_width_text, enum_set
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import if_team as T
-from .devlink import _dynamic
 
 OPTION_TYPES = {1: "u8", 3: "u32", 5: "string", 6: "flag", 7: "binary", 11: "binary", 13: "s32"}  # NLA_* numbers
 OPTION = enum_set("option", "team.option", T, "TEAM_ATTR_OPTION_UNSPEC", "TEAM_ATTR_OPTION_", {
-    "NAME": "string", "CHANGED": "flag", "TYPE": a("u8", enum=OPTION_TYPES), "DATA": a("binary", show=_dynamic),
+    "NAME": "string", "CHANGED": "flag", "TYPE": a("u8", enum=OPTION_TYPES), "DATA": a("binary", show=by_width_text),
     "REMOVED": "flag", "PORT_IFINDEX": "u32", "ARRAY_INDEX": "u32"}, label="option")
 OPTION_ITEM = enum_set("option_item", "team.options", T, "TEAM_ATTR_ITEM_OPTION_UNSPEC", "TEAM_ATTR_ITEM_",
                        {"OPTION": a("nest", nested=OPTION)}, label="options")

@@ -15,9 +15,6 @@ BE16, BE32 = a("u16", big_endian=True), a("u32", big_endian=True)
 PACKET_HDR = c_struct(L, "nfulnl_msg_packet_hdr", "nflog.packet_hdr", label="nfulnl_msg_packet_hdr",
                       show={"hw_protocol": hex, "hook": lambda v: f"{HOOKS.get(v, v)} ({v})"})
 CFG_CMDS = names_from(L, "NFULNL_CFG_CMD_", "nfulnl_msg_config_cmds", exclude=())
-CFG_CMD = c_struct(L, "nfulnl_msg_config_cmd", "nflog.cfg.cmd_struct", label="nfulnl_msg_config_cmd",
-                   show={"command": lambda v: f"{CFG_CMDS.get(v, v)} ({v})"}) if "nfulnl_msg_config_cmd" in L.STRUCTS \
-    else None
 NFULA = enum_set("log", "nflog", L, "nfulnl_attr_type", "NFULA_", {
     "PACKET_HDR": a("struct", struct=PACKET_HDR), "MARK": BE32, "TIMESTAMP": a("struct", struct=TIMESTAMP),
     "IFINDEX_INDEV": BE32, "IFINDEX_OUTDEV": BE32, "IFINDEX_PHYSINDEV": BE32, "IFINDEX_PHYSOUTDEV": BE32,
@@ -26,7 +23,8 @@ NFULA = enum_set("log", "nflog", L, "nfulnl_attr_type", "NFULA_", {
     "HWLEN": BE16, "CT": a("nest", nested=CTA), "CT_INFO": BE32, "VLAN": a("nest", nested=VLAN),
     "L2HDR": "binary"}, label="logged packet")
 CFG = enum_set("log_config", "nflog.cfg", L, "nfulnl_attr_config", "NFULA_CFG_", {
-    "CMD": a("u8", enum=CFG_CMDS) if CFG_CMD is None else a("struct", struct=CFG_CMD), "MODE": "binary",
+    # struct nfulnl_msg_config_cmd is one packed __u8 (the header generator skips packed structs)
+    "CMD": a("u8", enum=CFG_CMDS), "MODE": "binary",
     "NLBUFSIZ": BE32, "TIMEOUT": BE32, "QTHRESH": BE32, "FLAGS": BE16}, label="log configuration")
 
 
