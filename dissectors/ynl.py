@@ -279,14 +279,10 @@ class _Loader:
         self.sets[set_name].has_selector = True
 
     def sub_messages(self) -> None:
+        """Each sub-message's formats: selector value -> attribute set or fixed header."""
         for sm in self._list(self.doc, "sub-messages", "sub-messages"):
             name = self._str(sm, "name", "a sub-message")
             self.submsgs[name] = {}
-        self._submsg_raw = self._list(self.doc, "sub-messages", "sub-messages")
-
-    def resolve_sub_messages(self) -> None:
-        for sm in self._submsg_raw:
-            name = sm["name"]
             for f in self._list(sm, "formats", f"sub-message {name}"):
                 if not isinstance(f, dict) or "value" not in f:
                     self.fail(f"sub-message {name}: a format has no value")
@@ -359,9 +355,8 @@ class _Loader:
 
     def load(self):
         self.definitions()
-        self.sub_messages()
         self.attribute_sets()
-        self.resolve_sub_messages()
+        self.sub_messages()
         for spec, kind, at, set_name in self._pending:   # nests may refer to sets defined later
             self._link(spec, kind, at, set_name)
         requests, replies = self.operations()

@@ -57,7 +57,7 @@ def _mbm(v):
 
 
 def _ext_features(data: bytes) -> str:
-    names = [EXT_FEATURES.get(i, str(i))[len("NL80211_EXT_FEATURE_"):] if i in EXT_FEATURES else str(i)
+    names = [EXT_FEATURES[i][len("NL80211_EXT_FEATURE_"):] if i in EXT_FEATURES else str(i)
              for i in range(len(data) * 8) if data[i // 8] >> (i % 8) & 1]
     return ", ".join(names) or "none"
 
