@@ -270,6 +270,8 @@ def cmd_capture(args) -> int:
     dissectors.load_families()  # before the first frame, so reading never starts behind
     print(f"nlscope: listening on {args.interface}", file=sys.stderr, flush=True)
     procs = None if args.no_process else ProcessTable()
+    if procs is not None:
+        procs.watch()
     own = procs.own_portids if procs is not None else set()
     ctx.resolver = KernelGenlIds(own)
     pipe = Pipeline(ctx, TransactionTable(), procs)
@@ -313,6 +315,8 @@ def cmd_capture(args) -> int:
         received, dropped = live.statistics()
         printer.close()
         live.close()
+        if procs is not None:
+            procs.close()
     print(f"nlscope: {live.number} frames captured on {args.interface}; the kernel passed {received} and dropped "
           f"{dropped} (PACKET_STATISTICS)", file=sys.stderr)
     if procs is not None:

@@ -4,13 +4,21 @@ NETLINK_SOCK_DIAG's netlink_diag dump lists every netlink socket with its protoc
 and inode; a socket's inode appears as `socket:[INODE]` among /proc/PID/fd of the process
 holding it.  A lookup is made when an unknown port id shows up (a port id found in no
 socket is not asked again for `retry_after` seconds) and its answer is cached, so a
-short-lived process (ip, ss) seen once keeps its name after it exits.  Since netlink autobinds a process's first socket to its pid, the
-process whose pid is the port id is looked at first: most lookups end there.
+short-lived process (ip, ss) seen once keeps its name after it exits.  Since netlink
+autobinds a process's first socket to its pid, the process whose pid is the port id is
+looked at first: most lookups end there.
+
+A lookup made when a message is read can come too late: a capture reads its frames some
+milliseconds after the kernel tapped them, and `nft` or `ip` may have sent, got its answer
+and exited by then.  `watch()` therefore starts a thread that reads /proc/net/netlink every
+few milliseconds and traces each socket as it appears, before any of its traffic is read;
+a socket that lives longer than one interval is then known whenever its messages come.
 """
 from __future__ import annotations
 
 import os
 import struct
+import threading
 import time
 
 SOCK_DIAG_BY_FAMILY, AF_NETLINK, NETLINK_SOCK_DIAG, NDIAG_PROTO_ALL = 20, 16, 4, 255
@@ -63,8 +71,23 @@ class ProcessTable:
         self._missed: dict[tuple[int, int], float] = {}
         self.own_portids: set[tuple[int, int]] = set()
         self._sock = None
-        self.found = 0
+        self.found = 0   # sockets named by lookups (each counted once)
+        self._named: set[tuple[int, int]] = set()
         self.gone = 0    # the socket had closed (its process exited) before we looked
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    @staticmethod
+    def _proc_net_netlink() -> dict[tuple[int, int], int]:
+        """(protocol, portid) -> inode from /proc/net/netlink (OSError/ValueError if unreadable)."""
+        with open("/proc/net/netlink") as f:
+            lines = f.read().splitlines()[1:]
+        out = {}
+        for line in lines:
+            cols = line.split()
+            if len(cols) >= 10:
+                out[(int(cols[1]), int(cols[2]))] = int(cols[9])
+        return out
 
     def _sockets(self) -> dict[tuple[int, int], int]:
         """(protocol, portid) -> inode of every netlink socket.
@@ -73,16 +96,51 @@ class ProcessTable:
         netlink round trip (and without traffic of our own on the capture), which matters
         when racing a process that is about to exit; the dump is the fallback."""
         try:
-            with open("/proc/net/netlink") as f:
-                next(f)
-                out = {}
-                for line in f:
-                    cols = line.split()
-                    if len(cols) >= 10:
-                        out[(int(cols[1]), int(cols[2]))] = int(cols[9])
-                return out
-        except (OSError, ValueError, StopIteration):
+            return self._proc_net_netlink()
+        except (OSError, ValueError):
             return self._dump()
+
+    def watch(self, interval: float = 0.005) -> bool:
+        """Trace new netlink sockets as they appear, from a daemon thread, until `close()`.
+        False if /proc/net/netlink cannot be read (lookups then stay on demand only)."""
+        try:
+            self._proc_net_netlink()
+        except (OSError, ValueError):
+            return False
+        if self._watcher is None:
+            # the watcher must not wait for the GIL behind a decoding thread for the default
+            # 5 ms: that alone is longer than some tools live
+            import sys
+            sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
+            self._watcher = threading.Thread(target=self._watch, args=(interval,), daemon=True,
+                                             name="nlscope-sockets")
+            self._watcher.start()
+        return True
+
+    def _watch(self, interval: float) -> None:
+        seen: dict[tuple[int, int], int] = {}
+        while not self._stop.wait(interval):
+            try:
+                socks = self._proc_net_netlink()
+            except (OSError, ValueError):
+                return
+            new = {ino: key for key, ino in socks.items()
+                   if key[1] and seen.get(key) != ino and key not in self.own_portids}
+            if not new:
+                continue
+            seen = socks
+            first = list(dict.fromkeys(str(p) for _, port in new.values() for p in (port, port & 0x3FFFFF)))
+            self._trace(new, first, socks)
+
+    def close(self) -> None:
+        """Stop the watcher thread (if any) and close the netlink_diag socket."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(1.0)
+            self._watcher = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
 
     def _dump(self) -> dict[tuple[int, int], int]:
         """(protocol, portid) -> inode of every netlink socket."""
@@ -156,8 +214,14 @@ class ProcessTable:
             return None
         key = (protocol, portid)
         p = self.cache.get(key)
-        if p is not None:
-            return p
+        if p is None:
+            p = self._look(key)
+        if p is not None and key not in self._named:
+            self._named.add(key)
+            self.found += 1
+        return p
+
+    def _look(self, key: tuple[int, int]) -> Process | None:
         now = time.monotonic()
         if now - self._missed.get(key, -1e9) < self.retry_after:
             return None
@@ -169,11 +233,9 @@ class ProcessTable:
         if inode is not None:
             # netlink gives a process's first socket its pid as port id; libnl keeps the pid
             # in the low 22 bits: those processes are looked at first
-            self._trace({inode: key}, [str(portid), str(portid & 0x3FFFFF)], socks)
+            self._trace({inode: key}, [str(key[1]), str(key[1] & 0x3FFFFF)], socks)
         p = self.cache.get(key)
         if p is None:
             self._missed[key] = now
             self.gone += 1
-        else:
-            self.found += 1
         return p

@@ -29,34 +29,34 @@ class LiveStore(MessageStore):
         self.backlog: list = []
         self.rate = 0.0
         self._window: list[float] = []
-        # the capture thread must not wait long on the UI thread for the GIL: it races
-        # short-lived processes to trace their sockets
-        import sys
-        sys.setswitchinterval(0.001)
 
     def load(self, progress=None, chunk: int = 0) -> None:
         """Capture until stopped (worker thread); `progress(count, False)` after each batch."""
         import struct
         own = self.procs.own_portids
-        last_post = 0.0
-        for fr in self.live.frames(idle=True, poll=0.1):
-            now = time.monotonic()
-            if fr is not None:
-                if len(fr.data) >= 16 and (fr.protocol, struct.unpack_from("=I", fr.data, 12)[0]) in own:
-                    continue
-                msgs = self.pipe.feed(fr)
-                self.frames[fr.number] = fr
-                self._window.append(now)
-                with self.lock:
-                    if self.paused:
-                        self.backlog.extend(msgs)
-                    else:
-                        self._append(msgs)
-            self._window = [t for t in self._window if now - t < 1.0]
-            self.rate = len(self._window)
-            if progress is not None and now - last_post > 0.1:
-                last_post = now
-                progress(len(self.messages), False)
+        self.procs.watch()
+        try:
+            last_post = 0.0
+            for fr in self.live.frames(idle=True, poll=0.1):
+                now = time.monotonic()
+                if fr is not None:
+                    if len(fr.data) >= 16 and (fr.protocol, struct.unpack_from("=I", fr.data, 12)[0]) in own:
+                        continue
+                    msgs = self.pipe.feed(fr)
+                    self.frames[fr.number] = fr
+                    self._window.append(now)
+                    with self.lock:
+                        if self.paused:
+                            self.backlog.extend(msgs)
+                        else:
+                            self._append(msgs)
+                self._window = [t for t in self._window if now - t < 1.0]
+                self.rate = len(self._window)
+                if progress is not None and now - last_post > 0.1:
+                    last_post = now
+                    progress(len(self.messages), False)
+        finally:
+            self.procs.close()
         self.done = True
 
     def _append(self, msgs) -> None:

@@ -42,3 +42,32 @@ def test_interface_checks():
     assert interface_type("lo") == 772 and interface_type("nosuch0") is None
     with pytest.raises(CaptureError, match="not an nlmon interface"):
         check_capture_interface("lo")
+
+
+def test_watcher_names_a_process_that_exited_before_its_lookup():
+    """The race `nft` used to win: a process opens a netlink socket, uses it and exits before
+    the capture reads its frames.  The watcher has traced the socket when it appeared."""
+    import subprocess
+    import sys
+    import time
+    child = ("import socket, sys, time\n"
+             "s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); s.bind((0, 0))\n"
+             "print(s.getsockname()[0], flush=True); time.sleep(0.3)\n")
+    table = ProcessTable()
+    assert table.watch(interval=0.005)
+    try:
+        p = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+        portid = int(p.stdout.readline())
+        p.wait()
+        time.sleep(0.05)
+        found = table.lookup(0, portid)
+        assert found is not None and found.pid == p.pid, found
+        # the same without a watcher: the socket is gone, so is its owner
+        bare = ProcessTable()
+        q = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+        gone_port = int(q.stdout.readline())
+        q.wait()
+        assert bare.lookup(0, gone_port) is None and bare.gone == 1
+    finally:
+        table.close()
+    assert table._watcher is None
