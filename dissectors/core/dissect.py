@@ -269,15 +269,16 @@ class Message:
             return None
         return st
 
-    def _summary_tree(self):
-        """The full tree if built, else a shallow one (two levels, no arrays or structs)."""
+    def _summary_tree(self, levels: int = 1):
+        """The full tree if built, else a shallow one (`levels` levels of nests below the
+        top, no arrays or structs)."""
         if self._decoded:
             return self._tree
-        if self._summary is None:
-            with shallow(1):
-                self._summary = dissect_message(self.buf, self.offset, self.length, self.protocol, self.order,
-                                                self.ctx, self.pos)[0]
-        return self._summary
+        if self._summary is None or self._summary[0] != levels:
+            with shallow(levels):
+                self._summary = (levels, dissect_message(self.buf, self.offset, self.length, self.protocol,
+                                                         self.order, self.ctx, self.pos)[0])
+        return self._summary[1]
 
     @property
     def info(self) -> str:
@@ -286,8 +287,12 @@ class Message:
             mt = self.message_type
             if mt is not None and mt.info is not None:
                 try:
-                    # an info function marked full_tree needs deep nests (a rule's expressions)
-                    return mt.info(self.tree if getattr(mt.info, "full_tree", False) else self._summary_tree())
+                    # an info function marked full_tree needs structs or deep nests (a rule's
+                    # expressions); one marked `levels` needs that many levels of nests
+                    info = mt.info
+                    if getattr(info, "full_tree", False):
+                        return info(self.tree)
+                    return info(self._summary_tree(getattr(info, "levels", 1)))
                 except Exception:
                     return ""
         self._decode()

@@ -14,6 +14,7 @@ from construct import Int16ul, Int32ul
 from ..generated import netlink as H
 from ..model import FIELDS, UINT, Node
 from .registry import DEL, GET, NEW, OTHER
+from .attrs import in_full
 from .schema import FixedStruct, member
 
 NLMSG_HDRLEN = 16
@@ -154,13 +155,23 @@ def split(buf, order: str, start: int = 0):
         pos += (ln + 3) & ~3
 
 
+_FLAG_TEXT: dict = {}
+
+
 def header_node(buf, off: int, order: str, type_text: str, kind: str | None) -> Node:
-    """The decoded nlmsghdr with type name and flag meanings."""
+    """The decoded nlmsghdr with type name and flag meanings (the flags' boolean children
+    only in a full decode: a summary never needs them)."""
     node = NLMSGHDR.node(buf, off, order)
     ln, ty, fl, seq, pid = node.children
     ty.text = type_text
-    names = flag_names(fl.value, kind)
-    fl.text = f"{fl.value:#06x}" + (f" ({', '.join(names)})" if names else "")
-    if fl.value:
-        fl.children = flag_nodes(names, off + 6)
+    v = fl.value
+    known = _FLAG_TEXT.get((v, kind))
+    if known is None:
+        names = flag_names(v, kind)
+        known = (f"{v:#06x}" + (f" ({', '.join(names)})" if names else ""), names)
+        if len(_FLAG_TEXT) < 4096:  # flag words seen are few; a hostile capture cannot grow this
+            _FLAG_TEXT[(v, kind)] = known
+    fl.text = known[0]
+    if v and in_full():
+        fl.children = flag_nodes(known[1], off + 6)
     return node

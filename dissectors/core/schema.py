@@ -102,6 +102,8 @@ class FixedStruct:
             pos += struct.calcsize("<" + m.fmt)
         self._offsets = offs
         self._widths = [struct.calcsize("<" + m.fmt) for m in self.shown]
+        self._layout = None  # (field, offset, width) per shown member, once fields are final
+        self._flagged = any(m.flag_names is not None for m in self.shown)
         self.field = FIELDS.add(prefix, self.label, "none", f"struct {cname}")
         for m in self.shown:
             m.field = FIELDS.add(f"{prefix}.{m.name}", m.title or m.name.replace("_", " ").capitalize(), m.kind,
@@ -135,12 +137,13 @@ class FixedStruct:
     def node(self, buf, off: int, order: str = "<", label: str | None = None) -> Node:
         """Decode into a node with one child per member."""
         vals = self.unpack(buf, off, order)
-        children = []
-        for m, v, o, w in zip(self.shown, vals, self._offsets, self._widths):
-            n = Node(m.field, v, off + o, w)
-            if m.flag_names is not None and v and in_full():
-                n.children = flag_nodes(m.field, m.flag_names, v, off + o, w)
-            children.append(n)
+        if self._layout is None:
+            self._layout = list(zip([m.field for m in self.shown], self._offsets, self._widths))
+        children = [Node(f, v, off + o, w) for (f, o, w), v in zip(self._layout, vals)]
+        if self._flagged and in_full():
+            for m, n in zip(self.shown, children):
+                if m.flag_names is not None and n.value:
+                    n.children = flag_nodes(m.field, m.flag_names, n.value, n.offset, n.length)
         return Node(self.field, None, off, self.size, "", children, label=label or self.label)
 
 

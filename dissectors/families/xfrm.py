@@ -204,6 +204,8 @@ def xfrm_info(root) -> str:
     return " ".join(parts)
 
 
+xfrm_info.full_tree = True   # the algorithm names are in structs; a dump request is all attributes
+
 _HEADERS = {
     "NEWSA": SA_INFO, "UPDSA": SA_INFO, "DELSA": SA_ID, "GETSA": SA_ID, "NEWPOLICY": POL_INFO, "UPDPOLICY": POL_INFO,
     "DELPOLICY": POL_ID, "GETPOLICY": POL_ID, "ALLOCSPI": SPI_INFO, "ACQUIRE": ACQUIRE, "EXPIRE": EXPIRE,

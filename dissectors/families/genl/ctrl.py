@@ -91,6 +91,8 @@ def ctrl_info(root) -> str:
     return " ".join(parts)
 
 
+ctrl_info.levels = 3   # a policy dump part: policy, attribute, its rule
+
 CMD_NAMES = names_from(G, "CTRL_CMD_", exclude=("UNSPEC", "MAX"))
 NLCTRL = register_genl_family(GenlFamily(
     "nlctrl", "genl.ctrl",

@@ -52,6 +52,8 @@ def taskstats_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
+taskstats_info.full_tree = True   # the command name is in struct taskstats, inside a nest
+
 register_genl_family(GenlFamily("TASKSTATS", "taskstats", {
     TS.TASKSTATS_CMD_GET: MessageType(0, "TASKSTATS_CMD_GET", "get", None, CMD_ATTR, info=taskstats_info),
     TS.TASKSTATS_CMD_NEW: MessageType(0, "TASKSTATS_CMD_NEW", "new", None, TYPE, info=taskstats_info)}, TYPE))

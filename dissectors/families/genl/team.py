@@ -31,6 +31,8 @@ def team_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
+team_info.levels = 3   # option names: list, option, name
+
 CMDS = names_from(T, "TEAM_CMD_", "TEAM_CMD_NOOP", exclude=("MAX",))
 register_genl_family(GenlFamily("team", "team", {
     n: MessageType(0, name, kind_from_name(name), None, TEAM, info=team_info) for n, name in CMDS.items()}, TEAM))

@@ -104,6 +104,8 @@ def ct_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
+ct_info.levels = 3   # the tuples' addresses and the TCP state are two nests down
+
 CT_TYPES = names_from(CT, "IPCTNL_MSG_CT_", "cntl_msg_types", exclude=("MAX",))
 EXP_TYPES = names_from(CT, "IPCTNL_MSG_EXP_", "ctnl_exp_msg_types", exclude=("MAX",))
 ct_types = types(CT_TYPES, CTA, ct_info)

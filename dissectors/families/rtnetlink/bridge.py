@@ -100,6 +100,8 @@ def mdb_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
+mdb_info.full_tree = True   # the group addresses are in struct br_mdb_entry, two nests down
+
 add_types(["RTM_NEWVLAN", "RTM_DELVLAN"], BR_VLAN_MSG, VLANDB, vlan_info)
 add_types(["RTM_GETVLAN"], BR_VLAN_MSG, VLANDB_DUMP, vlan_info)   # dump requests: options, not entries
 MDB_SET = AttrSet("mdb_set", "rtnl.mdb.set", {

@@ -41,5 +41,7 @@ def nexthop_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
+nexthop_info.full_tree = True   # the group members are structs
+
 add_types(["RTM_NEWNEXTHOP", "RTM_DELNEXTHOP", "RTM_GETNEXTHOP", "RTM_NEWNEXTHOPBUCKET", "RTM_DELNEXTHOPBUCKET",
            "RTM_GETNEXTHOPBUCKET"], NHMSG, NHA, nexthop_info)

@@ -144,6 +144,9 @@ def inet_info(root) -> str:
         states = vals["states"].value
         names = [s for b, s in TCP_STATES.items() if states & (1 << b)]
         ops = root.find_all("sock_diag.inet.bc.op")
+        bc = root.find("sock_diag.inet.req.bytecode") if not ops else None
+        if bc is not None and bc.children is None and isinstance(bc.value, bytes):  # a summary: not decoded
+            ops = _bytecode(bc.value, 0, len(bc.value), "<")   # (the count does not depend on the order)
         return f"{proto} " + ("all states" if len(names) >= 10 else f"states {','.join(names)}") + \
             (f", filter of {len(ops)} ops" if ops else "")
     proto = root.first("sock_diag.inet.protocol")
