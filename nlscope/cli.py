@@ -200,7 +200,9 @@ def cmd_read(args) -> int:
     except ValueError as exc:
         _err(str(exc))
         return 2
-    table = TransactionTable()
+    # one pass: only open transactions are held, and a shown message's trees are dropped,
+    # so memory stays flat on a capture of any size (-2 keeps everything, as tshark's does)
+    table = TransactionTable(keep=args.two_pass)
     frames = {}
     status = 0
     try:
@@ -219,6 +221,7 @@ def cmd_read(args) -> int:
             if flt is not None and not flt(m):
                 continue
             printer.show(m, frames.pop(m.frame, None) if printer.writer is not None else None)
+            m.forget()
     except CaptureError as exc:
         printer.close()
         _err(str(exc))

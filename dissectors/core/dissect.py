@@ -233,8 +233,10 @@ class Message:
                    f"nlmsg_len {self.type_len()} is invalid ({self.length} bytes left in the frame)")
             self._tree = malformed(self.buf, self.offset, end, why)
             return
-        self._tree, self._mt, self._top, self._status = dissect_message(
+        self._tree, self._mt, self._top, status = dissect_message(
             self.buf, self.offset, self.length, self.protocol, self.order, self.ctx, self.pos)
+        if self._status is None:  # after forget(): the status kept what was learned since
+            self._status = status
         if self.truncated:
             # what ends at the cut is missing, not wrong
             end = self.offset + self.length
@@ -244,6 +246,13 @@ class Message:
             for n in self._tree.walk():
                 if n.status == MALFORMED and n.offset is not None and n.offset + n.length >= end:
                     n.status = TRUNCATED
+
+    def forget(self) -> None:
+        """Drop the decoded trees (a stream that has shown a message keeps memory flat);
+        they are decoded again if asked for.  The error status stays: a transaction may
+        have resolved its extack against the request."""
+        self._tree = self._top = self._summary = None
+        self._decoded = False
 
     def type_len(self) -> int:
         if self.length >= 4:

@@ -11,11 +11,14 @@ answer (ACK, or a GET) and got none are flagged when the table is finished.
 """
 from __future__ import annotations
 
+from collections import deque
+
 from dissectors import Message
 from dissectors.core.control import attr_path
 
 NLM_F_ACK, NLM_F_MULTI, NLM_F_DUMP_INTR = 0x4, 0x2, 0x10
 REQUEST, RESPONSE, NOTIFICATION, ORPHAN = "request", "response", "notification", "no request"
+GIVEN_UP = "no response seen"   # still open when too many later requests were open too
 
 
 class Transaction:
@@ -66,22 +69,43 @@ class Transaction:
 
 
 class TransactionTable:
-    """Feed messages in capture order with `add`; call `finish` at the end of a file."""
+    """Feed messages in capture order with `add`; call `finish` at the end of a file.
 
-    def __init__(self):
+    With `keep=False` (a stream read once, of any size) the table holds only the open
+    transactions, at most `max_open` of them: the oldest open one beyond that is given up
+    (status "no response seen"), so memory stays flat whatever the capture holds."""
+
+    def __init__(self, keep: bool = True, max_open: int = 16384):
         self.transactions: list[Transaction] = []
         self._open: dict[tuple[int, int], list[Transaction]] = {}
+        self.keep = keep
+        self.max_open = max_open
+        self.count = 0
+        self._recent: deque[Transaction] = deque()
 
     def __iter__(self):
         return iter(self.transactions)
 
     def __len__(self):
-        return len(self.transactions)
+        return self.count
 
     def _new(self, request: Message | None) -> Transaction:
-        t = Transaction(len(self.transactions) + 1, request)
-        self.transactions.append(t)
+        self.count += 1
+        t = Transaction(self.count, request)
+        if self.keep:
+            self.transactions.append(t)
         return t
+
+    def _opened(self, t: Transaction) -> None:
+        self._open.setdefault((t.protocol, t.seq), []).append(t)
+        if self.keep:
+            return
+        self._recent.append(t)
+        while len(self._recent) > self.max_open:
+            old = self._recent.popleft()
+            if old.status == "open":
+                self._close(old)
+                old.status = GIVEN_UP
 
     def add(self, m: Message) -> None:
         if m.malformed:
@@ -89,7 +113,7 @@ class TransactionTable:
         if m.direction == "to kernel":
             t = self._new(m)
             m.tx = (t, REQUEST)
-            self._open.setdefault((m.protocol, m.seq), []).append(t)
+            self._opened(t)
             return
         cands = self._open.get((m.protocol, m.seq))
         t = None

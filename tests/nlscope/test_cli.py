@@ -178,3 +178,28 @@ def test_nlmon_errors_are_one_line():
     assert r.returncode == 2 and "there is no interface nosuch0" in r.stderr.decode()
     r = run("nlmon", "down", "lo")
     assert r.returncode == 2 and "not an nlmon interface; refusing" in r.stderr.decode()
+
+
+def test_read_holds_memory_flat_however_long_the_capture(tmp_path):
+    """One pass of `read -V` and `-T json` keeps no tree and no closed transaction: ten
+    times the messages, about the same peak (it once grew by 16 KB a message)."""
+    from nlscope.sources import read_capture
+    import struct
+    frames = [(struct.pack(">HHH8sH", 4, 824, 0, b"", f.protocol) + bytes(f.data)) for f in
+              read_capture(str(CAPTURES / "mixed.pcapng"))]
+    probe = ("import resource, sys, io\nfrom nlscope.cli import main\nsys.stdout = open('/dev/null', 'w')\n"
+             "main(sys.argv[1:])\nsys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n")
+
+    def peak_kib(rounds, fmt):
+        path = tmp_path / f"r{rounds}.pcap"
+        with open(path, "wb") as f:
+            f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 253))
+            for _ in range(rounds):
+                for c in frames:
+                    f.write(struct.pack("<IIII", 1, 0, len(c), len(c)) + c)
+        r = subprocess.run([sys.executable, "-c", probe, "read", *fmt, str(path)], capture_output=True)
+        assert r.returncode == 0, r.stderr
+        return int(r.stderr.decode().split()[-1])
+    for fmt in (["-V"], ["-T", "json"]):
+        small, large = peak_kib(3, fmt), peak_kib(30, fmt)
+        assert large < small + 20_000, (fmt, small, large)

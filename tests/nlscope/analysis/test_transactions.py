@@ -69,3 +69,32 @@ def test_unanswered_orphans_and_notifications():
     table.finish()
     statuses = sorted(t.status for t in table)
     assert statuses == ["no request", "no response"]
+
+
+@pytest.mark.parametrize("name", ["rtnl-extack", "mixed", "nl80211"])
+def test_streaming_table_pairs_the_same_and_holds_only_open_ones(name):
+    """keep=False (what `nlscope read` uses): the same roles, statuses and ids as a table
+    that keeps everything, while it holds no closed transaction."""
+    from dissectors import Context
+    from nlscope.messages import messages
+    from nlscope.sources import read_capture
+    path = str(CAPTURES / f"{name}.pcapng")
+    full, lean = TransactionTable(), TransactionTable(keep=False)
+    a = list(messages(read_capture(path), Context(), full))
+    b = list(messages(read_capture(path), Context(), lean))
+    full.finish()
+    lean.finish()
+    assert [(m.tx[0].id if m.tx[0] else None, m.tx[1], m.tx[0].status if m.tx[0] else None) for m in a] == \
+           [(m.tx[0].id if m.tx[0] else None, m.tx[1], m.tx[0].status if m.tx[0] else None) for m in b]
+    assert len(lean) == len(full) and lean.transactions == [] and not lean._open
+
+
+def test_streaming_table_gives_up_the_oldest_unanswered_request():
+    table = TransactionTable(keep=False, max_open=3)
+    reqs = [dissectors.decode_frame(msg(18, 0x5, b"\0" * 16, seq=seq), 0)[0] for seq in range(1, 6)]
+    for m in reqs:
+        table.add(m)
+    assert [m.tx[0].status for m in reqs] == ["no response seen"] * 2 + ["open"] * 3
+    answer = dissectors.decode_frame(msg(2, 0, struct.pack("<i", 0) + msg(18, 0x5, b""), seq=1, pid=99), 0)[0]
+    table.add(answer)   # its request was given up: the answer is an orphan, not a crash
+    assert answer.tx[1] == "no request"
