@@ -34,17 +34,36 @@ def in_full() -> bool:
     return EXPAND.get() >= MAX_DEPTH
 
 
-class shallow:
-    """Context manager: decode only `levels` levels of nests, no arrays or structs."""
+# Which attributes a summary decodes at all: None (every one), or the field names an info
+# function declared it reads, with every enclosing nest's name (see `wanted_names`).
+WANTED = contextvars.ContextVar("nlscope_wanted", default=None)
 
-    def __init__(self, levels: int = 1):
+
+class shallow:
+    """Context manager: decode only `levels` levels of nests, no arrays or structs, and
+    with `wanted` only the attributes whose field name is in it."""
+
+    def __init__(self, levels: int = 1, wanted: frozenset | None = None):
         self.levels = levels
+        self.wanted = wanted
 
     def __enter__(self):
         self._token = EXPAND.set(self.levels)
+        self._wtoken = WANTED.set(self.wanted)
 
     def __exit__(self, *exc):
+        WANTED.reset(self._wtoken)
         EXPAND.reset(self._token)
+
+
+def wanted_names(needs) -> frozenset:
+    """The field names an info function reads, with every dotted prefix (a nest holding
+    a needed attribute is needed too)."""
+    out = set()
+    for name in needs:
+        parts = name.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(out)
 
 
 def _folded(spec, pos, nla_len, label) -> Node:
@@ -313,6 +332,9 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
     hdr = _NLA_HDR[order]
     pos = start
     siblings = {} if aset is not None and aset.has_selector else None
+    # a summary for an info function that named what it reads skips the rest (never
+    # within a set whose sub-messages need their selectors)
+    wanted = WANTED.get() if siblings is None else None
     while pos < end:
         if end - pos < 4:
             # fewer than 4 bytes cannot hold an attribute; zero bytes here are padding
@@ -329,6 +351,11 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
             break
         num = nla_type & NLA_TYPE_MASK
         spec = aset.by_num.get(num) if aset is not None else None
+        if wanted is not None:
+            chosen = spec if spec is not None else (aset.default if aset is not None else None)
+            if chosen is None or chosen.field.abbrev not in wanted:
+                pos += (nla_len + 3) & ~3
+                continue
         if spec is None and aset is not None and aset.default is not None:
             node = decode_one(buf, pos, nla_len, nla_type, aset.default, order, depth, None)
             node.label = f"[{num}]"

@@ -12,7 +12,7 @@ import struct
 
 from ..generated import netlink as H
 from ..model import FIELDS, MALFORMED, NONE, TRUNCATED, UNKNOWN, Node
-from .attrs import decode_attrs, malformed, shallow
+from .attrs import decode_attrs, malformed, shallow, wanted_names
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
                      split)
@@ -119,6 +119,19 @@ def dissect_body(buf, body: int, end: int, mt: MessageType | None, order: str, r
         else:
             root.children.extend(decode_attrs(buf, pos, end, attrs, order))
     return attrs
+
+
+def _wanted(info) -> frozenset | None:
+    """The attributes an info function declared (`info.needs`) it reads, prefixes included."""
+    w = getattr(info, "_wanted", False)
+    if w is False:
+        needs = getattr(info, "needs", None)
+        w = wanted_names(needs) if needs is not None else None
+        try:
+            info._wanted = w
+        except AttributeError:   # a builtin or bound method: work it out each time
+            pass
+    return w
 
 
 class Message:
@@ -278,15 +291,16 @@ class Message:
             return None
         return st
 
-    def _summary_tree(self, levels: int = 1):
+    def _summary_tree(self, levels: int = 1, wanted: frozenset | None = None):
         """The full tree if built, else a shallow one (`levels` levels of nests below the
-        top, no arrays or structs)."""
+        top, no arrays or structs; with `wanted`, only those attributes)."""
         if self._decoded:
             return self._tree
-        if self._summary is None or self._summary[0] != levels:
-            with shallow(levels):
-                self._summary = (levels, dissect_message(self.buf, self.offset, self.length, self.protocol,
-                                                         self.order, self.ctx, self.pos)[0])
+        key = (levels, wanted)
+        if self._summary is None or self._summary[0] != key:
+            with shallow(levels, wanted):
+                self._summary = (key, dissect_message(self.buf, self.offset, self.length, self.protocol,
+                                                      self.order, self.ctx, self.pos)[0])
         return self._summary[1]
 
     @property
@@ -301,7 +315,7 @@ class Message:
                     info = mt.info
                     if getattr(info, "full_tree", False):
                         return info(self.tree)
-                    return info(self._summary_tree(getattr(info, "levels", 1)))
+                    return info(self._summary_tree(getattr(info, "levels", 1), _wanted(info)))
                 except Exception:
                     return ""
         self._decode()

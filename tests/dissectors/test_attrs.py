@@ -1,6 +1,8 @@
 """Typed attribute values, byte order, padding, repeats, nests and arrays, unknown types."""
 import struct
 
+import dissectors
+
 from dissectors.core.attrs import NLA_F_NESTED, NLA_F_NET_BYTEORDER, AttrSet, a, decode_attrs
 
 from .build import nla
@@ -63,3 +65,20 @@ def test_nests_arrays_repeats_and_unknown():
 def test_wrong_width_is_malformed_not_misread():
     (n,) = decode_attrs(nla(3, b"\x01\x02"), 0, 8, SET, "<")
     assert n.status == "malformed" and "expected 4 bytes, got 2" in n.show
+
+
+def test_a_summary_decodes_only_what_the_info_function_reads():
+    """link_info names what it reads (`needs`): its summary tree holds those attributes and
+    their nests, not the forty others of a NEWLINK; the full tree still has everything."""
+    from dissectors.core.attrs import shallow, wanted_names
+    from dissectors.families.rtnetlink.link import link_info
+    from tests.conftest import CAPTURES, decode_file
+    m = next(m for m in decode_file(CAPTURES / "rtnl-deep.pcapng")
+             if m.type_name == "RTM_NEWLINK" and m.tree.find("rtnl.link.linkinfo.kind") is not None)
+    assert wanted_names(["a.b.c"]) == {"a", "a.b", "a.b.c"}
+    with shallow(1, wanted_names(link_info.needs)):
+        small = dissectors.dissect_message(m.buf, m.offset, m.length, m.protocol, m.order, m.ctx)[0]
+    names = {n.field.abbrev for n in small.walk()}
+    assert {"rtnl.link.ifname", "rtnl.link.linkinfo", "rtnl.link.linkinfo.kind"} <= names
+    assert "rtnl.link.txqlen" not in names and "rtnl.link.txqlen" in {n.field.abbrev for n in m.tree.walk()}
+    assert m.info == link_info(m.tree)

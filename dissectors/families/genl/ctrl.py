@@ -74,7 +74,9 @@ def ctrl_info(root) -> str:
     if policy is not None and policy.children:
         idx = policy.children[0]
         attr = idx.children[0] if idx.children else None
-        kind = attr.children[0].text if attr is not None and attr.children else ""
+        # the rule's type, wherever the kernel put it among the rule's attributes
+        kind = next((c.text for c in (attr.children or ()) if c.field.abbrev == "netlink.extack.policy.type"),
+                    "") if attr is not None else ""
         where = f"policy {_key(idx)}" + (f" attr {_key(attr)} {(kind or '').split(' (')[0]}" if attr is not None else "")
         return f"id {id_:#x} {where}" if id_ is not None else where
     if op_policy is not None and op_policy.children:
@@ -92,6 +94,10 @@ def ctrl_info(root) -> str:
 
 
 ctrl_info.levels = 3   # a policy dump part: policy, attribute, its rule
+ctrl_info.needs = ("genl.ctrl.family_name", "genl.ctrl.family_id", "genl.ctrl.ops", "genl.ctrl.mcast_groups",
+                   "genl.ctrl.policy", "genl.ctrl.policy.entry", "genl.ctrl.policy.attr.entry",
+                   "genl.ctrl.op_policy", "netlink.extack.policy.type", "genl.ctrl.op_policies.entry",
+                   "genl.ctrl.op_policy.do", "genl.ctrl.op_policy.dump")
 
 CMD_NAMES = names_from(G, "CTRL_CMD_", exclude=("UNSPEC", "MAX"))
 NLCTRL = register_genl_family(GenlFamily(

@@ -314,6 +314,10 @@ def nl80211_info(root) -> str:
     return " ".join(dict.fromkeys(parts))
 
 
+nl80211_info.needs = ("nl80211.wiphy_name", "nl80211.ifname", "nl80211.reg_alpha2", "nl80211.ssid", "nl80211.iftype",
+                      "nl80211.wiphy_freq", "nl80211.mac", "nl80211.bss.bssid", "nl80211.bss.frequency",
+                      "nl80211.bss.information_elements", "nl80211.ps_state")
+
 COMMANDS = {num: MessageType(0, name, kind_from_name(name), None, ATTRS, info=nl80211_info)
             for num, name in CMD_NAMES.items()}
 NL80211 = register_genl_family(GenlFamily("nl80211", "nl80211", COMMANDS, ATTRS))

@@ -324,6 +324,11 @@ def nft_info(root) -> str:
     return " ".join(parts)
 
 
+nft_info.needs = ("nft.table.name", "nft.chain.table", "nft.rule.table", "nft.set.table", "nft.setelem.table",
+                  "nft.obj.table", "nft.flowtable.table", "nft.chain.name", "nft.rule.chain", "nft.set.name",
+                  "nft.setelem.set", "nft.obj.name", "nft.flowtable.name", "nft.gen.id", "nft.chain.hook", "nft.flowtable.hook", "nft.hook.hooknum",
+                  "nft.hook.priority")
+
 MSG_NAMES = names_from(T, "NFT_MSG_", "nf_tables_msg_types", exclude=("MAX",))
 SETS = {"TABLE": TABLE, "CHAIN": CHAIN, "RULE": RULE, "SETELEM": ELEM_LIST, "SET": SET, "GEN": GEN,
         "OBJ": OBJ, "FLOWTABLE": FLOWTABLE, "TRACE": TRACE}

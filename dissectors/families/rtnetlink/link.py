@@ -188,6 +188,9 @@ def link_info(root) -> str:
     return " ".join(parts)
 
 
+# what link_info reads (besides the fixed header): a summary decodes these attributes alone
+link_info.needs = ("rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.linkinfo.kind", "rtnl.link.master")
+
 set_veth_peer(IFINFOMSG, LINK_ATTRS)
 add_types(["RTM_NEWLINK", "RTM_DELLINK", "RTM_GETLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS, link_info,
           short_header=RTGENMSG, by_family={AF_NUMBERS["AF_BRIDGE"]: LINK_ATTRS_BRIDGE})
