@@ -74,11 +74,12 @@ def test_a_summary_decodes_only_what_the_info_function_reads():
     from dissectors.families.rtnetlink.link import link_info
     from tests.conftest import CAPTURES, decode_file
     m = next(m for m in decode_file(CAPTURES / "rtnl-deep.pcapng")
-             if m.type_name == "RTM_NEWLINK" and m.tree.find("rtnl.link.linkinfo.kind") is not None)
+             if m.type_name == "RTM_NEWLINK" and m.direction == "from kernel"
+             and m.tree.find("rtnl.link.linkinfo.kind") is not None)
     assert wanted_names(["a.b.c"]) == {"a", "a.b", "a.b.c"}
     with shallow(1, wanted_names(link_info.needs)):
         small = dissectors.dissect_message(m.buf, m.offset, m.length, m.protocol, m.order, m.ctx)[0]
     names = {n.field.abbrev for n in small.walk()}
-    assert {"rtnl.link.ifname", "rtnl.link.linkinfo", "rtnl.link.linkinfo.kind"} <= names
+    assert {"rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.linkinfo", "rtnl.link.linkinfo.kind"} <= names
     assert "rtnl.link.txqlen" not in names and "rtnl.link.txqlen" in {n.field.abbrev for n in m.tree.walk()}
     assert m.info == link_info(m.tree)
