@@ -15,6 +15,7 @@ from .core.errors import errno_name
 from .core.header import detect_order, flag_names, split
 from .core.registry import (GENL_FAMILIES, PROTOCOLS, Context, GenlFamily, MessageType, Protocol,
                             load_families, register_genl_family, register_protocol)
+from .json_text import node_json
 from .model import FIELDS, MALFORMED, TRUNCATED, UNKNOWN, Field, Node
 from .simple import TableProtocol
 from .text import format_tree
@@ -24,4 +25,4 @@ __version__ = "0.1.0"
 __all__ = ["Attr", "AttrSet", "Context", "FIELDS", "Field", "GENL_FAMILIES", "GenlFamily", "MALFORMED",
            "Message", "MessageType", "Node", "PROTOCOLS", "Protocol", "TRUNCATED", "TableProtocol", "UNKNOWN", "a",
            "decode_attrs", "decode_frame", "detect_order", "dissect_message", "errno_name", "flag_names",
-           "format_tree", "load_families", "protocol_name", "register_genl_family", "register_protocol", "split"]
+           "format_tree", "load_families", "node_json", "protocol_name", "register_genl_family", "register_protocol", "split"]

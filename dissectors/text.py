@@ -11,9 +11,25 @@ def format_tree(node: Node, indent: int = 0, step: str = "    ") -> str:
 
 
 def _lines(node: Node, depth: int, step: str, out: list[str]) -> None:
-    stack = [(node, depth)]
-    while stack:
-        n, d = stack.pop()
-        out.append(step * d + n.line())
+    _emit((node,), step * depth, step, out.append)
+
+
+def _emit(nodes, ind: str, step: str, put) -> None:
+    """Node.line() for each node and its descendants, inlined: -V prints ~100 lines a message."""
+    for n in nodes:
+        name = n.label if n.label is not None else n.field.name
+        s = n.text
+        if s is None:
+            v = n.value
+            f = n.field
+            if f.fmt is not None:
+                s = f.fmt(v)
+            elif type(v) is int:
+                s = str(v)
+            elif type(v) is str:
+                s = v
+            else:
+                s = f.show(v)
+        put(f"{ind}{name}: {s}" if s != "" else ind + name)
         if n.children:
-            stack.extend((c, d + 1) for c in reversed(n.children))
+            _emit(n.children, ind + step, step, put)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 import json
 
-from dissectors import Message, format_tree
+from dissectors import Message, format_tree, node_json
 from dissectors.core.dissect import TO_KERNEL, protocol_name
 
 from .analysis.filter import FilterError, _getter, known_field
@@ -73,15 +73,21 @@ def verbose_block(m: Message, tf: TimeFormat) -> str:
 
 
 def json_line(m: Message) -> str:
-    d = m.to_json()
+    """The message as one JSON object: its header facts, "tree", then process and transaction."""
+    head = _dumps(m.to_json(tree=False))
+    tail = {}
     if m.process is not None:
-        d["process"] = {"pid": m.process.pid, "comm": m.process.comm}
+        tail["process"] = {"pid": m.process.pid, "comm": m.process.comm}
     if m.tx:
         t, role = m.tx
-        d["transaction"] = {"id": t.id if t else None, "role": role,
-                            "request": f"{t.request.frame}.{t.request.index}" if t and t.request else None,
-                            "latency": t.latency if t and role == "request" else None}
-    return json.dumps(d, separators=(",", ":"), ensure_ascii=False, default=str)
+        tail["transaction"] = {"id": t.id if t else None, "role": role,
+                               "request": f"{t.request.frame}.{t.request.index}" if t and t.request else None,
+                               "latency": t.latency if t and role == "request" else None}
+    rest = "," + _dumps(tail)[1:] if tail else "}"
+    return head[:-1] + ',"tree":' + node_json(m.tree) + rest
+
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
 
 
 class FieldsPrinter:

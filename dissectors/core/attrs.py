@@ -575,20 +575,35 @@ def _indexed_array(buf, pos, nla_len, spec, label, order, depth) -> Node:
     return Node(spec.field, None, pos, nla_len, f"{len(children)} entries", children, label=label)
 
 
+_ARRAY_LABELS: dict = {}
+_ARRAY_STRUCTS: dict = {}
+
+
 def _array(buf, pos, nla_len, spec, label, order) -> Node:
     """A binary attribute holding a C array of one integer type (e.g. IFLA_INET6_CONF)."""
     ch, _ = _INTS[spec.sub]
-    st = _STRUCTS[(order, ch)]
-    n = (nla_len - 4) // st.size
-    children = []
-    names = spec.elem_names or {}
+    size = _STRUCTS[(order, ch)].size
+    n = (nla_len - 4) // size
     base = pos + 4
-    for i in range(n):
-        v = st.unpack_from(buf, base + i * st.size)[0]
-        children.append(Node(spec.elem_field or spec.field, v, base + i * st.size, st.size,
-                             _enum_text(spec, v) if spec.enum is not None or spec.flags is not None else None,
-                             label=names.get(i, f"[{i}]")))
-    rest = (nla_len - 4) - n * st.size
+    st = _ARRAY_STRUCTS.get((order, ch, n))
+    if st is None:
+        st = struct.Struct(f"{order}{n}{ch}")
+        if len(_ARRAY_STRUCTS) < 1024:
+            _ARRAY_STRUCTS[(order, ch, n)] = st
+    labels = _ARRAY_LABELS.get((spec, n))
+    if labels is None:
+        names = spec.elem_names or {}
+        labels = [names.get(i, f"[{i}]") for i in range(n)]
+        if len(_ARRAY_LABELS) < 1024:
+            _ARRAY_LABELS[(spec, n)] = labels
+    field = spec.elem_field or spec.field
+    if spec.enum is not None or spec.flags is not None:
+        children = [Node(field, v, base + i * size, size, _enum_text(spec, v), None, None, lab)
+                    for i, (v, lab) in enumerate(zip(st.unpack_from(buf, base), labels))]
+    else:
+        children = [Node(field, v, base + i * size, size, None, None, None, lab)
+                    for i, (v, lab) in enumerate(zip(st.unpack_from(buf, base), labels))]
+    rest = (nla_len - 4) - n * size
     if rest:
-        children.append(malformed(buf, base + n * st.size, pos + nla_len, "partial array element"))
+        children.append(malformed(buf, base + n * size, pos + nla_len, "partial array element"))
     return Node(spec.field, None, pos, nla_len, f"{n} values", children, label=label)
