@@ -141,8 +141,7 @@ class _Printer:
         a = self.args
         if self.writer is not None and frame is not None and frame is not self._last_frame:
             self._last_frame = frame
-            comment = m.process.comment() if m.process is not None and not frame.comment else None
-            self.writer.write(frame, getattr(a, "interface", "") or "", comment)
+            self.write_frame(frame, m.process.comment() if m.process is not None and not frame.comment else None)
         self.shown += 1
         if a.quiet:
             return
@@ -154,6 +153,9 @@ class _Printer:
             self.out.write(self._verbose(m, self.tf) + "\n")
         else:
             self.out.write(self._summary(m, self.tf, self.process_column) + "\n")
+
+    def write_frame(self, frame, comment: str | None = None) -> None:
+        self.writer.write(frame, getattr(self.args, "interface", "") or "", comment)
 
     def close(self) -> None:
         if self._file is not None:
@@ -284,7 +286,7 @@ def cmd_capture(args) -> int:
         return 2
     import dissectors
     dissectors.load_families()  # before the first frame, so reading never starts behind
-    print(f"nlscope: listening on {args.interface}", file=sys.stderr, flush=True)
+    print(f"nlscope: listening on {args.interface} ({live.ring_text()})", file=sys.stderr, flush=True)
     procs = None if args.no_process else ProcessTable()
     if procs is not None:
         procs.watch()
@@ -314,9 +316,16 @@ def cmd_capture(args) -> int:
                 printer.show(m, frame)
         return args.count is None or printer.shown < args.count
 
+    # -q -w with nothing to show, filter, count or attribute: frames go to the file as
+    # they come, undecoded (as dumpcap does), which keeps up with bursts the decoder cannot
+    raw = args.quiet and flt is None and procs is None and args.count is None and printer.writer is not None
     try:
         import time
         for fr in live.frames(duration=duration, idle=True):
+            if raw:
+                if fr is not None:
+                    printer.write_frame(fr)
+                continue
             if fr is not None and not _own(fr, own):
                 for m in pipe.feed(fr):
                     pending.append((m, fr, time.monotonic()))

@@ -1,5 +1,6 @@
 #!/bin/sh
-# A burst of traffic: 10,000 routes added and deleted by one `ip -batch`, captured by
+# A burst of traffic: 50,000 host routes added and deleted by one `ip -batch` (100,000 route
+# changes, 200,000 frames with their ACKs), captured by
 # `nlscope capture` alone (no process lookups).  Whether or not it keeps up, what it wrote
 # plus what the kernel says it dropped must be all the kernel passed it (PACKET_STATISTICS);
 # writes $OUT/burst.nlscope.pcapng, $OUT/burst.nlscope.log and $OUT/burst.json.
@@ -10,8 +11,8 @@ ip link add burst0 type dummy && ip link set burst0 up && ip addr add 10.60.0.1/
 import sys
 with open(sys.argv[1], "w") as f:
     for verb in ("add", "del"):
-        for i in range(10000):
-            f.write(f"route {verb} 10.{100 + i // 250}.{i % 250}.0/24 via 10.60.0.2\n")
+        for i in range(50000):
+            f.write(f"route {verb} 172.16.{i // 256}.{i % 256}/32 via 10.60.0.2\n")
 PY
 (cd "$REPO" && exec "$PYTHON" -m nlscope capture -i nlmon0 --no-process -q -w "$OUT/burst.nlscope.pcapng") \
     2>"$OUT/burst.nlscope.log" &

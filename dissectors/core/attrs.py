@@ -443,7 +443,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     vo = pos + 4
     vl = nla_len - 4
     t = spec.type
-    label = _label(spec.name, nla_type)
+    label = _label(spec.name, nla_type) if nla_type & (NLA_F_NESTED | NLA_F_NET_BYTEORDER) else spec.name
     integer = _INTS.get(t)
     if integer is not None:
         ch = integer[0]
@@ -455,7 +455,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
             else:
                 return _wrong_size(buf, pos, nla_len, spec, label, f"expected {st.size} bytes, got {vl}")
         v = st.unpack_from(buf, vo)[0]
-        node = Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
+        node = Node(spec.field, v, pos, nla_len, _enum_text(spec, v), None, None, label)
         if spec.flags is not None and v and in_full():
             # a boolean child per bit set, as header flags have: `ctnl.ct.status.assured`
             from .schema import flag_nodes
@@ -465,12 +465,12 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         data = bytes(buf[vo:vo + vl])
         nul = data.find(b"\0")
         s = (data if nul < 0 else data[:nul]).decode("utf-8", "backslashreplace")
-        return Node(spec.field, s, pos, nla_len, None, label=label)
+        return Node(spec.field, s, pos, nla_len, None, None, None, label)
     if t in ("nest", "indexed-array", "array", "struct", "submsg") and depth >= EXPAND.get():
         return _folded(spec, pos, nla_len, label)
     if t == "nest":
         children = decode_attrs(buf, vo, vo + vl, spec.nested, order, depth + 1)
-        return Node(spec.field, None, pos, nla_len, "", children, label=label)
+        return Node(spec.field, None, pos, nla_len, "", children, None, label)
     if t == "flag":
         if vl:
             return _wrong_size(buf, pos, nla_len, spec, label, f"flag with {vl} bytes of payload")
