@@ -237,6 +237,7 @@ def cmd_read(args) -> int:
                 continue
             printer.show(m, frames.pop(m.frame, None) if printer.writer is not None else None)
             m.forget()
+            m.tx = None   # no message -> transaction -> message cycle left for the collector
     except CaptureError as exc:
         printer.close()
         _err(str(exc))

@@ -54,8 +54,20 @@ def is_dump(buf, off: int, order: str) -> bool:
     return buf[off + (7 if order == "<" else 6)] & 0x3 == 0x3
 
 
+_NAMES: dict = {}
+
+
 def flag_names(flags: int, kind: str | None) -> list[str]:
     """Names of the set flags, with the modifier bits read as `kind` gives them."""
+    known = _NAMES.get((flags, kind))
+    if known is None:
+        known = tuple(_flag_names(flags, kind))
+        if len(_NAMES) < 4096:   # flag words seen are few; a hostile capture cannot grow this
+            _NAMES[(flags, kind)] = known
+    return list(known)
+
+
+def _flag_names(flags: int, kind: str | None) -> list[str]:
     out = [n for b, n in BASE_FLAGS.items() if flags & b]
     if kind in (None, OTHER) and flags & H.NLM_F_REQUEST and flags & H.NLM_F_DUMP == H.NLM_F_DUMP:
         # a request of a type we cannot classify: the kernel (rtnetlink_rcv_msg, genl_family_rcv_msg)

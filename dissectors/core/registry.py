@@ -6,6 +6,8 @@ imports every module under `dissectors.families` without naming any of them.
 """
 from __future__ import annotations
 
+import bisect
+
 import importlib
 import pkgutil
 
@@ -175,8 +177,7 @@ class Context:
             return None
         if pos is None or len(seen) == 1:
             return seen[-1][1]
-        best = seen[0][1]
-        for p, name in seen:
-            if p <= pos:
-                best = name
-        return best
+        # the latest learning at or before pos (by bisection: a capture where an id is
+        # announced again and again must not make each lookup longer), else the first
+        i = bisect.bisect_right(seen, (pos, "\U0010ffff"))
+        return seen[i - 1][1] if i else seen[0][1]

@@ -73,7 +73,9 @@ class TransactionTable:
 
     With `keep=False` (a stream read once, of any size) the table holds only the open
     transactions, at most `max_open` of them: the oldest open one beyond that is given up
-    (status "no response seen"), so memory stays flat whatever the capture holds."""
+    (status "no response seen"), and a transaction keeps its first and latest answers only,
+    so memory stays flat whatever the capture holds (a long dump, a sequence number that
+    comes back and matches an old request forever)."""
 
     def __init__(self, keep: bool = True, max_open: int = 16384):
         self.transactions: list[Transaction] = []
@@ -134,7 +136,10 @@ class TransactionTable:
             return
         if t.portid is None:
             t.portid = m.pid
-        t.responses.append(m)
+        if self.keep or len(t.responses) < 2:
+            t.responses.append(m)
+        else:   # a stream keeps the first answer and the latest, whatever a dump's length
+            t.responses[-1] = m
         m.tx = (t, RESPONSE)
         if m.flags & NLM_F_DUMP_INTR:
             t.interrupted = True

@@ -30,6 +30,8 @@ class MessageStore:
         try:
             for fr in read_capture(self.path):
                 msgs = self.pipe.feed(fr)
+                for m in msgs:   # pairing decoded the ACKs and errors: the list shows no tree
+                    m.forget()
                 with self.lock:
                     self.messages.extend(msgs)
                 if progress is not None and len(self.messages) % chunk < len(msgs):

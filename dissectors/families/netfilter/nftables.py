@@ -300,29 +300,32 @@ def rule_text(rule) -> str:
 
 
 def nft_info(root) -> str:
+    # one walk: the first value of each field (what root.first() would find, field by field)
+    vals: dict = {}
+    for n in root.walk():
+        vals.setdefault(n.field.abbrev, n.value)
     parts = []
     for ab in ("nft.table.name", "nft.chain.table", "nft.rule.table", "nft.set.table", "nft.setelem.table",
                "nft.obj.table", "nft.flowtable.table"):
-        v = root.first(ab)
+        v = vals.get(ab)
         if v:
             parts.append(v)
             break
     for ab in ("nft.chain.name", "nft.rule.chain", "nft.set.name", "nft.setelem.set", "nft.obj.name",
                "nft.flowtable.name"):
-        v = root.first(ab)
+        v = vals.get(ab)
         if v:
             parts.append(v)
             break
-    gen = root.first("nft.gen.id")
+    gen = vals.get("nft.gen.id")
     if gen is not None:
         parts.append(f"generation {gen}")
-    hook = root.first("nft.hook.hooknum")
+    hook = vals.get("nft.hook.hooknum")
     if hook is not None:
-        parts.append(f"hook {HOOKS.get(hook, hook)} priority {_prio(root.first('nft.hook.priority') or 0)}")
-    if root.find("nft.rule.expressions") is not None and root.find("nft.list.elem") is not None:
+        parts.append(f"hook {HOOKS.get(hook, hook)} priority {_prio(vals.get('nft.hook.priority') or 0)}")
+    if "nft.rule.expressions" in vals and "nft.list.elem" in vals:
         parts.append(rule_text(root))
     return " ".join(parts)
-
 
 nft_info.needs = ("nft.table.name", "nft.chain.table", "nft.rule.table", "nft.set.table", "nft.setelem.table",
                   "nft.obj.table", "nft.flowtable.table", "nft.chain.name", "nft.rule.chain", "nft.set.name",

@@ -87,6 +87,10 @@ def test_streaming_table_pairs_the_same_and_holds_only_open_ones(name):
     assert [(m.tx[0].id if m.tx[0] else None, m.tx[1], m.tx[0].status if m.tx[0] else None) for m in a] == \
            [(m.tx[0].id if m.tx[0] else None, m.tx[1], m.tx[0].status if m.tx[0] else None) for m in b]
     assert len(lean) == len(full) and lean.transactions == [] and not lean._open
+    # the first and latest answers are kept, not a whole dump
+    for x, y in zip(a, b):
+        if x.tx[0] is not None and x.tx[0].responses:
+            assert y.tx[0].responses[0] is b[a.index(x.tx[0].responses[0])] and len(y.tx[0].responses) <= 2
 
 
 def test_streaming_table_gives_up_the_oldest_unanswered_request():
