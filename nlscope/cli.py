@@ -216,8 +216,13 @@ def cmd_read(args) -> int:
         return 2
     _batch_gc()
     # one pass: only open transactions are held, and a shown message's trees are dropped,
-    # so memory stays flat on a capture of any size (-2 keeps everything, as tshark's does)
-    table = TransactionTable(keep=args.two_pass)
+    # so memory stays flat on a capture of any size (-2 keeps everything, as tshark's does).
+    # Summaries show no pairing: without -V, JSON, -2 or a transaction field, none is made.
+    from .analysis.filter import TX_FIELDS
+    pairs = (args.verbose or args.format == "json" or args.two_pass
+             or bool(flt is not None and flt.fields & TX_FIELDS)
+             or bool(args.format == "fields" and TX_FIELDS & set(args.fields or ())))
+    table = TransactionTable(keep=args.two_pass) if pairs else None
     frames = {}
     status = 0
     try:

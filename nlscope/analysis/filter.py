@@ -243,11 +243,16 @@ def _tokens(text: str):
     return out
 
 
+# fields whose values come from pairing requests with answers (a transaction table)
+TX_FIELDS = frozenset({"nlscope.role", "nlscope.transaction", "nlscope.latency"})
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.fields: set[str] = set()
 
     def peek(self):
         return self.toks[self.i]
@@ -324,6 +329,7 @@ class _Parser:
         if not known_field(name):
             raise FilterError(f"unknown field '{name}' (see 'nlscope fields')", col, self.text)
         get = _getter(name)
+        self.fields.add(name)
         k2, op, _ = self.peek()
         op = _ALIASES.get(op.lower(), op) if k2 == "word" else op
         if op in ("==", "!=", "<", "<=", ">", ">=") and k2 in ("op", "word"):
@@ -415,7 +421,9 @@ class DisplayFilter:
 
     def __init__(self, text: str):
         self.text = text
-        self._fn = _Parser(text).parse()
+        parser = _Parser(text)
+        self._fn = parser.parse()
+        self.fields = frozenset(parser.fields)   # the field names it reads
 
     def __call__(self, msg) -> bool:
         try:

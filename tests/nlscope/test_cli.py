@@ -203,3 +203,15 @@ def test_read_holds_memory_flat_however_long_the_capture(tmp_path):
     for fmt in (["-V"], ["-T", "json"]):
         small, large = peak_kib(3, fmt), peak_kib(30, fmt)
         assert large < small + 20_000, (fmt, small, large)
+
+
+def test_summaries_pair_only_when_a_filter_asks_for_it():
+    """Summaries show no pairing, so `read` makes none; a transaction field in -Y makes it."""
+    from nlscope.analysis.filter import TX_FIELDS, compile_filter
+    assert compile_filter('netlink.seq == 1 and nlscope.role == "request"').fields == {"netlink.seq", "nlscope.role"}
+    assert not compile_filter("netlink.seq == 1").fields & TX_FIELDS
+    lines = run("read", "-Y", 'nlscope.role == "no request" or nlscope.role == "response"', EXTACK).stdout.decode()
+    rows = lines.splitlines()[1:]
+    assert rows and all("K→U" in r for r in rows)
+    every = run("read", EXTACK).stdout.decode().splitlines()[1:]
+    assert len(rows) == sum("K→U" in r for r in every)
