@@ -16,7 +16,7 @@ from .attrs import decode_attrs, malformed, shallow, wanted_names
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
                      split)
-from .registry import PROTOCOLS, Context, MessageType, load_families
+from .registry import ECHOING, PROTOCOLS, RAW_TYPES, Context, MessageType, load_families
 
 ROOT_FIELD = FIELDS.add("netlink", "Netlink message", NONE, "a netlink message")
 _PROTO_NAMES = ("NETLINK_ROUTE", "NETLINK_UNUSED", "NETLINK_USERSOCK", "NETLINK_FIREWALL",
@@ -32,8 +32,14 @@ def protocol_name(number: int) -> str:
     return PROTOCOL_NAMES.get(number, f"NETLINK_{number}")
 
 
+def is_control(mtype: int, protocol: int) -> bool:
+    """NOOP/ERROR/DONE/OVERRUN and the reserved types below 0x10 — except on a protocol whose
+    types are all its own (NETLINK_FIB_LOOKUP)."""
+    return mtype < 0x10 and protocol not in RAW_TYPES
+
+
 def _message_type(buf, off, length, mtype, protocol, order, ctx) -> MessageType | None:
-    if mtype < 0x10:
+    if is_control(mtype, protocol):
         return None
     proto = PROTOCOLS.get(protocol)
     if proto is None:
@@ -57,7 +63,8 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
         return malformed(buf, off, end, "message shorter than a netlink header"), None, None, None
     _, mtype, flags, _, _ = NLMSGHDR_FAST[order].unpack_from(buf, off)
     mt = _message_type(buf, off, length, mtype, protocol, order, ctx)
-    if mtype < 0x10:
+    control = is_control(mtype, protocol)
+    if control:
         kind = ACK if mtype in (H.NLMSG_ERROR, H.NLMSG_DONE) else None
         tname = f"{CONTROL_NAMES.get(mtype, 'reserved control type')} ({mtype})"
     elif mt is not None:
@@ -73,15 +80,15 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
     if header_only:
         return root, mt, (mt.attrs if mt is not None else None), None
     try:
-        if mtype == H.NLMSG_ERROR:
+        if control and mtype == H.NLMSG_ERROR:
             status = dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_message, pos)
-        elif mtype == H.NLMSG_DONE:
+        elif control and mtype == H.NLMSG_DONE:
             status = dissect_done(buf, off, length, flags, order, root)
-        elif mtype < 0x10 or PROTOCOLS.get(protocol) is None:
+        elif control or PROTOCOLS.get(protocol) is None:
             if body < end:
                 root.add(Node(PAYLOAD_FIELD, bytes(buf[body:end]), body, end - body, None,
-                              status=None if mtype < 0x10 else UNKNOWN,
-                              label="Payload" if mtype < 0x10 else f"Payload ({protocol_name(protocol)})"))
+                              status=None if control else UNKNOWN,
+                              label="Payload" if control else f"Payload ({protocol_name(protocol)})"))
         else:
             top = PROTOCOLS[protocol].dissect(buf, off, length, mt, order, ctx, root)
     except Exception as exc:  # a family bug loses nothing: the body is shown as malformed
@@ -178,14 +185,14 @@ class Message:
     def type_name(self) -> str:
         if self.malformed:
             return "MALFORMED"
-        if self.type < 0x10:
+        if is_control(self.type, self.protocol):
             return CONTROL_NAMES.get(self.type, f"control {self.type}")
         mt = self.message_type
         return mt.name if mt is not None else f"{self.type:#06x}"
 
     @property
     def kind(self) -> str | None:
-        if self.type in (H.NLMSG_ERROR, H.NLMSG_DONE):
+        if self.type in (H.NLMSG_ERROR, H.NLMSG_DONE) and self.protocol not in RAW_TYPES:
             return ACK
         mt = self.message_type
         return mt.kind if mt is not None else None
@@ -195,7 +202,7 @@ class Message:
         proto = PROTOCOLS.get(self.protocol)
         if proto is None:
             return protocol_name(self.protocol)
-        if self.malformed or self.type < 0x10:
+        if self.malformed or is_control(self.type, self.protocol):
             return proto.label
         try:
             return proto.family_label(self.buf, self.offset, self.length, self.type, self.order, self.ctx)
@@ -214,7 +221,16 @@ class Message:
         which way a message went; NLM_F_REQUEST is set by every request a program sends
         (the kernel rejects requests without it) and never by the kernel.
         """
-        return TO_KERNEL if self.flags & H.NLM_F_REQUEST else FROM_KERNEL
+        if self.flags & H.NLM_F_REQUEST:
+            if self.protocol in ECHOING and not self.malformed:
+                # the kernel answered in the request's own header: the body tells
+                try:
+                    if PROTOCOLS[self.protocol].answer(self.buf, self.offset, self.length, self.order):
+                        return FROM_KERNEL
+                except Exception:
+                    pass
+            return TO_KERNEL
+        return FROM_KERNEL
 
     @property
     def claimed(self) -> bool:
@@ -223,7 +239,7 @@ class Message:
         if self.malformed:
             return False
         proto = PROTOCOLS.get(self.protocol)
-        if self.type >= 0x10:
+        if not is_control(self.type, self.protocol):
             return proto is not None and proto.claims(self.buf, self.offset, self.length, self.type, self.order,
                                                        self.ctx)
         if self.type != H.NLMSG_ERROR or self.length < NLMSG_HDRLEN + 4 + NLMSG_HDRLEN:
@@ -281,7 +297,7 @@ class Message:
     def error(self) -> dict | None:
         """{code, name, extack, request_type, request_seq} of an NLMSG_ERROR (ACK: code 0),
         or of an NLMSG_DONE that reports an error; else None."""
-        if self.type not in (H.NLMSG_ERROR, H.NLMSG_DONE) or self.malformed:
+        if self.type not in (H.NLMSG_ERROR, H.NLMSG_DONE) or self.malformed or self.protocol in RAW_TYPES:
             return None
         self._decode()
         st = self._status
@@ -306,7 +322,7 @@ class Message:
     @property
     def info(self) -> str:
         """The Info column: the most telling values of the message."""
-        if not self.malformed and self.type >= 0x10:
+        if not self.malformed and not is_control(self.type, self.protocol):
             mt = self.message_type
             if mt is not None and mt.info is not None:
                 try:
@@ -321,9 +337,10 @@ class Message:
         self._decode()
         if self.malformed:
             return self._tree.text
-        if self.type == H.NLMSG_ERROR:
+        control = is_control(self.type, self.protocol)
+        if control and self.type == H.NLMSG_ERROR:
             return _error_info(self._status, self.seq)
-        if self.type == H.NLMSG_DONE:
+        if control and self.type == H.NLMSG_DONE:
             st = self._status
             if st is None:
                 return "DONE (malformed)"
@@ -335,7 +352,7 @@ class Message:
                 return mt.info(self._tree)
             except Exception:
                 return ""
-        if self.type < 0x10:
+        if control:
             return CONTROL_NAMES.get(self.type, "")
         return "" if mt is not None else f"type {self.type:#06x} unknown to {self.family}"
 
@@ -410,7 +427,7 @@ def decode_frame(data, protocol: int, ctx: Context | None = None, frame: int = 0
             out.append(Message(frame, i, time, protocol, data, off, have, ty, fl, seq, pid, order,
                                ctx, pos + i - 1, bad=True))
             break
-        if proto is not None and ty >= 0x10:
+        if proto is not None and not is_control(ty, protocol):
             try:
                 proto.observe(data, off, ln, ty, fl, order, ctx, pos + i - 1)
             except Exception:

@@ -50,6 +50,16 @@ class Protocol:
     name: str = "NETLINK_?"     # the kernel's constant name
     label: str = "netlink"      # what the Protocol column shows
     abbrev: str = "netlink"     # field-name prefix
+    # False for a protocol whose nlmsg_type is all its own (NETLINK_FIB_LOOKUP sends type 0):
+    # types below 0x10 are then not netlink's NOOP/ERROR/DONE/OVERRUN
+    control_types: bool = True
+    # True when the kernel answers in the request's own header (NLM_F_REQUEST kept):
+    # `answer()` then tells an answer from a request by its body
+    echoes: bool = False
+
+    def answer(self, buf, off: int, length: int, order: str) -> bool:
+        """For an echoing protocol: True when the message is the kernel's answer."""
+        return False
 
     def message_type(self, buf, off: int, length: int, mtype: int, order: str, ctx) -> MessageType | None:
         """Cheap: name and kind of a message (reads at most a few body bytes)."""
@@ -114,7 +124,14 @@ def register_protocol(proto: Protocol, replace: bool = False) -> Protocol:
     if proto.number in PROTOCOLS and not replace:
         raise ValueError(f"protocol {proto.number} registered twice")
     PROTOCOLS[proto.number] = proto
+    (RAW_TYPES.add if not proto.control_types else RAW_TYPES.discard)(proto.number)
+    (ECHOING.add if proto.echoes else ECHOING.discard)(proto.number)
     return proto
+
+
+# protocol numbers with no control types, and those whose answers keep the request's header
+RAW_TYPES: set[int] = set()
+ECHOING: set[int] = set()
 
 
 def register_genl_family(fam: GenlFamily, replace: bool = False) -> GenlFamily:

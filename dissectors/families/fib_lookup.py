@@ -1,7 +1,10 @@
 """NETLINK_FIB_LOOKUP (10): ask the kernel's FIB which route an address takes.
 
-The request and the answer are one struct fib_result_nl (the kernel fills in the results
-and sends it back); nothing but the direction tells them apart, and nlmsg_type is unused."""
+The request and the answer are one struct fib_result_nl: the kernel (nl_fib_input) fills in
+the results of a clone of the request and sends it back with the request's own header —
+NLM_F_REQUEST, the sender's type (any value, usually 0, which here is not NLMSG_NOOP) and
+seq.  The answer is told by its body: nl_fib_lookup always sets err (-ENOENT with no table)
+or the table id, which a question leaves zero."""
 from __future__ import annotations
 
 import socket
@@ -39,8 +42,17 @@ class FibLookupProtocol(Protocol):
     _req = MessageType(0, "FIB lookup request", GET, FIB_RESULT_NL, None, info=fib_info)
     _rep = MessageType(0, "FIB lookup result", OTHER, FIB_RESULT_NL, None, info=fib_info)
 
+    control_types = False
+    echoes = True
+
+    def answer(self, buf, off, length, order) -> bool:
+        if length < NLMSG_HDRLEN + FIB_RESULT_NL.size:
+            return not is_request(buf, off, order)
+        v = FIB_RESULT_NL.values(buf, off + NLMSG_HDRLEN, order)
+        return bool(v["tb_id"] or v["err"]) or not is_request(buf, off, order)
+
     def message_type(self, buf, off, length, mtype, order, ctx):
-        return self._req if is_request(buf, off, order) else self._rep
+        return self._rep if self.answer(buf, off, length, order) else self._req
 
     def dissect(self, buf, off, length, mt, order, ctx, root):
         return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)

@@ -183,6 +183,14 @@ def xfrm_info(root) -> str:
         return "dump" if hdr is not None else ""
     v = {c.field.abbrev.rsplit(".", 1)[1]: c for c in hdr.children}
     parts = []
+    if "saddr_acq" in v:   # ACQUIRE: the SA wanted, for the flow that needs it
+        proto = v.get("id_proto")
+        return (f"acquire {IPPROTO.get(proto.value, proto.value) if proto is not None else ''} "
+                f"{inet_addr_text(v['saddr_acq'].value)} → {inet_addr_text(v['id_daddr'].value)} for "
+                f"{inet_addr_text(v['saddr'].value)} → {inet_addr_text(v['daddr'].value)} "
+                f"{IPPROTO.get(v['proto'].value, v['proto'].value)}")
+    if "hard" in v:   # EXPIRE: the state's soft or hard limit was reached
+        parts.append("expired hard" if v["hard"].value else "expired soft")
     if "spi" in v:
         proto = v.get("id_proto") or v.get("proto")
         if proto is not None:

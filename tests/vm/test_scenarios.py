@@ -9,7 +9,7 @@ from tests.conftest import CAPTURES, decode_file
 from tests.expect import TEST_VALUES, check
 
 pytestmark = pytest.mark.vm
-SECTIONS = ["rtnl-extack", "nlscope-test", "classic", "nl80211", "mixed", "rtnl-deep", "genl-more", "nf-diag"]  # captured by tcpdump
+SECTIONS = ["rtnl-extack", "nlscope-test", "classic", "nl80211", "mixed", "rtnl-deep", "genl-more", "nf-diag", "monitors"]  # captured by tcpdump
 
 
 def test_kmod_built(vm_out):

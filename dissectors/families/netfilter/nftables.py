@@ -351,9 +351,30 @@ def rule_info(root) -> str:
 
 
 rule_info.full_tree = True   # the expressions are three nests down: the Info column decodes them
+
+
+def trace_info(root) -> str:
+    """`trace 0xa3a69e6e rule nlsm out handle 5 accept` (what `nft monitor trace` prints)."""
+    v = {c.field.abbrev: c for c in root.children or ()}
+    tid, kind = v.get("nft.trace.id"), v.get("nft.trace.type")
+    parts = [f"trace {tid.value:#010x}" if tid is not None else "trace"]
+    if kind is not None:
+        parts.append(TRACE_TYPES.get(kind.value, str(kind.value))[len("NFT_TRACETYPE_"):].lower())
+    parts += [v[k].value for k in ("nft.trace.table", "nft.trace.chain") if k in v]
+    if "nft.trace.rule_handle" in v:
+        parts.append(f"handle {v['nft.trace.rule_handle'].value}")
+    verdict = _verdict_text(v.get("nft.trace.verdict"))
+    if verdict:
+        parts.append(verdict)
+    return " ".join(str(p) for p in parts)
+
+
+trace_info.levels = 2   # the verdict code is inside NFTA_TRACE_VERDICT
 nft_types = types(MSG_NAMES, None, nft_info)
 for _n, _mt in nft_types.items():
     _mt.attrs = _set_of(_mt.name)
     if _mt.attrs is RULE:
         _mt.info = rule_info
+    elif _mt.attrs is TRACE:
+        _mt.info = trace_info
 register_subsystem(Subsystem(N.NFNL_SUBSYS_NFTABLES, "nftables", nft_types, None))
