@@ -417,17 +417,20 @@ def cmd_stats(args) -> int:
         _err(str(exc))
         return 2
     st = Stats()
-    table = TransactionTable()
+    _batch_gc()
+    # a stream: each transaction is counted when it ends, and only open ones are held
+    table = TransactionTable(keep=False, on_done=st.add_transaction)
     status = 0
     try:
         for m in messages(read_capture(args.file, warn=_err), ctx, table):
             if flt is None or flt(m):
                 st.add(m)
+            m.forget()
+            m.tx = None
     except CaptureError as exc:
         _err(str(exc))
         status = 2
     table.finish()
-    st.add_transactions(table)
     print(st.report())
     return status
 

@@ -58,7 +58,7 @@ def _tx_lines(m: Message) -> list[str]:
         if t.latency is not None:
             parts.append(f"latency {t.latency * 1e3:.3f} ms")
         if t.dump:
-            parts.append(f"dump of {len(t.parts)} messages, {t.bytes} bytes" + (", interrupted" if t.interrupted
+            parts.append(f"dump of {t.part_count} messages, {t.bytes} bytes" + (", interrupted" if t.interrupted
                                                                                   else ""))
     elif t.request is not None:
         parts.append(f"request in {t.request.frame}.{t.request.index}")

@@ -12,9 +12,11 @@ import socket
 from construct import Int8ul, Int32sl, Int32ub, Int32ul
 
 from ..core.dissect import dissect_body
+from ..core.errors import errno_name
 from ..core.header import NLMSG_HDRLEN, is_request
 from ..core.registry import GET, OTHER, MessageType, Protocol, register_protocol
 from ..core.schema import FixedStruct, member
+from .rtnetlink.common import RTN_NAMES
 
 FIB_RESULT_NL = FixedStruct("fib_result_nl", "fib_lookup", [
     member("fl_addr", Int32ub, lambda v: socket.inet_ntop(socket.AF_INET, v.to_bytes(4, "big"))),
@@ -24,13 +26,20 @@ FIB_RESULT_NL = FixedStruct("fib_result_nl", "fib_lookup", [
 
 
 def fib_info(root) -> str:
+    """`lookup 10.53.1.1 → table 254 /16 RTN_UNICAST`, `lookup 10.50.0.9 in table 99 → ENOENT`."""
     v = {c.field.abbrev.rsplit(".", 1)[1]: c for c in (root.children[1].children if len(root.children) > 1
                                                         and root.children[1].children else ())}
     if not v:
         return ""
     text = f"lookup {v['fl_addr'].text or v['fl_addr'].field.show(v['fl_addr'].value)}"
-    if v["prefixlen"].value or v["tb_id"].value:
-        text += f" → table {v['tb_id'].value} /{v['prefixlen'].value} type {v['type'].value} err {v['err'].value}"
+    if v["tb_id_in"].value:
+        text += f" in table {v['tb_id_in'].value}"
+    err, tb_id = v["err"].value, v["tb_id"].value
+    if err:
+        text += f" → {errno_name(err)}"
+    elif tb_id or v["prefixlen"].value:
+        rtype = v["type"].value
+        text += f" → table {tb_id} /{v['prefixlen'].value} {RTN_NAMES.get(rtype, f'type {rtype}')}"
     return text
 
 

@@ -68,14 +68,18 @@ class Stats:
 
     def add_transactions(self, table) -> None:
         for t in table:
-            if t.latency is not None and t.request is not None:
-                self.latencies.append(t.latency)
-            if t.dump and t.request is not None:
-                self.dumps.append((t.request.type_name, len(t.parts), t.bytes))
-            if t.status == "no response":
-                self.unanswered += 1
-            elif t.status == "no request":
-                self.orphans += 1
+            self.add_transaction(t)
+
+    def add_transaction(self, t) -> None:
+        """One finished transaction (a streaming table's on_done)."""
+        if t.latency is not None and t.request is not None:
+            self.latencies.append(t.latency)
+        if t.dump and t.request is not None:
+            self.dumps.append((t.request.type_name, t.part_count, t.part_bytes))
+        if t.status == "no response":
+            self.unanswered += 1
+        elif t.status == "no request":
+            self.orphans += 1
 
     def report(self, top: int = 10) -> str:
         from dissectors import protocol_name

@@ -23,7 +23,7 @@ GIVEN_UP = "no response seen"   # still open when too many later requests were o
 
 class Transaction:
     __slots__ = ("id", "protocol", "seq", "portid", "request", "responses", "final", "dump", "interrupted",
-                 "status")
+                 "status", "part_count", "part_bytes")
 
     def __init__(self, tid: int, request: Message | None):
         self.id = tid
@@ -36,6 +36,8 @@ class Transaction:
         self.dump = bool(request and "DUMP" in request.flag_names)
         self.interrupted = False
         self.status = "open"
+        self.part_count = 0   # answers carrying data, and their bytes: counted as they come,
+        self.part_bytes = 0   # so a stream that keeps only two answers still knows a dump's size
 
     @property
     def latency(self) -> float | None:
@@ -47,12 +49,13 @@ class Transaction:
 
     @property
     def parts(self) -> list[Message]:
-        """The answers that carry data (dump parts, replies), not ACK/ERROR/DONE."""
+        """The answers that carry data (dump parts, replies), not ACK/ERROR/DONE (a stream
+        keeps the first and latest only: `part_count` counts them all)."""
         return [m for m in self.responses if m.type >= 0x10]
 
     @property
     def bytes(self) -> int:
-        return sum(m.length for m in self.parts)
+        return self.part_bytes
 
     @property
     def error(self) -> dict | None:
@@ -77,8 +80,9 @@ class TransactionTable:
     so memory stays flat whatever the capture holds (a long dump, a sequence number that
     comes back and matches an old request forever)."""
 
-    def __init__(self, keep: bool = True, max_open: int = 16384):
+    def __init__(self, keep: bool = True, max_open: int = 16384, on_done=None):
         self.transactions: list[Transaction] = []
+        self.on_done = on_done   # called with each transaction once its status is final
         self._open: dict[tuple[int, int], list[Transaction]] = {}
         self.keep = keep
         self.max_open = max_open
@@ -108,6 +112,7 @@ class TransactionTable:
             if old.status == "open":
                 self._close(old)
                 old.status = GIVEN_UP
+                self._done(old)
 
     def add(self, m: Message) -> None:
         if m.malformed:
@@ -131,11 +136,15 @@ class TransactionTable:
                 o.protocol, o.seq, o.portid, o.status = m.protocol, m.seq, m.pid, ORPHAN
                 o.responses.append(m)
                 m.tx = (o, ORPHAN)
+                self._done(o)
             else:
                 m.tx = (None, NOTIFICATION)
             return
         if t.portid is None:
             t.portid = m.pid
+        if m.type >= 0x10:
+            t.part_count += 1
+            t.part_bytes += m.length
         if self.keep or len(t.responses) < 2:
             t.responses.append(m)
         else:   # a stream keeps the first answer and the latest, whatever a dump's length
@@ -152,6 +161,7 @@ class TransactionTable:
             t.status = "error" if (m.error and m.error["code"]) else "complete"
             self._close(t)
             self._attribute_error(t)
+            self._done(t)
 
     def _close(self, t: Transaction) -> None:
         lst = self._open.get((t.protocol, t.seq))
@@ -182,7 +192,12 @@ class TransactionTable:
                     t.status = "no response"
                 elif t.status == "open":
                     t.status = "unfinished" if t.responses else "no response expected"
+                self._done(t)
         self._open.clear()
+
+    def _done(self, t: Transaction) -> None:
+        if self.on_done is not None:
+            self.on_done(t)
 
 
 def role_of(m: Message) -> str | None:

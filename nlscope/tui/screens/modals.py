@@ -47,7 +47,7 @@ class TransactionScreen(_Closable):
         else:
             lines.append(f"[b]Transaction {t.id}[/b]: {t.status}"
                          + (f", latency {t.latency * 1e3:.3f} ms" if t.latency is not None else "")
-                         + (f", dump of {len(t.parts)} messages ({t.bytes} bytes)" if t.dump else "")
+                         + (f", dump of {t.part_count} messages ({t.bytes} bytes)" if t.dump else "")
                          + (", INTERRUPTED" if t.interrupted else ""))
             if t.request is not None:
                 tf(t.request.time)
