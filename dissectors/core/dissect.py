@@ -219,7 +219,9 @@ class Message:
 
         nlmon records every message with the same packet type, so the capture does not say
         which way a message went; NLM_F_REQUEST is set by every request a program sends
-        (the kernel rejects requests without it) and never by the kernel.
+        (the kernel rejects requests without it) and never by the kernel — except where
+        the kernel answers in the request's own header (NETLINK_FIB_LOOKUP): such a
+        protocol (`echoes`) tells its answers by their body.
         """
         if self.flags & H.NLM_F_REQUEST:
             if self.protocol in ECHOING and not self.malformed:
