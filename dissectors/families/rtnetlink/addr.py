@@ -39,5 +39,7 @@ def addr_info(root) -> str:
     return out + (f" label {label}" if label else "")
 
 
+addr_info.needs = ("rtnl.addr.local", "rtnl.addr.address", "rtnl.addr.label")   # the rest is ifaddrmsg
+
 add_types(["RTM_NEWADDR", "RTM_DELADDR", "RTM_GETADDR"], IFADDRMSG, ADDR_ATTRS, addr_info, short_header=RTGENMSG)
 add_types(["RTM_GETMULTICAST", "RTM_GETANYCAST"], IFADDRMSG, ADDR_ATTRS, addr_info, short_header=RTGENMSG)

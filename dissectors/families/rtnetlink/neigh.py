@@ -53,4 +53,6 @@ def neigh_info(root) -> str:
     return " ".join(parts)
 
 
+neigh_info.needs = ("rtnl.neigh.dst", "rtnl.neigh.lladdr")   # ifindex and state are in ndmsg
+
 add_types(["RTM_NEWNEIGH", "RTM_DELNEIGH", "RTM_GETNEIGH"], NDMSG, NEIGH_ATTRS, neigh_info, short_header=RTGENMSG)

@@ -123,4 +123,6 @@ def route_info(root) -> str:
     return " ".join(parts)
 
 
+route_info.needs = ("rtnl.route.dst", "rtnl.route.gateway", "rtnl.route.oif", "rtnl.route.table")
+
 add_types(["RTM_NEWROUTE", "RTM_DELROUTE", "RTM_GETROUTE"], RTMSG, ROUTE_ATTRS, route_info, short_header=RTGENMSG)
