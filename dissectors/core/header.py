@@ -54,17 +54,24 @@ def is_dump(buf, off: int, order: str) -> bool:
     return buf[off + (7 if order == "<" else 6)] & 0x3 == 0x3
 
 
-_NAMES: dict = {}
+_FLAGS: dict = {}
+
+
+def _flags_read(flags: int, kind: str | None) -> tuple[tuple[str, ...], str]:
+    """(names, header text) of a flag word read as `kind` gives it, worked out once per
+    pair: flag words seen are few, and a hostile capture cannot grow the table past 4096."""
+    known = _FLAGS.get((flags, kind))
+    if known is None:
+        names = tuple(_flag_names(flags, kind))
+        known = (names, f"{flags:#06x}" + (f" ({', '.join(names)})" if names else ""))
+        if len(_FLAGS) < 4096:
+            _FLAGS[(flags, kind)] = known
+    return known
 
 
 def flag_names(flags: int, kind: str | None) -> list[str]:
     """Names of the set flags, with the modifier bits read as `kind` gives them."""
-    known = _NAMES.get((flags, kind))
-    if known is None:
-        known = tuple(_flag_names(flags, kind))
-        if len(_NAMES) < 4096:   # flag words seen are few; a hostile capture cannot grow this
-            _NAMES[(flags, kind)] = known
-    return list(known)
+    return list(_flags_read(flags, kind)[0])
 
 
 def _flag_names(flags: int, kind: str | None) -> list[str]:
@@ -167,23 +174,13 @@ def split(buf, order: str, start: int = 0):
         pos += (ln + 3) & ~3
 
 
-_FLAG_TEXT: dict = {}
-
-
 def header_node(buf, off: int, order: str, type_text: str, kind: str | None) -> Node:
     """The decoded nlmsghdr with type name and flag meanings (the flags' boolean children
     only in a full decode: a summary never needs them)."""
     node = NLMSGHDR.node(buf, off, order)
     ln, ty, fl, seq, pid = node.children
     ty.text = type_text
-    v = fl.value
-    known = _FLAG_TEXT.get((v, kind))
-    if known is None:
-        names = flag_names(v, kind)
-        known = (f"{v:#06x}" + (f" ({', '.join(names)})" if names else ""), names)
-        if len(_FLAG_TEXT) < 4096:  # flag words seen are few; a hostile capture cannot grow this
-            _FLAG_TEXT[(v, kind)] = known
-    fl.text = known[0]
-    if v and in_full():
-        fl.children = flag_nodes(known[1], off + 6)
+    names, fl.text = _flags_read(fl.value, kind)
+    if fl.value and in_full():
+        fl.children = flag_nodes(names, off + 6)
     return node
