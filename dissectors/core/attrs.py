@@ -597,12 +597,9 @@ def _array(buf, pos, nla_len, spec, label, order) -> Node:
         if len(_ARRAY_LABELS) < 1024:
             _ARRAY_LABELS[(spec, n)] = labels
     field = spec.elem_field or spec.field
-    if spec.enum is not None or spec.flags is not None:
-        children = [Node(field, v, base + i * size, size, _enum_text(spec, v), None, None, lab)
-                    for i, (v, lab) in enumerate(zip(st.unpack_from(buf, base), labels))]
-    else:
-        children = [Node(field, v, base + i * size, size, None, None, None, lab)
-                    for i, (v, lab) in enumerate(zip(st.unpack_from(buf, base), labels))]
+    named = spec.enum is not None or spec.flags is not None
+    children = [Node(field, v, base + i * size, size, _enum_text(spec, v) if named else None, None, None, lab)
+                for i, (v, lab) in enumerate(zip(st.unpack_from(buf, base), labels))]
     rest = (nla_len - 4) - n * size
     if rest:
         children.append(malformed(buf, base + n * size, pos + nla_len, "partial array element"))

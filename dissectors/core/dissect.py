@@ -192,7 +192,7 @@ class Message:
 
     @property
     def kind(self) -> str | None:
-        if self.type in (H.NLMSG_ERROR, H.NLMSG_DONE) and self.protocol not in RAW_TYPES:
+        if self.type in (H.NLMSG_ERROR, H.NLMSG_DONE) and is_control(self.type, self.protocol):
             return ACK
         mt = self.message_type
         return mt.kind if mt is not None else None
@@ -299,7 +299,8 @@ class Message:
     def error(self) -> dict | None:
         """{code, name, extack, request_type, request_seq} of an NLMSG_ERROR (ACK: code 0),
         or of an NLMSG_DONE that reports an error; else None."""
-        if self.type not in (H.NLMSG_ERROR, H.NLMSG_DONE) or self.malformed or self.protocol in RAW_TYPES:
+        if self.type not in (H.NLMSG_ERROR, H.NLMSG_DONE) or self.malformed \
+                or not is_control(self.type, self.protocol):
             return None
         self._decode()
         st = self._status
