@@ -49,6 +49,12 @@ class Process:
             return None
 
 
+def _likely_pids(portids) -> list[str]:
+    """The pids to look at first for sockets with these port ids: netlink gives a process's
+    first socket its pid as port id, and libnl keeps the pid in the low 22 bits."""
+    return list(dict.fromkeys(str(p) for port in portids for p in (port, port & 0x3FFFFF)))
+
+
 def _fd_links(pid: str) -> list[str]:
     """Where a process's file descriptors point ([] if it is gone or not ours to read)."""
     try:
@@ -129,8 +135,7 @@ class ProcessTable:
             if not new:
                 continue
             seen = socks
-            first = list(dict.fromkeys(str(p) for _, port in new.values() for p in (port, port & 0x3FFFFF)))
-            self._trace(new, first, socks)
+            self._trace(new, _likely_pids(key[1] for key in new.values()), socks)
 
     def close(self) -> None:
         """Stop the watcher thread (if any) and close the netlink_diag socket."""
@@ -231,9 +236,7 @@ class ProcessTable:
             return None
         inode = socks.get(key)
         if inode is not None:
-            # netlink gives a process's first socket its pid as port id; libnl keeps the pid
-            # in the low 22 bits: those processes are looked at first
-            self._trace({inode: key}, [str(key[1]), str(key[1] & 0x3FFFFF)], socks)
+            self._trace({inode: key}, _likely_pids([key[1]]), socks)
         p = self.cache.get(key)
         if p is None:
             self._missed[key] = now
