@@ -74,9 +74,10 @@ class Transaction:
 class TransactionTable:
     """Feed messages in capture order with `add`; call `finish` at the end of a file.
 
-    With `keep=False` (a stream read once, of any size) the table holds only the open
-    transactions, at most `max_open` of them: the oldest open one beyond that is given up
-    (status "no response seen"), and a transaction keeps its first and latest answers only,
+    With `keep=False` (a stream read once, of any size) the table keeps no list of
+    transactions: it remembers the `max_open` most recent ones (open or ended, for the order
+    in which to give up), and an open one pushed out of them is given up (status "no
+    response seen"); a transaction keeps its first and latest answers only,
     so memory stays flat whatever the capture holds (a long dump, a sequence number that
     comes back and matches an old request forever)."""
 
