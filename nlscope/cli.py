@@ -192,6 +192,13 @@ def _batch_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def _let_go(m) -> None:
+    """A streamed message is done with: its trees go, and so does its transaction link, so
+    no message -> transaction -> message cycle is left waiting for the collector."""
+    m.forget()
+    m.tx = None
+
+
 def cmd_read(args) -> int:
     from .analysis.filter import FilterError
     from .analysis.transactions import TransactionTable
@@ -241,8 +248,7 @@ def cmd_read(args) -> int:
             if flt is not None and not flt(m):
                 continue
             printer.show(m, frames.pop(m.frame, None) if printer.writer is not None else None)
-            m.forget()
-            m.tx = None   # no message -> transaction -> message cycle left for the collector
+            _let_go(m)
     except CaptureError as exc:
         printer.close()
         _err(str(exc))
@@ -425,8 +431,7 @@ def cmd_stats(args) -> int:
         for m in messages(read_capture(args.file, warn=_err), ctx, table):
             if flt is None or flt(m):
                 st.add(m)
-            m.forget()
-            m.tx = None
+            _let_go(m)
     except CaptureError as exc:
         _err(str(exc))
         status = 2
