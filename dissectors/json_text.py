@@ -36,36 +36,42 @@ def _scalar(v) -> str:
 
 def node_json(node: Node) -> str:
     out: list[str] = []
-    _emit(node, out.append)
+    _emit((node,), out.append)
     return "".join(out)
 
 
-def _emit(n: Node, put) -> None:
-    f = n.field
-    head = _FIELD_TEXT.get(f)
-    if head is None:
-        head = _FIELD_TEXT[f] = '{"field":' + _string(f.abbrev) + ',"name":'
-    put(head)
-    put(_string(n.label if n.label is not None else f.name))
-    put(',"value":')
-    put(_scalar(n.value))
-    put(',"show":')
-    put(_string(n.show))
-    put(',"offset":')
-    put(_scalar(n.offset))
-    put(',"length":')
-    put(_scalar(n.length))
-    if n.status:
-        put(',"status":')
-        put(_scalar(n.status))
-    kids = n.children
-    if kids:
-        put(',"children":[')
-        first = True
-        for c in kids:
-            if not first:
-                put(",")
-            first = False
-            _emit(c, put)
-        put("]")
-    put("}")
+def _emit(nodes, put) -> None:
+    """Each node as its JSON object: one string for its own members, then its children."""
+    sep = ""
+    for n in nodes:
+        f = n.field
+        head = _FIELD_TEXT.get(f)
+        if head is None:
+            head = _FIELD_TEXT[f] = ('{"field":' + _string(f.abbrev) + ',"name":', _string(f.name))
+        v = n.value
+        t = type(v)
+        if t is int:
+            value = int.__repr__(v)
+        elif t is str:
+            value = _string(v)
+        elif v is None:
+            value = "null"
+        else:
+            value = _scalar(v)
+        s = n.text
+        if s is None:
+            s = f.show(v) if f.fmt is not None or t is not int else int.__repr__(v)
+        label = n.label
+        off, ln = n.offset, n.length
+        put(f'{sep}{head[0]}{head[1] if label is None else _string(label)},"value":{value},"show":{_string(s)},'
+            f'"offset":{off if type(off) is int else _scalar(off)},"length":{ln if type(ln) is int else _scalar(ln)}')
+        if n.status:
+            put(',"status":' + _scalar(n.status))
+        kids = n.children
+        if kids:
+            put(',"children":[')
+            _emit(kids, put)
+            put("]}")
+        else:
+            put("}")
+        sep = ","

@@ -41,7 +41,8 @@ def _output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-Y", dest="filter", metavar="FILTER", help="display filter: show only matching messages")
     p.add_argument("-c", dest="count", type=int, metavar="N", help="stop after N messages")
     p.add_argument("-t", dest="time_format", choices=("r", "a", "d"), default="r",
-                   help="time column: r relative to the first message (default), a absolute, d delta")
+                   help="time column: r since the first message of the capture (default), a absolute, "
+                        "d since the message before (shown or not)")
     p.add_argument("-w", dest="write", metavar="OUT", help="also write the frames shown to OUT (pcapng)")
     p.add_argument("-q", dest="quiet", action="store_true", help="print no messages (with -w, or for the counts)")
     _family_args(p)
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog=READ_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     rp.add_argument("file", nargs="?", help="pcap or pcapng file (gzip allowed), '-' for stdin")
     rp.add_argument("-r", dest="rfile", metavar="FILE", help="same as FILE (tshark style)")
+    rp.add_argument("-j", "--jobs", type=int, metavar="N",
+                    help="processes printing in parallel (default: every core; the output is the same)")
     rp.add_argument("-2", dest="two_pass", action="store_true",
                     help="read everything first, so filters on transaction fields (nlscope.latency) see answers "
                          "that come later")
@@ -202,8 +205,9 @@ def _let_go(m) -> None:
 def cmd_read(args) -> int:
     from .analysis.filter import FilterError
     from .analysis.transactions import TransactionTable
-    from .messages import messages
+    from .messages import Pipeline, messages
     from .sources import CaptureError, read_capture
+    from .workers import available_cores
 
     path = args.rfile or args.file
     if not path:
@@ -211,6 +215,9 @@ def cmd_read(args) -> int:
         return 2
     if args.count is not None and args.count < 0:
         _err("-c needs a count of 0 or more")
+        return 2
+    if args.jobs is not None and args.jobs < 1:
+        _err("-j needs 1 process or more")
         return 2
     try:
         ctx = _context(args)
@@ -230,8 +237,12 @@ def cmd_read(args) -> int:
              or bool(flt is not None and flt.fields & TX_FIELDS)
              or bool(args.format == "fields" and TX_FIELDS & set(args.fields or ())))
     table = TransactionTable(keep=args.two_pass) if pairs else None
+    jobs = args.jobs if args.jobs is not None else available_cores()
+    if jobs > 1 and not (args.quiet or args.two_pass or args.write or args.count is not None):
+        return _read_in_workers(read_capture(path, warn=_err), Pipeline(ctx, table), printer, flt, jobs)
     frames = {}
     status = 0
+    tf = printer.tf
     try:
         def source():
             for fr in read_capture(path, warn=_err):
@@ -245,9 +256,9 @@ def cmd_read(args) -> int:
         for m in stream:
             if args.count is not None and printer.shown >= args.count:
                 break
-            if flt is not None and not flt(m):
-                continue
-            printer.show(m, frames.pop(m.frame, None) if printer.writer is not None else None)
+            tf.see(m.time)
+            if flt is None or flt(m):
+                printer.show(m, frames.pop(m.frame, None) if printer.writer is not None else None)
             _let_go(m)
     except CaptureError as exc:
         printer.close()
@@ -259,6 +270,69 @@ def cmd_read(args) -> int:
     except KeyboardInterrupt:
         status = 130
     printer.close()
+    return status
+
+
+def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
+    """`read` on every core (see workers.py): chunks of frames printed by forked workers that
+    start from the one-pass state at their first frame; the output is what one process prints.
+    A capture that ends within the first chunk is printed here, without a fork."""
+    from .sources import CaptureError
+    from . import workers as W
+
+    import dissectors
+    dissectors.load_families(deferred=True)  # once here, not in every worker
+    tf = printer.tf
+
+    def advance(chunk, show: bool) -> None:
+        for fr in chunk:
+            for m in pipe.feed(fr):
+                tf.see(m.time)
+                if show and (flt is None or flt(m)):
+                    printer.show(m)
+                _let_go(m)
+
+    def work(text, chunk) -> None:
+        printer.out = text
+        advance(chunk, True)
+
+    workers = W.ChunkWorkers(jobs, sys.stdout.buffer, sys.stdout.encoding, sys.stdout.errors)
+    fault = None
+    size = W.FIRST_CHUNK
+    status = 0
+    try:
+        while fault is None:
+            chunk = []
+            try:
+                for fr in frames:
+                    chunk.append(fr)
+                    if len(chunk) == size:
+                        break
+            except CaptureError as exc:  # what was read before the fault is still shown
+                fault = exc
+            if len(chunk) < size or fault is not None:  # the last chunk: printed here
+                workers.finish()
+                advance(chunk, True)
+                break
+            workers.start(lambda text, chunk=chunk: work(text, chunk), f"frames {chunk[0].number}-{chunk[-1].number}")
+            advance(chunk, False)
+            size = min(size * 2, W.MAX_CHUNK)
+        workers.finish()
+    except BrokenPipeError:
+        workers.kill()
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        workers.kill()
+        status = 130
+    printer.close()
+    if workers.failed:
+        _err(f"a worker failed on {', '.join(workers.failed)} (its traceback is above); "
+             f"'-j 1' reads in one process")
+        status = status or 1
+    if fault is not None:
+        _err(str(fault))
+        status = 2
     return status
 
 
@@ -324,6 +398,7 @@ def cmd_capture(args) -> int:
             m, frame, _ = pending.popleft()
             if args.count is not None and printer.shown >= args.count:
                 return False
+            printer.tf.see(m.time)
             if flt is None or flt(m):
                 printer.show(m, frame)
         return args.count is None or printer.shown < args.count

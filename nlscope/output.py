@@ -11,12 +11,21 @@ from .analysis.filter import FilterError, _getter, known_field
 
 
 class TimeFormat:
-    """Time column: relative to the first message (r), absolute (a), or delta (d)."""
+    """Time column: relative to the first message (r), absolute (a), or delta from the
+    message before (d).  A batch reader calls see() with every message of the capture,
+    shown or not, so the reference is the capture's (as tshark's), whatever the filter."""
 
     def __init__(self, mode: str = "r"):
         self.mode = mode
         self.first = None
         self.prev = None
+        self._last = None
+
+    def see(self, t: float) -> None:
+        """The next message of the capture is at t."""
+        if self.first is None:
+            self.first = self._last = t
+        self.prev, self._last = self._last, t
 
     def __call__(self, t: float) -> str:
         if self.first is None:

@@ -26,6 +26,7 @@ _PROTO_NAMES = ("NETLINK_ROUTE", "NETLINK_UNUSED", "NETLINK_USERSOCK", "NETLINK_
                 "NETLINK_SCSITRANSPORT", "NETLINK_ECRYPTFS", "NETLINK_RDMA", "NETLINK_CRYPTO", "NETLINK_SMC")
 PROTOCOL_NAMES = {getattr(H, n): n for n in _PROTO_NAMES}
 TO_KERNEL, FROM_KERNEL = "to kernel", "from kernel"
+_I32 = {o: struct.Struct(o + "i") for o in "<>"}
 
 
 def protocol_name(number: int) -> str:
@@ -309,6 +310,14 @@ class Message:
         if self.type == H.NLMSG_DONE and not st["code"] and not st["extack"]:
             return None
         return st
+
+    @property
+    def error_code(self) -> int:
+        """The errno of an NLMSG_ERROR or NLMSG_DONE (0: ACK, or none), read without decoding."""
+        if self.type not in (H.NLMSG_ERROR, H.NLMSG_DONE) or self.malformed or self.length < NLMSG_HDRLEN + 4 \
+                or not is_control(self.type, self.protocol):
+            return 0
+        return _I32[self.order].unpack_from(self.buf, self.offset + NLMSG_HDRLEN)[0]
 
     def _summary_tree(self, levels: int = 1, wanted: frozenset | None = None):
         """The full tree if built, else a shallow one (`levels` levels of nests below the

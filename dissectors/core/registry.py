@@ -142,17 +142,25 @@ def register_genl_family(fam: GenlFamily, replace: bool = False) -> GenlFamily:
 
 
 _loaded = False
+# what families load on first use, because it is slow to load and seldom needed (scapy's IP
+# layers): callables that load it now
+DEFERRED_LOADS: list = []
 
 
-def load_families() -> None:
-    """Import every family module under dissectors.families (each registers itself)."""
+def load_families(deferred: bool = False) -> None:
+    """Import every family module under dissectors.families (each registers itself).
+
+    `deferred`: also load now what families would load on first use — for a process about
+    to fork workers, which would otherwise each pay for it."""
     global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from .. import families
-    for info in pkgutil.walk_packages(families.__path__, families.__name__ + "."):
-        importlib.import_module(info.name)
+    if not _loaded:
+        _loaded = True
+        from .. import families
+        for info in pkgutil.walk_packages(families.__path__, families.__name__ + "."):
+            importlib.import_module(info.name)
+    if deferred:
+        for load in DEFERRED_LOADS:
+            load()
 
 
 class Context:

@@ -15,8 +15,9 @@ from collections import deque
 
 from dissectors import Message
 from dissectors.core.control import attr_path
+from dissectors.core.header import ACK
 
-NLM_F_ACK, NLM_F_MULTI, NLM_F_DUMP_INTR = 0x4, 0x2, 0x10
+NLM_F_ACK, NLM_F_MULTI, NLM_F_DUMP_INTR, NLM_F_ACK_TLVS = 0x4, 0x2, 0x10, 0x200
 REQUEST, RESPONSE, NOTIFICATION, ORPHAN = "request", "response", "notification", "no request"
 GIVEN_UP = "no response seen"   # still open when too many later requests were open too
 
@@ -155,13 +156,15 @@ class TransactionTable:
             t.interrupted = True
         if t.request is not None and t.request.process is None and m.process is not None:
             t.request.process = m.process
-        if m.type_name in ("NLMSG_ERROR", "NLMSG_DONE") or (
-                t.request is not None and not t.request.flags & NLM_F_ACK and not m.flags & NLM_F_MULTI
-                and not t.dump):
+        ends = m.kind == ACK  # NLMSG_ERROR or NLMSG_DONE
+        if ends or (t.request is not None and not t.request.flags & NLM_F_ACK and not m.flags & NLM_F_MULTI
+                    and not t.dump):
             t.final = m if m.type < 0x10 else None
-            t.status = "error" if (m.error and m.error["code"]) else "complete"
+            # the errno alone, without decoding; only an answer with extack TLVs is decoded
+            t.status = "error" if ends and m.error_code and m.error is not None else "complete"
             self._close(t)
-            self._attribute_error(t)
+            if ends and m.flags & NLM_F_ACK_TLVS:
+                self._attribute_error(t)
             self._done(t)
 
     def _close(self, t: Transaction) -> None:

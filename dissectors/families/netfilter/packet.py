@@ -3,6 +3,7 @@ IPv4/IPv6 layers (imported on first use: scapy is slow to load), one subtree per
 from __future__ import annotations
 
 from ...core.attrs import malformed
+from ...core.registry import DEFERRED_LOADS
 from ...model import FIELDS, STRING, Node
 
 _LAYER = FIELDS.add("nfnl.packet.layer", "Layer", STRING, "a protocol layer of the queued or logged packet")
@@ -12,14 +13,22 @@ def _field(layer: str, name: str):
     return FIELDS.add(f"nfnl.packet.{layer.lower()}.{name.lower()}", name, STRING, f"{layer}: {name}")
 
 
+def _ip_layers():
+    from scapy.layers.inet import IP
+    from scapy.layers.inet6 import IPv6
+    return IP, IPv6
+
+
+DEFERRED_LOADS.append(_ip_layers)
+
+
 def decode_ip(buf, start: int, end: int, order: str = "<") -> list[Node]:
     """Nodes for the layers of the IP packet in buf[start:end] (never raises)."""
     data = bytes(buf[start:end])
     if not data:
         return []
     try:
-        from scapy.layers.inet import IP
-        from scapy.layers.inet6 import IPv6
+        IP, IPv6 = _ip_layers()
         pkt = (IPv6 if data[0] >> 4 == 6 else IP)(data)
     except Exception as exc:  # scapy's own parsing failure: keep the bytes
         return [malformed(buf, start, end, f"not an IP packet ({type(exc).__name__})")]

@@ -1,0 +1,121 @@
+"""Batch output on every core, in order.
+
+A one-pass read carries state from message to message (generic-netlink ids learned from
+nlctrl, open transactions and their numbering, the time reference), so chunks of a capture
+cannot simply be printed apart.  But that state is cheap to advance — headers and pairing
+only — and costly to print.  So the reading process forks a worker for each chunk of
+frames at the moment it reaches the chunk's first frame: the worker inherits the state
+exactly as one process would have it there and prints the chunk into a memory file, while
+the reader advances the state over the chunk without printing and goes on.  The workers'
+outputs are copied to stdout in chunk order, so the result is byte for byte what one
+process prints.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from collections import deque
+from typing import Callable, TextIO
+
+
+# frames per chunk: the first chunk small (the first output comes soon; a small capture is
+# read without a fork), then doubling up to MAX_CHUNK
+FIRST_CHUNK, MAX_CHUNK = 256, 2048
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _memory_file():
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("nlscope-chunk"), "w+b")
+    import tempfile
+    return tempfile.TemporaryFile()
+
+
+def _copy(mem, out) -> None:
+    """The whole memory file to `out`: by sendfile (no copy through this process) when out
+    is a file descriptor that takes it, else block by block."""
+    size = mem.seek(0, os.SEEK_END)
+    done = 0
+    try:
+        out.flush()
+        fd = out.fileno()
+        while done < size:
+            sent = os.sendfile(fd, mem.fileno(), done, size - done)
+            if not sent:
+                break
+            done += sent
+    except (AttributeError, OSError, ValueError) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+    mem.seek(done)
+    while block := mem.read(1 << 20):
+        out.write(block)
+
+
+class ChunkWorkers:
+    """At most `jobs` forked workers; their outputs written to `out` (a binary stream) in the
+    order they were started."""
+
+    def __init__(self, jobs: int, out, encoding: str, errors: str):
+        self.jobs = max(1, jobs)
+        self.out = out
+        self.encoding, self.errors = encoding, errors
+        self.running: deque = deque()  # (pid, memory file, what)
+        self.failed: list[str] = []
+
+    def start(self, work: Callable[[TextIO], None], what: str) -> None:
+        """Fork a worker running work(text stream); wait first if `jobs` are running."""
+        while len(self.running) >= self.jobs:
+            self._finish_oldest()
+        mem = _memory_file()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the worker: print, then leave without running the reader's exit handlers
+            status = 0
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the reader decides on ^C
+                import io
+                text = io.TextIOWrapper(mem, encoding=self.encoding, errors=self.errors, write_through=False)
+                work(text)
+                text.flush()
+            except BaseException:  # a bug must not print a half chunk silently: say so, fail
+                traceback.print_exc()
+                status = 1
+            finally:
+                sys.stderr.flush()
+                os._exit(status)
+        self.running.append((pid, mem, what))
+
+    def _finish_oldest(self) -> None:
+        pid, mem, what = self.running.popleft()
+        _, status = os.waitpid(pid, 0)
+        _copy(mem, self.out)
+        mem.close()
+        if status:
+            self.failed.append(what)
+
+    def finish(self) -> None:
+        """Wait for every worker and write the outputs not yet written."""
+        while self.running:
+            self._finish_oldest()
+        self.out.flush()
+
+    def kill(self) -> None:
+        """Stop every worker (the reader is interrupted, or its reader went away)."""
+        while self.running:
+            pid, mem, _ = self.running.popleft()
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            mem.close()

@@ -1,0 +1,108 @@
+"""`read` on every core: the output is byte for byte what one process prints, faults included."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import CAPTURES, PYROUTE2_PCAP
+
+# chunks of a few frames, so every capture is cut in many places (state crossing chunks:
+# generic-netlink ids, open transactions and their numbers, the time reference)
+PROBE = ("import sys\nimport nlscope.workers as w\nw.FIRST_CHUNK = w.MAX_CHUNK = int(sys.argv[1])\n"
+         "from nlscope.cli import main\nsys.exit(main(sys.argv[2:]))\n")
+ALL = sorted(CAPTURES.glob("*.pcapng")) + [PYROUTE2_PCAP]
+FORMATS = [[], ["-V"], ["-T", "json"], ["-t", "d", "-Y", "netlink.flags.dump"],
+           ["-T", "fields", "-e", "netlink.seq", "-e", "nlscope.transaction"]]
+# one process runs every case twice (one process, three workers), fd 1 pointed at a file
+SAME = """
+import hashlib, json, os, sys, tempfile
+import nlscope.workers as w
+from nlscope.cli import main
+w.FIRST_CHUNK = w.MAX_CHUNK = 7
+forks, real_fork = [0], os.fork
+def fork():
+    forks[0] += 1
+    return real_fork()
+os.fork = fork
+out = {}
+for case in json.loads(sys.argv[1]):
+    got = []
+    for jobs in ("1", "3"):
+        with tempfile.TemporaryFile() as f:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            os.dup2(f.fileno(), 1)
+            try:
+                status = main(["read", "-j", jobs, *case])
+            finally:
+                sys.stdout.flush()
+                os.dup2(saved, 1)
+                os.close(saved)
+            f.seek(0)
+            data = f.read()
+        got.append((status, hashlib.sha256(data).hexdigest(), data.count(b"\\n")))
+    out[" ".join(case)] = got
+out["forks"] = forks[0]
+sys.stderr.write(json.dumps(out))
+"""
+
+
+def read(chunk, *args):
+    return subprocess.run([sys.executable, "-c", PROBE, str(chunk), "read", *map(str, args)], capture_output=True)
+
+
+def test_workers_print_what_one_process_prints():
+    cases = [[*fmt, str(path)] for fmt in FORMATS for path in ALL]
+    r = subprocess.run([sys.executable, "-c", SAME, json.dumps(cases)], capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]
+    got = json.loads(r.stderr.decode().splitlines()[-1])
+    assert got.pop("forks") > 500
+    assert len(got) == len(cases)
+    for case, (one, many) in got.items():
+        assert one[0] == many[0] == 0 and one[1] == many[1], case
+    for fmt in FORMATS:  # every format printed something worth comparing
+        assert sum(got[" ".join([*fmt, str(p)])][0][2] for p in ALL) > 100, fmt
+
+
+def _truncated(tmp_path):
+    data = (CAPTURES / "mixed.pcapng").read_bytes()
+    path = tmp_path / "cut.pcapng"
+    path.write_bytes(data[:len(data) * 2 // 3 + 5])  # mid-record
+    return path
+
+
+def test_a_fault_shows_everything_before_it_then_one_line(tmp_path):
+    path = _truncated(tmp_path)
+    one = read(5, "-j", "1", "-V", path)
+    many = read(5, "-j", "2", "-V", path)
+    assert one.returncode == many.returncode == 2
+    assert many.stdout == one.stdout and one.stdout.count(b"Message ") > 100
+    err = many.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and "ends inside a record" in err
+
+
+def test_a_failing_worker_is_reported_not_hidden(tmp_path):
+    probe = ("import sys\nimport nlscope.workers as w\nw.FIRST_CHUNK = w.MAX_CHUNK = 4\n"
+             "import nlscope.output as o\nn = [0]\norig = o.summary_line\n"
+             "def bad(m, *a):\n    n[0] += 1\n    if m.frame == 10: raise RuntimeError('boom')\n"
+             "    return orig(m, *a)\n"
+             "o.summary_line = bad\nfrom nlscope.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+    r = subprocess.run([sys.executable, "-c", probe, "read", "-j", "2", str(CAPTURES / "mixed.pcapng")],
+                       capture_output=True)
+    err = r.stderr.decode()
+    assert r.returncode == 1
+    assert "RuntimeError: boom" in err and "a worker failed on frames 9-12" in err and "-j 1" in err
+
+
+def test_small_captures_fork_nothing():
+    """A capture that ends within the first chunk is printed by the reader itself."""
+    probe = ("import os, sys\nos.fork = None\nfrom nlscope.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+    r = subprocess.run([sys.executable, "-c", probe, "read", "-j", "4", str(CAPTURES / "rtnl-extack.pcapng")],
+                       capture_output=True)
+    assert r.returncode == 0 and r.stdout.count(b"\n") > 40, r.stderr
+
+
+def test_bad_job_count_is_one_line():
+    r = subprocess.run([sys.executable, "-m", "nlscope", "read", "-j", "0", str(PYROUTE2_PCAP)], capture_output=True)
+    assert r.returncode == 2 and r.stderr.decode().strip() == "nlscope: -j needs 1 process or more"
