@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Time `nlscope read` against tshark on the same large capture, in one run; print ratios.
 
-    python3 bench/bench_read.py [--messages N] [--runs R] [--source CAPTURE ...]
+    python3 bench/bench_read.py [--messages N] [--runs R] [--format pcap|pcapng|both] [--source CAPTURE ...]
 
-The capture is made by replicating real captures (the committed ones and the shared
-corpus) until it holds at least N netlink messages, written as pcap with LINKTYPE_NETLINK.
+The capture is made by replicating real captures (the committed ones) until it holds at
+least N netlink messages, written as pcap and as pcapng with LINKTYPE_NETLINK.
 Each workload runs R times alternating ours/tshark; the medians and their ratio are
 printed (ratio < 1: nlscope is faster).  Machines are noisy: read ratios, not seconds.
 """
@@ -35,7 +35,9 @@ WORKLOADS = [
 ]
 
 
-def build_capture(sources: list[Path], messages: int, out: Path) -> int:
+def build_capture(sources: list[Path], messages: int, out: Path, fmt: str = "pcap") -> int:
+    """Replicate `sources` into `out` (pcap, or pcapng with one LINKTYPE_NETLINK interface)
+    until it holds at least `messages` netlink messages; returns how many it holds."""
     from nlscope.sources import read_capture
     import dissectors
     frames = []
@@ -46,14 +48,25 @@ def build_capture(sources: list[Path], messages: int, out: Path) -> int:
             per_round += len(dissectors.decode_frame(fr.data, fr.protocol))
     rounds = max(1, -(-messages // per_round))
     with open(out, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 253))
+        if fmt == "pcapng":
+            f.write(struct.pack("<IIIHHq", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1) + struct.pack("<I", 28))
+            f.write(struct.pack("<IIHHI", 1, 20, 253, 0, 262144) + struct.pack("<I", 20))
+        else:
+            f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 253))
         t = 1_700_000_000.0
         for _ in range(rounds):
             for fr in frames:
                 t += 0.0001
                 cooked = struct.pack(">HHH8sH", 4, 824, 0, b"", fr.protocol) + fr.data
-                f.write(struct.pack("<IIII", int(t), int((t % 1) * 1e6), len(cooked), len(cooked)))
-                f.write(cooked)
+                if fmt == "pcapng":
+                    us = int(t * 1e6)
+                    pad = (-len(cooked)) % 4
+                    size = 32 + len(cooked) + pad
+                    f.write(struct.pack("<IIIIIII", 6, size, 0, us >> 32, us & 0xFFFFFFFF, len(cooked), len(cooked)))
+                    f.write(cooked + b"\0" * pad + struct.pack("<I", size))
+                else:
+                    f.write(struct.pack("<IIII", int(t), int((t % 1) * 1e6), len(cooked), len(cooked)))
+                    f.write(cooked)
     return rounds * per_round
 
 
@@ -71,25 +84,31 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=200_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--source", action="append", type=Path)
+    ap.add_argument("--format", choices=("pcap", "pcapng", "both"), default="both")
+    ap.add_argument("--nlscope-arg", action="append", default=[], metavar="ARG",
+                    help="an extra argument for every nlscope command (e.g. --nlscope-arg=-j1)")
     args = ap.parse_args()
     if shutil.which("tshark") is None:
         print("bench: tshark not found; apt-get install -y tshark", file=sys.stderr)
         return 1
     sources = args.source or sorted((ROOT / "captures").glob("*.pcapng"))
     tmp = Path(tempfile.mkdtemp(prefix="nlscope-bench-"))
-    cap = tmp / "bench.pcap"
-    n = build_capture(sources, args.messages, cap)
-    print(f"capture: {n} netlink messages, {cap.stat().st_size // 1024} KiB, from {', '.join(s.name for s in sources)}")
-    print(f"{'workload':<10} {'nlscope s':>10} {'tshark s':>10} {'ratio':>7}")
     ours_base = [sys.executable, "-m", "nlscope"]
     env_note = os.environ.get("BENCH_NOTE", "")
-    for name, ours, theirs in WORKLOADS:
-        a, b = [], []
-        for _ in range(args.runs):
-            a.append(timed(ours_base + ours + [str(cap)]))
-            b.append(timed(["tshark", "-n", "-r", str(cap)] + theirs))
-        ma, mb = statistics.median(a), statistics.median(b)
-        print(f"{name:<10} {ma:>10.2f} {mb:>10.2f} {ma / mb:>7.2f}")
+    for fmt in (("pcap", "pcapng") if args.format == "both" else (args.format,)):
+        cap = tmp / f"bench.{fmt}"
+        n = build_capture(sources, args.messages, cap, fmt)
+        print(f"capture: {fmt}, {n} netlink messages, {cap.stat().st_size // 1024} KiB, "
+              f"from {', '.join(s.name for s in sources)}")
+        print(f"{'workload':<16} {'nlscope s':>10} {'tshark s':>10} {'ratio':>7}")
+        for name, ours, theirs in WORKLOADS:
+            a, b = [], []
+            for _ in range(args.runs):
+                a.append(timed(ours_base + ours + args.nlscope_arg + [str(cap)]))
+                b.append(timed(["tshark", "-n", "-r", str(cap)] + theirs))
+            ma, mb = statistics.median(a), statistics.median(b)
+            print(f"{name:<16} {ma:>10.2f} {mb:>10.2f} {ma / mb:>7.2f}", flush=True)
+        cap.unlink()
     if env_note:
         print(env_note)
     shutil.rmtree(tmp)

@@ -178,3 +178,38 @@ class Node:
 
     def __repr__(self):
         return f"<Node {self.field.abbrev} @{self.offset}+{self.length} {self.show!r}>"
+
+
+class ArrayNode(Node):
+    """A C array of integers (IFLA_INET6_CONF holds ~60, the ICMPv6 statistics ~40): its
+    element nodes are made the first time `children` is read.  The text and JSON writers
+    print the elements from `items` without making them — C arrays are over half of the
+    nodes of a typical link dump."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, field, offset, length, text, label, items):
+        Node.__init__(self, field, None, offset, length, text, None, None, label)
+        # (element field, values, labels, texts or None, offset of the first, element size)
+        self.items = items
+
+    @property
+    def children(self):
+        kids = _SLOT_CHILDREN.__get__(self)
+        items = self.items
+        if items is not None:
+            field, values, labels, texts, base, size = items
+            kids = [Node(field, v, base + i * size, size, texts[i] if texts is not None else None, None, None, lab)
+                    for i, (v, lab) in enumerate(zip(values, labels))]
+            _SLOT_CHILDREN.__set__(self, kids)
+            self.items = None
+        return kids
+
+    @children.setter
+    def children(self, kids):
+        _SLOT_CHILDREN.__set__(self, kids)
+        if kids is not None:
+            self.items = None
+
+
+_SLOT_CHILDREN = Node.__dict__["children"]

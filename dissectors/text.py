@@ -1,7 +1,7 @@
 """Text rendering of a decoded tree (what `nlscope read -V` prints)."""
 from __future__ import annotations
 
-from .model import Node
+from .model import ArrayNode, Node
 
 
 def format_tree(node: Node, indent: int = 0, step: str = "    ") -> str:
@@ -31,5 +31,16 @@ def _emit(nodes, ind: str, step: str, put) -> None:
             else:
                 s = f.show(v)
         put(f"{ind}{name}: {s}" if s != "" else ind + name)
-        if n.children:
+        if type(n) is ArrayNode and n.items is not None:
+            _emit_array(n.items, ind + step, put)
+        elif n.children:
             _emit(n.children, ind + step, step, put)
+
+
+def _emit_array(items, ind: str, put) -> None:
+    """The lines of a C array's elements, from its values (no node made for each)."""
+    field, values, labels, texts, _, _ = items
+    fmt = field.fmt
+    for i, v in enumerate(values):
+        s = texts[i] if texts is not None and texts[i] is not None else (fmt(v) if fmt is not None else str(v))
+        put(f"{ind}{labels[i]}: {s}" if s != "" else ind + labels[i])

@@ -276,21 +276,36 @@ def cmd_read(args) -> int:
 def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
     """`read` on every core (see workers.py): chunks of frames printed by forked workers that
     start from the one-pass state at their first frame; the output is what one process prints.
-    A capture that ends within the first chunk is printed here, without a fork."""
-    from .sources import CaptureError
+
+    The reader prints a chunk itself (into memory, queued in order with the workers') when
+    that costs less than a fork: the last chunk, and — with a filter on header fields, which
+    the reader evaluates anyway — a chunk after one where the filter kept few messages."""
+    import io
+
     from . import workers as W
+    from .analysis.filter import HEADER_FIELDS
+    from .sources import CaptureError
 
     import dissectors
     dissectors.load_families(deferred=True)  # once here, not in every worker
     tf = printer.tf
+    cheap = flt is not None and flt.fields <= HEADER_FIELDS
+    stdout = printer.out
 
-    def advance(chunk, show: bool) -> None:
+    def advance(chunk, show: bool) -> tuple[int, int]:
+        """Feed the chunk; print what the filter keeps if `show`; (messages, kept)."""
+        seen = kept = 0
+        test = show or cheap
         for fr in chunk:
             for m in pipe.feed(fr):
+                seen += 1
                 tf.see(m.time)
-                if show and (flt is None or flt(m)):
-                    printer.show(m)
+                if test and (flt is None or flt(m)):
+                    kept += 1
+                    if show:
+                        printer.show(m)
                 _let_go(m)
+        return seen, kept
 
     def work(text, chunk) -> None:
         printer.out = text
@@ -299,6 +314,7 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
     workers = W.ChunkWorkers(jobs, sys.stdout.buffer, sys.stdout.encoding, sys.stdout.errors)
     fault = None
     size = W.FIRST_CHUNK
+    few = cheap
     status = 0
     try:
         while fault is None:
@@ -310,12 +326,19 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
                         break
             except CaptureError as exc:  # what was read before the fault is still shown
                 fault = exc
-            if len(chunk) < size or fault is not None:  # the last chunk: printed here
-                workers.finish()
-                advance(chunk, True)
+            last = len(chunk) < size or fault is not None
+            if last or few:
+                printer.out = io.StringIO()
+                seen, kept = advance(chunk, True)
+                workers.add_done(printer.out.getvalue())
+                printer.out = stdout
+            else:
+                workers.start(lambda text, chunk=chunk: work(text, chunk),
+                              f"frames {chunk[0].number}-{chunk[-1].number}")
+                seen, kept = advance(chunk, False)
+            if last:
                 break
-            workers.start(lambda text, chunk=chunk: work(text, chunk), f"frames {chunk[0].number}-{chunk[-1].number}")
-            advance(chunk, False)
+            few = cheap and kept * 8 < seen
             size = min(size * 2, W.MAX_CHUNK)
         workers.finish()
     except BrokenPipeError:
@@ -325,6 +348,7 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
     except KeyboardInterrupt:
         workers.kill()
         status = 130
+    printer.out = stdout
     printer.close()
     if workers.failed:
         _err(f"a worker failed on {', '.join(workers.failed)} (its traceback is above); "

@@ -83,6 +83,7 @@ def verbose_block(m: Message, tf: TimeFormat) -> str:
 
 def json_line(m: Message) -> str:
     """The message as one JSON object: its header facts, "tree", then process and transaction."""
+    tree = m.tree  # decoded first, so Info reads this tree instead of a shallow decode of its own
     head = _dumps(m.to_json(tree=False))
     tail = {}
     if m.process is not None:
@@ -93,7 +94,7 @@ def json_line(m: Message) -> str:
                                "request": f"{t.request.frame}.{t.request.index}" if t and t.request else None,
                                "latency": t.latency if t and role == "request" else None}
     rest = "," + _dumps(tail)[1:] if tail else "}"
-    return head[:-1] + ',"tree":' + node_json(m.tree) + rest
+    return head[:-1] + ',"tree":' + node_json(tree) + rest
 
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode

@@ -68,12 +68,15 @@ class ChunkWorkers:
         self.jobs = max(1, jobs)
         self.out = out
         self.encoding, self.errors = encoding, errors
-        self.running: deque = deque()  # (pid, memory file, what)
+        self.running: deque = deque()  # (pid, memory file, what), or (None, bytes, "") made by the reader
+        self.live = 0                  # workers in `running`
+        self._status: dict[int, int] = {}  # exit status of workers reaped before their turn
         self.failed: list[str] = []
+        sys.stdout.flush()
 
     def start(self, work: Callable[[TextIO], None], what: str) -> None:
         """Fork a worker running work(text stream); wait first if `jobs` are running."""
-        while len(self.running) >= self.jobs:
+        while self.live >= self.jobs:
             self._finish_oldest()
         mem = _memory_file()
         sys.stdout.flush()
@@ -94,10 +97,31 @@ class ChunkWorkers:
                 sys.stderr.flush()
                 os._exit(status)
         self.running.append((pid, mem, what))
+        self.live += 1
+
+    def add_done(self, text: str) -> None:
+        """Output made by the reader itself, written in its turn after the workers started
+        before (what is ready is written now, so such outputs do not pile up)."""
+        self.running.append((None, text.encode(self.encoding, self.errors), ""))
+        sys.stdout.flush()
+        while self.running and (self.running[0][0] is None or self._exited(self.running[0][0])):
+            self._finish_oldest()
+
+    def _exited(self, pid: int) -> bool:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            self._status[pid] = status
+        return bool(done)
 
     def _finish_oldest(self) -> None:
         pid, mem, what = self.running.popleft()
-        _, status = os.waitpid(pid, 0)
+        if pid is None:  # the reader's own output
+            self.out.write(mem)
+            return
+        status = self._status.pop(pid, None)
+        if status is None:
+            _, status = os.waitpid(pid, 0)
+        self.live -= 1
         _copy(mem, self.out)
         mem.close()
         if status:
@@ -113,6 +137,8 @@ class ChunkWorkers:
         """Stop every worker (the reader is interrupted, or its reader went away)."""
         while self.running:
             pid, mem, _ = self.running.popleft()
+            if pid is None:
+                continue
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)

@@ -14,7 +14,7 @@ import socket
 import struct
 
 from ..model import (BOOL, BYTES, FIELDS, INT, IPV4, IPV6, MAC, MALFORMED, NONE, STRING,
-                     UINT, UNKNOWN, Node)
+                     UINT, UNKNOWN, ArrayNode, Node)
 
 NLA_F_NESTED = 0x8000
 NLA_F_NET_BYTEORDER = 0x4000
@@ -597,10 +597,9 @@ def _array(buf, pos, nla_len, spec, label, order) -> Node:
         if len(_ARRAY_LABELS) < 1024:
             _ARRAY_LABELS[(spec, n)] = labels
     field = spec.elem_field or spec.field
-    named = spec.enum is not None or spec.flags is not None
-    children = [Node(field, v, base + i * size, size, _enum_text(spec, v) if named else None, None, None, lab)
-                for i, (v, lab) in enumerate(zip(st.unpack_from(buf, base), labels))]
-    rest = (nla_len - 4) - n * size
-    if rest:
-        children.append(malformed(buf, base + n * size, pos + nla_len, "partial array element"))
-    return Node(spec.field, None, pos, nla_len, f"{n} values", children, label=label)
+    values = st.unpack_from(buf, base)
+    texts = [_enum_text(spec, v) for v in values] if spec.enum is not None or spec.flags is not None else None
+    node = ArrayNode(spec.field, pos, nla_len, f"{n} values", label, (field, values, labels, texts, base, size))
+    if (nla_len - 4) - n * size:
+        node.children.append(malformed(buf, base + n * size, pos + nla_len, "partial array element"))
+    return node

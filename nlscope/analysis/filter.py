@@ -245,6 +245,8 @@ def _tokens(text: str):
 
 # fields whose values come from pairing requests with answers (a transaction table)
 TX_FIELDS = frozenset({"nlscope.role", "nlscope.transaction", "nlscope.latency"})
+# the fields a filter reads without decoding a message's body
+HEADER_FIELDS = frozenset(INDEX_FIELDS) - {"nlscope.unknown"}
 
 
 class _Parser:
