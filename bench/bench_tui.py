@@ -34,6 +34,7 @@ async def measure(path: str) -> dict:
             painted.append(time.perf_counter())
         return strip
     MessageList.render_line = render_line
+    rss0 = _rss()
     t0 = time.perf_counter()
     app = NlscopeApp(path)
     out = {}
@@ -47,6 +48,14 @@ async def measure(path: str) -> dict:
             await asyncio.sleep(0.1)
         out["file_read"] = time.perf_counter() - t0
         out["messages"] = len(app.store.messages)
+        index = app.store.messages
+        frames = sum(index.f_len)
+        # what the index holds beyond the frames' bytes: its columns (exact), and the
+        # whole process's growth (the columns, the frames, Python's and Textual's own)
+        columns = sum(sys.getsizeof(v) for k, v in vars(index).items() if k != "_current") \
+            + sum(sys.getsizeof(b) for b in index._blocks) + sys.getsizeof(index._current) - frames
+        out["index_bytes_per_message"] = columns / len(index)
+        out["rss_growth_beyond_frames_per_message"] = (_rss() - rss0 - frames) / len(index)
         t1 = time.perf_counter()
         app.apply_filter("netlink.seq == 1 && netlink.flags.request")
         await app.workers.wait_for_complete()
@@ -68,6 +77,11 @@ async def measure(path: str) -> dict:
         assert len(drawn) == pages, "scrolling did not move"
         out["ms_per_new_screen"] = (time.perf_counter() - t2) / pages * 1e3
     return out
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
 
 
 def main() -> int:

@@ -183,6 +183,9 @@ class Context:
         seen = self.genl_ids.setdefault(family_id, [])
         if seen and seen[-1][1] == name:
             return
+        i = bisect.bisect_left(seen, (pos, name))
+        if i < len(seen) and seen[i] == (pos, name):
+            return  # the same message decoded again (an index makes messages anew when asked)
         seen.append((pos, name))
         if len(seen) > 1 and seen[-2][0] > pos:
             seen.sort()

@@ -22,23 +22,11 @@ REQUEST, RESPONSE, NOTIFICATION, ORPHAN = "request", "response", "notification",
 GIVEN_UP = "no response seen"   # still open when too many later requests were open too
 
 
-class Transaction:
-    __slots__ = ("id", "protocol", "seq", "portid", "request", "responses", "final", "dump", "interrupted",
-                 "status", "part_count", "part_bytes")
+class TransactionFacts:
+    """What a transaction tells, from its request, answers and final answer (a Transaction
+    holds those; an index's TransactionView reads them from columns)."""
 
-    def __init__(self, tid: int, request: Message | None):
-        self.id = tid
-        self.request = request
-        self.protocol = request.protocol if request else None
-        self.seq = request.seq if request else None
-        self.portid = (request.pid or None) if request else None
-        self.responses: list[Message] = []
-        self.final: Message | None = None
-        self.dump = bool(request and "DUMP" in request.flag_names)
-        self.interrupted = False
-        self.status = "open"
-        self.part_count = 0   # answers carrying data, and their bytes: counted as they come,
-        self.part_bytes = 0   # so a stream that keeps only two answers still knows a dump's size
+    __slots__ = ()
 
     @property
     def latency(self) -> float | None:
@@ -60,16 +48,37 @@ class Transaction:
 
     @property
     def error(self) -> dict | None:
-        return self.final.error if self.final is not None else None
+        final = self.final
+        return final.error if final is not None else None
 
     def offending_node(self):
         """The request's attribute an error's extack points at (NLMSGERR_ATTR_OFFS)."""
         err = self.error
         ext = (err or {}).get("extack") or {}
-        if self.request is None or "offs" not in ext:
+        request = self.request
+        if request is None or "offs" not in ext:
             return None
-        chain = self.request.tree.path_to(self.request.offset + ext["offs"])
+        chain = request.tree.path_to(request.offset + ext["offs"])
         return chain[-1] if len(chain) > 1 else None
+
+
+class Transaction(TransactionFacts):
+    __slots__ = ("id", "protocol", "seq", "portid", "request", "responses", "final", "dump", "interrupted",
+                 "status", "part_count", "part_bytes")
+
+    def __init__(self, tid: int, request: Message | None):
+        self.id = tid
+        self.request = request
+        self.protocol = request.protocol if request else None
+        self.seq = request.seq if request else None
+        self.portid = (request.pid or None) if request else None
+        self.responses: list[Message] = []
+        self.final: Message | None = None
+        self.dump = bool(request and "DUMP" in request.flag_names)
+        self.interrupted = False
+        self.status = "open"
+        self.part_count = 0   # answers carrying data, and their bytes: counted as they come,
+        self.part_bytes = 0   # so a stream that keeps only two answers still knows a dump's size
 
 
 class TransactionTable:
@@ -175,14 +184,15 @@ class TransactionTable:
                 del self._open[(t.protocol, t.seq)]
 
     @staticmethod
-    def _attribute_error(t: Transaction) -> None:
+    def _attribute_error(t: TransactionFacts) -> None:
         """An extack offset names the request's attribute even when the kernel echoed only
         the header (NLM_F_CAPPED): resolve it in the original request."""
         err = t.error
         ext = (err or {}).get("extack")
-        if not ext or "offs" not in ext or ext.get("attr") or t.request is None:
+        request = t.request
+        if not ext or "offs" not in ext or ext.get("attr") or request is None:
             return
-        path = attr_path(t.request.tree, t.request.offset + ext["offs"])
+        path = attr_path(request.tree, request.offset + ext["offs"])
         if path:
             ext["attr"] = path
             ext["attr_from_request"] = True

@@ -9,15 +9,19 @@ from ..messages import Pipeline
 from ..sources.genl_ids import KernelGenlIds
 from ..sources.live import LiveCapture
 from ..sources.procs import ProcessTable
-from .store import MessageStore
+from ..analysis.transactions import TransactionTable
+from .store import ViewStore
 
 
-class LiveStore(MessageStore):
+class LiveStore(ViewStore):
     """Messages as they arrive.  Pausing holds new messages back (nothing is lost: they are
     shown on resume); `limit` keeps only the newest messages, like a ring buffer."""
 
     def __init__(self, ifname: str, limit: int | None = None, genl: dict | None = None):
-        super().__init__(ifname, genl)
+        super().__init__()
+        self.path = ifname
+        self.messages: list = []
+        self.transactions = TransactionTable()
         self.ifname = ifname
         self.limit = limit
         self.live = LiveCapture(ifname)   # CaptureError (one line) before the screen is taken

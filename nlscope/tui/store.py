@@ -1,47 +1,28 @@
 """The messages the TUI shows, loaded by a worker thread while the screen is already up."""
 from __future__ import annotations
 
+import bisect
 import threading
 
 from dissectors import Context, Message
 
 from ..analysis.filter import compile_filter
-from ..analysis.transactions import TransactionTable
-from ..messages import Pipeline
+from ..analysis.index import MessageIndex
 from ..sources import CaptureError, read_capture
 
 
-class MessageStore:
-    """All messages in capture order, and the current view (indices the filter keeps)."""
+class ViewStore:
+    """Messages in capture order (`messages`) and the current view: the numbers of the
+    messages the filter keeps (None: every message)."""
 
-    def __init__(self, path: str, genl: dict | None = None):
-        self.path = path
-        self.messages: list[Message] = []
-        self.transactions = TransactionTable()
-        self.pipe = Pipeline(Context(genl), self.transactions)
-        self.view: list[int] | None = None      # None: every message
+    messages: object
+
+    def __init__(self):
+        self.view: list[int] | None = None
         self.filter_text = ""
         self.done = False
         self.error: str | None = None
         self.lock = threading.Lock()
-
-    def load(self, progress=None, chunk: int = 2000) -> None:
-        """Read the file (worker thread); `progress(count, done)` is called every `chunk` messages."""
-        try:
-            for fr in read_capture(self.path):
-                msgs = self.pipe.feed(fr)
-                for m in msgs:   # pairing decoded the ACKs and errors: the list shows no tree
-                    m.forget()
-                with self.lock:
-                    self.messages.extend(msgs)
-                if progress is not None and len(self.messages) % chunk < len(msgs):
-                    progress(len(self.messages), False)
-        except CaptureError as exc:
-            self.error = str(exc)
-        self.transactions.finish()
-        self.done = True
-        if progress is not None:
-            progress(len(self.messages), True)
 
     def __len__(self) -> int:
         return len(self.messages) if self.view is None else len(self.view)
@@ -49,15 +30,18 @@ class MessageStore:
     def at(self, row: int) -> Message:
         return self.messages[row if self.view is None else self.view[row]]
 
-    def row_of(self, msg: Message) -> int | None:
-        """The row showing `msg` in the current view (None if filtered out)."""
+    def number_of(self, msg: Message) -> int | None:
+        """The message's place in `messages`."""
         try:
-            idx = self.messages.index(msg)
+            return self.messages.index(msg)
         except ValueError:
             return None
-        if self.view is None:
+
+    def row_of(self, msg: Message) -> int | None:
+        """The row showing `msg` in the current view (None if filtered out)."""
+        idx = self.number_of(msg)
+        if idx is None or self.view is None:
             return idx
-        import bisect
         i = bisect.bisect_left(self.view, idx)
         return i if i < len(self.view) and self.view[i] == idx else None
 
@@ -68,12 +52,57 @@ class MessageStore:
             self.view, self.filter_text = None, ""
             return len(self.messages)
         flt = compile_filter(text)
-        msgs = self.messages
+        total = len(self.messages)
         view = []
-        for i, m in enumerate(msgs):
+        for i, m in enumerate(self._scan()):
+            if i >= total:
+                break
             if flt(m):
                 view.append(i)
+            self._filtered(m)
             if progress is not None and i % every == every - 1:
-                progress(i + 1, len(msgs))
+                progress(i + 1, total)
         self.view, self.filter_text = view, text
         return len(view)
+
+    def _scan(self):
+        """The messages in order, for a filter to look at each."""
+        return iter(list(self.messages))
+
+    def _filtered(self, m: Message) -> None:
+        """A message the filter has looked at."""
+
+
+class MessageStore(ViewStore):
+    """A capture file's messages, held as a MessageIndex (tens of bytes a message)."""
+
+    def __init__(self, path: str, genl: dict | None = None):
+        super().__init__()
+        self.path = path
+        self.messages = MessageIndex(Context(genl))
+        self.transactions = self.messages.transactions
+
+    def load(self, progress=None, chunk: int = 2000) -> None:
+        """Read the file (worker thread); `progress(count, done)` is called every `chunk` messages."""
+        index = self.messages
+        try:
+            for fr in read_capture(self.path):
+                n = index.add_frame(fr)
+                if progress is not None and len(index) % chunk < n:
+                    progress(len(index), False)
+        except CaptureError as exc:
+            self.error = str(exc)
+        index.finish()
+        self.done = True
+        if progress is not None:
+            progress(len(index), True)
+
+    def number_of(self, msg: Message) -> int | None:
+        i = msg.pos
+        return i if isinstance(i, int) and 0 <= i < len(self.messages) and self.messages[i] is msg else None
+
+    def _scan(self):
+        return self.messages.scan()
+
+    def _filtered(self, m: Message) -> None:
+        m.forget()  # what the filter decoded goes; a row shown decodes it again

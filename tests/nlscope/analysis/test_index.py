@@ -1,0 +1,116 @@
+"""The columnar index gives back the messages and transactions a full in-memory read gives."""
+import struct
+import sys
+
+import pytest
+
+from dissectors import Context
+from nlscope.analysis.index import MessageIndex
+from nlscope.analysis.transactions import TransactionTable
+from nlscope.messages import messages
+from nlscope.sources import read_capture
+from tests.conftest import CAPTURES, PYROUTE2_PCAP
+
+ALL = sorted(CAPTURES.glob("*.pcapng")) + [PYROUTE2_PCAP]
+
+
+def _where(m):
+    return None if m is None else (m.frame, m.index)
+
+
+def _tx(m):
+    if not m.tx:
+        return None
+    t, role = m.tx
+    if t is None:
+        return role
+    return (role, t.id, t.status, t.latency, t.dump, t.interrupted, t.part_count, t.bytes, _where(t.request),
+            _where(t.final), [_where(r) for r in t.responses], t.error)
+
+
+def _index(path):
+    ix = MessageIndex(Context())
+    for fr in read_capture(str(path)):
+        ix.add_frame(fr)
+    ix.finish()
+    return ix
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_index_gives_what_a_full_read_gives(path):
+    table = TransactionTable()
+    full = list(messages(read_capture(str(path)), Context(), table))
+    table.finish()
+    ix = _index(path)
+    assert len(ix) == len(full)
+    for i, ref in enumerate(full):
+        m = ix[i]
+        assert (m.frame, m.index, m.time, m.type_name, m.flag_names, m.info, m.error, m.process) == \
+               (ref.frame, ref.index, ref.time, ref.type_name, ref.flag_names, ref.info, ref.error, ref.process), i
+        assert _tx(m) == _tx(ref), (m.frame, m.index)
+    ix._made.clear()
+    scanned = list(ix.scan())   # a filter's pass: frames decoded without being kept
+    assert [(m.frame, m.index, m.info, m.error, _tx(m)) for m in scanned] == \
+           [(m.frame, m.index, m.info, m.error, _tx(m)) for m in full]
+    assert [_tx(t.request or t.responses[0]) for t in ix.transactions] == \
+           [_tx(t.request or t.responses[0]) for t in table]
+
+
+def test_blamed_attribute_found_again_on_a_message_made_anew():
+    """An extack offset is resolved in the request when the error is made, every time."""
+    ix = _index(CAPTURES / "rtnl-extack.pcapng")
+    errs = [i for i in range(len(ix)) if (ix[i].error or {}).get("name") == "ERANGE"]
+    assert errs
+    ix._made.clear()
+    m = ix[errs[0]]
+    assert m.error["extack"]["attr"] == "IFLA_GSO_MAX_SIZE"
+    assert m.tx[0].offending_node().field.abbrev == "rtnl.link.gso_max_size"
+
+
+def test_messages_stay_the_same_objects_while_kept():
+    ix = _index(CAPTURES / "mixed.pcapng")
+    assert ix[10] is ix[10] and ix[-1] is ix[len(ix) - 1]
+    with pytest.raises(IndexError):
+        ix[len(ix)]
+
+
+def _replicated(tmp_path, rounds):
+    frames = [struct.pack(">HHH8sH", 4, 824, 0, b"", f.protocol) + bytes(f.data)
+              for p in sorted(CAPTURES.glob("*.pcapng")) for f in read_capture(str(p))]
+    path = tmp_path / "big.pcap"
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 253))
+        for r in range(rounds):
+            for c in frames:
+                f.write(struct.pack("<IIII", 1 + r, 0, len(c), len(c)) + c)
+    return path
+
+
+def test_index_holds_under_64_bytes_a_message_beyond_the_frames(tmp_path):
+    """The issue's bound for the TUI: what the index holds besides the frames' own bytes."""
+    ix = _index(_replicated(tmp_path, 20))
+    payload = sum(ix.f_len)
+    held = sum(sys.getsizeof(v) for k, v in vars(ix).items() if k != "_current")
+    held += sum(sys.getsizeof(b) for b in ix._blocks) + sys.getsizeof(ix._current) - payload
+    assert len(ix) > 50_000 and ix.table is None  # the pairing table goes once the file is read
+    assert 16 < held / len(ix) < 64, held / len(ix)
+
+
+def test_capped_error_blamed_in_the_request_when_made_or_scanned():
+    """The kernel echoed only the header: the index finds the attribute in the request each
+    time it makes the error again (kept, evicted and made anew, or scanned by a filter)."""
+    from nlscope.sources import Frame
+    from tests.dissectors.build import msg, nla
+    ifinfo = struct.pack("<BxHiII", 0, 0, 3, 0, 0)
+    req = msg(16, 0x5, ifinfo + nla(3, b"d0\0") + nla(4, struct.pack("<I", 9000)), seq=77, pid=0)
+    tlvs = nla(1, b"bad mtu\0") + nla(2, struct.pack("<I", 16 + 16 + 8))
+    err = msg(2, 0x100 | 0x200, struct.pack("<i", -22) + req[:16] + tlvs, seq=77, pid=4242)
+    ix = MessageIndex(Context())
+    for n, raw in enumerate((req, err), 1):
+        ix.add_frame(Frame(n, float(n), raw, 0, len(raw), len(raw)))
+    ix.finish()
+    for made in (lambda: ix[1], lambda: list(ix.scan())[1]):
+        ix._made.clear()
+        m = made()
+        assert m.error["extack"]["attr"] == "IFLA_MTU" and m.error["extack"]["attr_from_request"]
+        assert m.tx[0].offending_node().value == 9000 and m.tx[0].final is ix[1]
