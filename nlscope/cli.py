@@ -195,6 +195,30 @@ def _batch_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def _block_buffered(out):
+    """`out` (stdout) buffered by blocks, whatever PYTHONUNBUFFERED says: a batch job prints
+    a line a message, and a write per line costs more than making the line."""
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (tests give a StringIO)
+        return out
+    import io
+    out.flush()
+    return io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False), 1 << 16),
+                            encoding=out.encoding, errors=out.errors)
+
+
+def _reader_gone() -> None:
+    """stdout's reader went away (| head): what is still buffered goes nowhere, quietly."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.stderr.close()
+
+
 def _let_go(m) -> None:
     """A streamed message is done with: its trees go, and so does its transaction link, so
     no message -> transaction -> message cycle is left waiting for the collector."""
@@ -229,6 +253,7 @@ def cmd_read(args) -> int:
         _err(str(exc))
         return 2
     _batch_gc()
+    printer.out = _block_buffered(printer.out)
     # one pass: only open transactions are held, and a shown message's trees are dropped,
     # so memory stays flat on a capture of any size (-2 keeps everything, as tshark's does).
     # Summaries show no pairing: without -V, JSON, -2 or a transaction field, none is made.
@@ -265,7 +290,7 @@ def cmd_read(args) -> int:
         _err(str(exc))
         status = 2
     except BrokenPipeError:
-        sys.stderr.close()
+        _reader_gone()
         return 0
     except KeyboardInterrupt:
         status = 130
@@ -311,7 +336,7 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
         printer.out = text
         advance(chunk, True)
 
-    workers = W.ChunkWorkers(jobs, sys.stdout.buffer, sys.stdout.encoding, sys.stdout.errors)
+    workers = W.ChunkWorkers(jobs, stdout)
     fault = None
     size = W.FIRST_CHUNK
     few = cheap
@@ -343,7 +368,7 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
         workers.finish()
     except BrokenPipeError:
         workers.kill()
-        sys.stderr.close()
+        _reader_gone()
         return 0
     except KeyboardInterrupt:
         workers.kill()

@@ -61,24 +61,26 @@ def _copy(mem, out) -> None:
 
 
 class ChunkWorkers:
-    """At most `jobs` forked workers; their outputs written to `out` (a binary stream) in the
-    order they were started."""
+    """At most `jobs` forked workers; their outputs written to `out` (the text stream the
+    reader prints to) in the order they were started."""
 
-    def __init__(self, jobs: int, out, encoding: str, errors: str):
+    def __init__(self, jobs: int, out: TextIO):
         self.jobs = max(1, jobs)
-        self.out = out
-        self.encoding, self.errors = encoding, errors
+        self.text = out
+        self.out = out.buffer
+        self.encoding, self.errors = out.encoding, out.errors
         self.running: deque = deque()  # (pid, memory file, what), or (None, bytes, "") made by the reader
         self.live = 0                  # workers in `running`
         self._status: dict[int, int] = {}  # exit status of workers reaped before their turn
         self.failed: list[str] = []
-        sys.stdout.flush()
+        out.flush()
 
     def start(self, work: Callable[[TextIO], None], what: str) -> None:
         """Fork a worker running work(text stream); wait first if `jobs` are running."""
         while self.live >= self.jobs:
             self._finish_oldest()
         mem = _memory_file()
+        self.text.flush()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -103,7 +105,7 @@ class ChunkWorkers:
         """Output made by the reader itself, written in its turn after the workers started
         before (what is ready is written now, so such outputs do not pile up)."""
         self.running.append((None, text.encode(self.encoding, self.errors), ""))
-        sys.stdout.flush()
+        self.text.flush()
         while self.running and (self.running[0][0] is None or self._exited(self.running[0][0])):
             self._finish_oldest()
 

@@ -75,6 +75,7 @@ _INTS = {
     "s8": ("b", INT), "s16": ("h", INT), "s32": ("i", INT), "s64": ("q", INT),
 }
 _STRUCTS = {(o, c): struct.Struct(o + c) for o in "<>" for c, _ in _INTS.values()}
+_INT_STRUCTS = {t: {o: _STRUCTS[(o, c)] for o in "<>"} for t, (c, _) in _INTS.items()}
 _VARINT = {("<", 1): "B", ("<", 2): "H", ("<", 4): "I", ("<", 8): "Q"}
 
 _KINDS = {"string": STRING, "binary": BYTES, "flag": BOOL, "nest": NONE, "indexed-array": NONE,
@@ -172,6 +173,7 @@ class AttrSet:
         self.unknown_field = FIELDS.add(f"{prefix}.unknown", "unknown attribute", BYTES,
                                         f"{self.label}: attribute of a type this dissector does not know")
         self.has_selector = any(s.type == "submsg" for s in self.by_num.values())
+        self.wanted_nums: dict = {}  # a summary's wanted field names -> (numbers, default wanted)
         self.default = None
         if default is not None:
             default.name = default.name or "entry"
@@ -329,33 +331,40 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
     if depth > MAX_DEPTH:
         out.append(malformed(buf, start, end, f"attributes nested deeper than {MAX_DEPTH} levels"))
         return out
-    hdr = _NLA_HDR[order]
+    unpack = _NLA_HDR[order].unpack_from
     pos = start
     siblings = {} if aset is not None and aset.has_selector else None
     # a summary for an info function that named what it reads skips the rest (never
     # within a set whose sub-messages need their selectors)
     wanted = WANTED.get() if siblings is None else None
+    if wanted is not None:
+        wanted_nums, default_wanted = _wanted_nums(aset, wanted)
+    by_num = aset.by_num.get if aset is not None else _NO_SPEC
+    one = decode_one
+    put = out.append
     while pos < end:
         if end - pos < 4:
             # fewer than 4 bytes cannot hold an attribute; zero bytes here are padding
             if any(buf[pos:end]):
-                out.append(malformed(buf, pos, end, "truncated attribute header"))
+                put(malformed(buf, pos, end, "truncated attribute header"))
             break
-        nla_len, nla_type = hdr.unpack_from(buf, pos)
+        nla_len, nla_type = unpack(buf, pos)
         if nla_len < 4:
-            out.append(malformed(buf, pos, end, f"attribute length {nla_len} is shorter than its header"))
+            put(malformed(buf, pos, end, f"attribute length {nla_len} is shorter than its header"))
             break
         if pos + nla_len > end:
-            out.append(malformed(buf, pos, end, f"attribute length {nla_len} overruns its container "
-                                                f"({end - pos} bytes left)"))
+            put(malformed(buf, pos, end, f"attribute length {nla_len} overruns its container "
+                                         f"({end - pos} bytes left)"))
             break
-        num = nla_type & NLA_TYPE_MASK
-        spec = aset.by_num.get(num) if aset is not None else None
-        if wanted is not None:
-            chosen = spec if spec is not None else (aset.default if aset is not None else None)
-            if chosen is None or chosen.field.abbrev not in wanted:
-                pos += (nla_len + 3) & ~3
-                continue
+        num = nla_type & 0x3FFF  # NLA_TYPE_MASK
+        if wanted is not None and num not in wanted_nums and not (default_wanted and by_num(num) is None):
+            pos += (nla_len + 3) & ~3  # a summary skips what its Info does not read
+            continue
+        spec = by_num(num)
+        if spec is not None and siblings is None:  # the common case
+            put(one(buf, pos, nla_len, nla_type, spec, order, depth))
+            pos += (nla_len + 3) & ~3
+            continue
         if spec is None and aset is not None and aset.default is not None:
             node = decode_one(buf, pos, nla_len, nla_type, aset.default, order, depth, None)
             node.label = f"[{num}]"
@@ -365,12 +374,29 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
             if siblings is not None and spec.type == "submsg" and spec.selector not in siblings:
                 # the selector comes after the data (RTA_ENCAP before RTA_ENCAP_TYPE): look ahead
                 siblings[("after", spec.selector)] = _look_ahead(buf, pos, end, aset, spec.selector, order, depth)
-            node = decode_one(buf, pos, nla_len, nla_type, spec, order, depth, siblings)
+            node = one(buf, pos, nla_len, nla_type, spec, order, depth, siblings)
             if siblings is not None:
                 siblings[spec.name] = node.value
-        out.append(node)
+        put(node)
         pos += (nla_len + 3) & ~3
     return out
+
+
+def _NO_SPEC(num):
+    return None
+
+
+def _wanted_nums(aset, wanted: frozenset) -> tuple[frozenset, bool]:
+    """The attribute numbers of `aset` whose fields are in `wanted`, and whether its default
+    spec's is (numbers it does not name); kept per set."""
+    if aset is None:
+        return frozenset(), False
+    got = aset.wanted_nums.get(wanted)
+    if got is None:
+        got = aset.wanted_nums[wanted] = (
+            frozenset(n for n, sp in aset.by_num.items() if sp.field.abbrev in wanted),
+            aset.default is not None and aset.default.field.abbrev in wanted)
+    return got
 
 
 def struct_array(st, head=None, item: str | None = None):
@@ -443,18 +469,19 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     vo = pos + 4
     vl = nla_len - 4
     t = spec.type
-    label = _label(spec.name, nla_type) if nla_type & (NLA_F_NESTED | NLA_F_NET_BYTEORDER) else spec.name
-    integer = _INTS.get(t)
-    if integer is not None:
-        ch = integer[0]
-        o = ">" if (spec.big_endian or nla_type & NLA_F_NET_BYTEORDER) else order
-        st = _STRUCTS[(o, ch)]
-        if vl != st.size:
-            if vl > st.size and vl - st.size < 4 and not any(buf[vo + st.size:vo + vl]):
+    label = _label(spec.name, nla_type) if nla_type & 0xC000 else spec.name  # NESTED, NET_BYTEORDER
+    structs = _INT_STRUCTS.get(t)
+    if structs is not None:
+        st = structs[">" if (spec.big_endian or nla_type & NLA_F_NET_BYTEORDER) else order]
+        size = st.size
+        if vl != size:
+            if vl > size and vl - size < 4 and not any(buf[vo + size:vo + vl]):
                 pass  # tolerated trailing zero padding inside the length
             else:
-                return _wrong_size(buf, pos, nla_len, spec, label, f"expected {st.size} bytes, got {vl}")
+                return _wrong_size(buf, pos, nla_len, spec, label, f"expected {size} bytes, got {vl}")
         v = st.unpack_from(buf, vo)[0]
+        if spec.enum is None and spec.flags is None and spec.show is None and not spec.unit:
+            return Node(spec.field, v, pos, nla_len, None, None, None, label)
         node = Node(spec.field, v, pos, nla_len, _enum_text(spec, v), None, None, label)
         if spec.flags is not None and v and in_full():
             # a boolean child per bit set, as header flags have: `ctnl.ct.status.assured`

@@ -199,14 +199,25 @@ def bit_field_name(parent: str, names: dict[int, str], name: str) -> str:
     return f"{parent}.{name[cut:].lower()}"
 
 
+_BIT_FIELDS: dict = {}
+
+
+def _bit_fields(parent, names: dict[int, str]) -> tuple:
+    """((bit, field) per named bit, all named bits together, names) for a parent's flags."""
+    key = (parent, id(names))
+    got = _BIT_FIELDS.get(key)
+    if got is None or got[2] is not names:
+        fields = tuple((bit, FIELDS.add(bit_field_name(parent.abbrev, names, name), name, "bool",
+                                        f"{parent.name}: {name}")) for bit, name in names.items())
+        got = _BIT_FIELDS[key] = (fields, sum(names), names)
+    return got
+
+
 def flag_nodes(parent, names: dict[int, str], value: int, off: int, width: int) -> list[Node]:
     """A boolean child per set bit of a flags value (`<parent>.<name>`)."""
-    out = []
-    for bit, name in names.items():
-        if value & bit:
-            f = FIELDS.add(bit_field_name(parent.abbrev, names, name), name, "bool", f"{parent.name}: {name}")
-            out.append(Node(f, True, off, width))
-    rest = value & ~sum(names)
+    fields, known, _ = _bit_fields(parent, names)
+    out = [Node(f, True, off, width) for bit, f in fields if value & bit]
+    rest = value & ~known
     if rest:
         f = FIELDS.add(f"{parent.abbrev}.unknown_bits", "unknown bits", UINT, "bits with no known name")
         out.append(Node(f, rest, off, width, f"{rest:#x}"))

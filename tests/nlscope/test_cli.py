@@ -228,3 +228,16 @@ def test_time_column_is_the_captures_whatever_the_filter():
         shown = run("read", "-t", mode, "-Y", "netlink.error == ERANGE", EXTACK).stdout.decode().splitlines()[1:]
         assert shown and all(every[ln.split()[0]] == ln.split()[1] for ln in shown)
         assert any(float(ln.split()[1]) > 0 for ln in shown)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_reader_that_goes_away_ends_the_read_quietly(jobs):
+    """`nlscope read … | head`: exit 0, no traceback, whether one process prints or workers do."""
+    import os
+    # rtnl-deep: 577 frames (workers are forked for it), 9 MB of -V text (far past a pipe's buffer)
+    p = subprocess.Popen([sys.executable, "-m", "nlscope", "read", "-V", "-j", jobs, str(CAPTURES / "rtnl-deep.pcapng")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert p.stdout.readline().startswith(b"Message 1.1")
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=60) == 0 and err == b"", err
