@@ -312,7 +312,6 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
     from .sources import CaptureError
 
     import dissectors
-    dissectors.load_families(deferred=True)  # once here, not in every worker
     tf = printer.tf
     cheap = flt is not None and flt.fields <= HEADER_FIELDS
     stdout = printer.out
@@ -336,7 +335,8 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
         printer.out = text
         advance(chunk, True)
 
-    workers = W.ChunkWorkers(jobs, stdout)
+    # what families load on first use is loaded once, before the first fork, not in every worker
+    workers = W.ChunkWorkers(jobs, stdout, prepare=lambda: dissectors.load_families(deferred=True))
     fault = None
     size = W.FIRST_CHUNK
     few = cheap

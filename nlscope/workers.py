@@ -64,8 +64,9 @@ class ChunkWorkers:
     """At most `jobs` forked workers; their outputs written to `out` (the text stream the
     reader prints to) in the order they were started."""
 
-    def __init__(self, jobs: int, out: TextIO):
+    def __init__(self, jobs: int, out: TextIO, prepare: Callable[[], None] | None = None):
         self.jobs = max(1, jobs)
+        self.prepare = prepare  # called once, before the first fork (what every worker would load)
         self.text = out
         self.out = out.buffer
         self.encoding, self.errors = out.encoding, out.errors
@@ -79,6 +80,9 @@ class ChunkWorkers:
         """Fork a worker running work(text stream); wait first if `jobs` are running."""
         while self.live >= self.jobs:
             self._finish_oldest()
+        if self.prepare is not None:
+            self.prepare()
+            self.prepare = None
         mem = _memory_file()
         self.text.flush()
         sys.stdout.flush()

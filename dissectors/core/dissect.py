@@ -339,8 +339,14 @@ class Message:
             if mt is not None and mt.info is not None:
                 try:
                     # an info function marked full_tree needs structs or deep nests (a rule's
-                    # expressions); one marked `levels` needs that many levels of nests
+                    # expressions); one marked `levels` needs that many levels of nests; one
+                    # with a `fast` twin may be answered from the bytes (None: ask the tree)
                     info = mt.info
+                    fast = getattr(info, "fast", None)
+                    if fast is not None and not self._decoded:
+                        text = fast(self.buf, self.offset, self.length, self.order, self.flags)
+                        if text is not None:
+                            return text
                     if getattr(info, "full_tree", False):
                         return info(self.tree)
                     return info(self._summary_tree(getattr(info, "levels", 1), _wanted(info)))

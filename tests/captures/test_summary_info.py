@@ -21,3 +21,38 @@ def test_summary_info_equals_full_tree_info(path):
         assert cheap.info == want, f"{path.name} {cheap.frame}.{cheap.index} {cheap.type_name}"
         checked += 1
     assert checked > 0
+
+
+def test_fast_info_answers_from_the_bytes_or_leaves_it_to_the_tree():
+    """An Info function's `fast` twin reads the bytes without a tree: on real messages it
+    answers (most of the time), and on damaged ones — bytes flipped, lengths cut — it says
+    what the tree says or nothing (None), never something else, never an exception."""
+    import random
+
+    import dissectors
+    from dissectors import Context
+    rng = random.Random(8)
+    answered = damaged = 0
+    for path in SOURCES:
+        for m in decode_file(path):
+            mt = m.message_type
+            fast = getattr(mt.info, "fast", None) if mt is not None and mt.info is not None else None
+            if fast is None or m.malformed:
+                continue
+            raw = bytes(m.buf[m.offset:m.offset + m.length])
+            got = fast(raw, 0, len(raw), m.order, m.flags)
+            answered += got is not None
+            assert got in (None, mt.info(m.tree)), (path.name, m.frame, m.index)
+            for _ in range(6):
+                bad = bytearray(raw)
+                for _ in range(rng.randint(1, 4)):
+                    bad[rng.randrange(16, len(bad))] = rng.randrange(256)
+                bad = bytes(bad[:rng.randrange(16, len(bad) + 1)])   # nlmsg_len told the cut
+                bad = len(bad).to_bytes(4, "little" if m.order == "<" else "big") + bad[4:]
+                again = dissectors.decode_frame(bad, m.protocol, Context())
+                if len(again) != 1 or again[0].malformed or again[0].message_type is not mt:
+                    continue
+                got = fast(bad, 0, len(bad), m.order, m.flags)
+                assert got in (None, mt.info(again[0].tree)), (path.name, m.frame, m.index, bad.hex())
+                damaged += 1
+    assert answered > 100 and damaged > 500

@@ -1,6 +1,8 @@
 """Links: RTM_NEWLINK/DELLINK/GETLINK/SETLINK with struct ifinfomsg and IFLA_* attributes."""
 from __future__ import annotations
 
+import struct
+
 from ...core.attrs import AttrSet, a, enum_set
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import if_bridge as BR, if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
@@ -190,6 +192,81 @@ def link_info(root) -> str:
 
 # what link_info reads (besides the fixed header): a summary decodes these attributes alone
 link_info.needs = ("rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.linkinfo.kind", "rtnl.link.master")
+
+_IFINFO = {o: struct.Struct(o + "BxHiII") for o in "<>"}
+_NLA = {o: struct.Struct(o + "HH") for o in "<>"}
+_U32 = {o: struct.Struct(o + "I") for o in "<>"}
+
+
+def _string(buf, start: int, end: int) -> str:
+    data = bytes(buf[start:end])
+    nul = data.find(b"\0")
+    return (data if nul < 0 else data[:nul]).decode("utf-8", "backslashreplace")
+
+
+def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> str | None:
+    """link_info read straight from the bytes (a link dump is most of many captures); None
+    for anything unusual — a short header, a bad or odd-sized attribute — which the tree
+    then decides.  Held equal to link_info on every message of every capture by a test."""
+    body, end = off + 16, off + length
+    if end - body < 16:
+        return None
+    _, _, index, flags, change = _IFINFO[order].unpack_from(buf, body)
+    name = mtu = master = kind = None
+    nla = _NLA[order]
+    p = body + 16
+    while p < end:
+        if end - p < 4:
+            return None
+        ln, ty = nla.unpack_from(buf, p)
+        if ln < 4 or p + ln > end:
+            return None
+        t = ty & 0x3FFF
+        if t in _LINK_FAST:
+            if ty & 0x4000:  # NLA_F_NET_BYTEORDER: let the tree say what that means
+                return None
+            if t == L.IFLA_IFNAME:
+                if name is None:
+                    name = _string(buf, p + 4, p + ln)
+            elif t == L.IFLA_LINKINFO:
+                q, stop = p + 4, p + ln
+                while q < stop:
+                    if stop - q < 4:
+                        return None
+                    ln2, ty2 = nla.unpack_from(buf, q)
+                    if ln2 < 4 or q + ln2 > stop or ty2 & 0x4000:
+                        return None
+                    if ty2 & 0x3FFF == L.IFLA_INFO_KIND:
+                        if kind is None:
+                            kind = _string(buf, q + 4, q + ln2)
+                        break
+                    q += (ln2 + 3) & ~3
+            else:  # IFLA_MTU, IFLA_MASTER: u32
+                if ln != 8:
+                    return None
+                v = _U32[order].unpack_from(buf, p + 4)[0]
+                if t == L.IFLA_MTU:
+                    mtu = v if mtu is None else mtu
+                elif master is None:
+                    master = v
+        p += (ln + 3) & ~3
+    if name:
+        parts = [name, f"index {index}"] if index else [name]
+    else:
+        parts = [f"index {index}" if index else ("dump" if nl_flags & 0x301 == 0x301 else "no interface")]
+    if flags or change:
+        parts.append("UP" if flags & _IFF_UP else "DOWN")
+    if mtu is not None:
+        parts.append(f"mtu {mtu}")
+    if kind:
+        parts.append(kind)
+    if master:
+        parts.append(f"master {master}")
+    return " ".join(parts)
+
+
+_LINK_FAST = frozenset({L.IFLA_IFNAME, L.IFLA_MTU, L.IFLA_MASTER, L.IFLA_LINKINFO})
+link_info.fast = _link_info_fast
 
 set_veth_peer(IFINFOMSG, LINK_ATTRS)
 add_types(["RTM_NEWLINK", "RTM_DELLINK", "RTM_GETLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS, link_info,
