@@ -91,6 +91,10 @@ def main() -> int:
     if shutil.which("tshark") is None:
         print("bench: tshark not found; apt-get install -y tshark", file=sys.stderr)
         return 1
+    # byte-compiled, as an installed package is (pip compiles on install; PYTHONDONTWRITEBYTECODE,
+    # set on some machines, would otherwise make every timed run compile every module)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "dissectors"), str(ROOT / "nlscope")],
+                   check=True)
     sources = args.source or sorted((ROOT / "captures").glob("*.pcapng"))
     tmp = Path(tempfile.mkdtemp(prefix="nlscope-bench-"))
     ours_base = [sys.executable, "-m", "nlscope"]

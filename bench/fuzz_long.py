@@ -5,8 +5,10 @@
     python3 bench/fuzz_long.py [--seconds 600] [--corpus DIR]
 
 Each input is a protocol number (first byte) and a frame (the rest); decoding it, and
-everything a user can ask of a message, must not raise, and no "dissector error" node may
-appear (the core's safety net turning a family's exception into a malformed node).
+everything a user can ask of a message, must not raise, no "dissector error" node may
+appear (the core's safety net turning a family's exception into a malformed node), and an
+Info read from the bytes (`fast`, and an ACK's or DONE's from its headers) must say what
+the tree says or nothing.
 The seed corpus is every frame of the committed captures.  A crash is saved by libFuzzer
 as crash-*; turn it into a case of tests/dissectors/test_fuzz.py REGRESSIONS.
 The bounded CI run is tests/dissectors/test_fuzz.py (hypothesis).
@@ -43,7 +45,15 @@ def one_input(data: bytes) -> None:
         return
     proto = PROTOCOLS[data[0] % len(PROTOCOLS)]
     for m in decode_frame(data[1:], protocol=proto, ctx=Context(GENL)):
+        mt = None if m.malformed else m.message_type
+        fast = getattr(mt.info, "fast", None) if mt is not None and mt.info is not None else None
+        quick = fast(m.buf, m.offset, m.length, m.order, m.flags) if fast is not None else None
+        early = m.info if m.malformed or m.type < 0x10 else None  # control: from the headers
         tree = m.tree
+        if early is not None and early != m.info:  # … and from the decode: the same
+            raise RuntimeError(f"control Info {early!r} != {m.info!r}")
+        if quick is not None and quick != mt.info(tree):  # an Info read from the bytes must agree
+            raise RuntimeError(f"fast Info {quick!r} != {mt.info(tree)!r}")
         for n in tree.walk():
             if n.status == "malformed" and "dissector error" in (n.text or ""):
                 raise RuntimeError(n.text)

@@ -14,6 +14,7 @@ from ..generated import netlink as H
 from ..model import FIELDS, MALFORMED, NONE, TRUNCATED, UNKNOWN, Node
 from .attrs import decode_attrs, malformed, shallow, wanted_names
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error
+from .errors import errno_name
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
                      split)
 from .registry import ECHOING, PROTOCOLS, RAW_TYPES, Context, MessageType, load_families
@@ -352,6 +353,10 @@ class Message:
                     return info(self._summary_tree(getattr(info, "levels", 1), _wanted(info)))
                 except Exception:
                     return ""
+        elif not self.malformed and not self._decoded and not self.flags & H.NLM_F_ACK_TLVS:
+            text = _control_info_fast(self)  # an ACK or DONE without extack: from its headers
+            if text is not None:
+                return text
         self._decode()
         if self.malformed:
             return self._tree.text
@@ -386,6 +391,30 @@ class Message:
         if tree:
             d["tree"] = self.tree.to_json()
         return d
+
+
+def _control_info_fast(m: Message) -> str | None:
+    """The Info of an NLMSG_ERROR or NLMSG_DONE without extack TLVs, from the error code and
+    the echoed request's header — what dissect_error/dissect_done would make of them, without
+    decoding the echoed request; None when anything is short (the decode then says it)."""
+    if m.type == H.NLMSG_DONE:
+        if m.length < NLMSG_HDRLEN + 4:
+            return None
+        code = m.error_code
+        return "DONE" if not code else f"DONE {errno_name(code)} ({code})"
+    if m.type != H.NLMSG_ERROR or m.length < NLMSG_HDRLEN + 4 + NLMSG_HDRLEN:
+        return None
+    buf, order, eo = m.buf, m.order, m.offset + NLMSG_HDRLEN + 4
+    e_len, e_type, _, e_seq, _ = NLMSGHDR_FAST[order].unpack_from(buf, eo)
+    avail = NLMSG_HDRLEN if m.flags & H.NLM_F_CAPPED else max(NLMSG_HDRLEN, min(e_len, m.offset + m.length - eo))
+    e_mt = _message_type(buf, eo, avail, e_type, m.protocol, order, m.ctx)
+    if e_mt is not None:
+        req = e_mt.name
+    else:
+        proto = PROTOCOLS.get(m.protocol)
+        req = proto.type_text(e_type, None, m.ctx) if proto is not None and e_type >= 0x10 else f"{e_type:#06x}"
+    code = m.error_code
+    return f"{'ACK' if code == 0 else errno_name(code)} for {req or 'request'} seq {e_seq}"
 
 
 def _extack_info(ext) -> str:

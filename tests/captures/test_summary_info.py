@@ -56,3 +56,20 @@ def test_fast_info_answers_from_the_bytes_or_leaves_it_to_the_tree():
                 assert got in (None, mt.info(again[0].tree)), (path.name, m.frame, m.index, bad.hex())
                 damaged += 1
     assert answered > 100 and damaged > 500
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_ack_and_done_info_from_headers_equals_the_decoded_one(path):
+    """An ACK, error or DONE without extack gets its Info from the headers alone; it must
+    be what the decoded message says (the echoed request's type and seq, the errno)."""
+    first, again = decode_file(path), decode_file(path)
+    checked = headers_only = 0
+    for cheap, full in zip(first, again):
+        if full.malformed or full.type not in (2, 3) or full.flags & 0x200:
+            continue
+        full.tree
+        assert cheap.info == full.info, f"{path.name} {cheap.frame}.{cheap.index}"
+        checked += 1
+        headers_only += not cheap._decoded  # a short body is left to the decode
+    assert headers_only * 2 >= checked
+    assert checked > 0 or path.name in ("classic.pcapng",)

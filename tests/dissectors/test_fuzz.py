@@ -54,6 +54,13 @@ FILTERS = [compile_filter(t) for t in ('netlink.malformed', 'nl80211.bss.bssid =
 def exercise(protocol: int, data: bytes, ids=None) -> None:
     ctx = Context(ids)
     for m in decode_frame(data, protocol=protocol, ctx=ctx):
+        # an Info read from the bytes (`fast`) says what the tree says, or nothing (None)
+        mt = None if m.malformed else m.message_type
+        fast = getattr(mt.info, "fast", None) if mt is not None and mt.info is not None else None
+        quick = fast(m.buf, m.offset, m.length, m.order, m.flags) if fast is not None else None
+        early = m.info if m.malformed or m.type < 0x10 else None  # control: from the headers
+        assert quick is None or quick == mt.info(m.tree), (quick, mt.info(m.tree))
+        assert early is None or early == m.info, (early, m.info)  # … and from the decode
         # the core's safety net turns a family's exception into a "dissector error" node so
         # that a user loses nothing; here it is a bug to find
         errors = [n.text for n in m.tree.walk() if n.status == "malformed" and "dissector error" in (n.text or "")]
