@@ -26,11 +26,11 @@ def errno_text(code: int) -> str:
     if code == 0:
         return "0 (ACK)"
     n = abs(code)
+    name = ERRNO_NAMES.get(n)
+    if name is None:  # any other int, -2**31 too (strerror takes a C int)
+        return f"{code} (unknown errno)"
     try:
         msg = os.strerror(n)  # Linux numbering on Linux; the name is what counts elsewhere
-    except ValueError:
+    except (ValueError, OverflowError):
         msg = ""
-    name = ERRNO_NAMES.get(n)
-    if name is None:
-        return f"{code} (unknown errno)"
     return f"{code} ({name}: {msg})" if msg and not msg.startswith("Unknown") else f"{code} ({name})"

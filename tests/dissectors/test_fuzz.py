@@ -142,6 +142,8 @@ REGRESSIONS = [
     (16, b'8\x00\x00\x00\x02\x00\x00\x02j\x00\x00\x002\x01\x00\x00\xea\xff\xff\xff\x11\x00\x00\x00 \x00\x05\x00j'
          b'\x00\x00\x00\x00\x00\x00\x00\x05\x01\x00\x00\x06\x00\x02\x00\x05\x00\x00\x00\x08\x00\x05\x00\t\x00\x00\x00',
      {32: "nlscope_test"}),
+    # NLMSG_ERROR with code -2**31 (atheris): its text asked strerror for 2**31, beyond a C int
+    (0, bytes.fromhex("2400000002000001d57e0a6b7d010000000000803800000054000506d57e0a6b00000000"), {}),
 ]
 
 
