@@ -3,8 +3,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from tests.conftest import CAPTURES, PYROUTE2_PCAP
 
 # chunks of a few frames, so every capture is cut in many places (state crossing chunks:
