@@ -295,7 +295,12 @@ def by_width_text(data: bytes) -> str:
 
 def inet_addr_text(data: bytes) -> str:
     """A 16-byte address union (nf_inet_addr, xfrm_address_t, br_mdb_entry's): an IPv4
-    address fills the first 4 bytes and leaves the rest zero."""
+    address fills the first 4 bytes and leaves the rest zero.  Any other length (a damaged
+    attribute) is shown as hex."""
+    if len(data) == 4:
+        return socket.inet_ntop(socket.AF_INET, data)
+    if len(data) != 16:
+        return data.hex()
     if not any(data[4:16]):
         return socket.inet_ntop(socket.AF_INET, data[:4])
     return socket.inet_ntop(socket.AF_INET6, data[:16])

@@ -144,6 +144,9 @@ REGRESSIONS = [
      {32: "nlscope_test"}),
     # NLMSG_ERROR with code -2**31 (atheris): its text asked strerror for 2**31, beyond a C int
     (0, bytes.fromhex("2400000002000001d57e0a6b7d010000000000803800000054000506d57e0a6b00000000"), {}),
+    # XFRMA_SRCADDR of 12 bytes (atheris): the address union's text asked inet_ntop for 12
+    (6, bytes.fromhex("3c000000110005006b870a6b000000000a280002000000000000002300000000000000000000000010000d00"
+                      "0a280001003b3b3b3b3b3b3b3b3b3b3b"), {}),
 ]
 
 
