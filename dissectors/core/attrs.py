@@ -280,6 +280,14 @@ def _binary(spec: Attr, data: bytes):
     return data
 
 
+def c_string(buf, start: int, end: int) -> str:
+    """A NUL-terminated string attribute's text (what follows the NUL is not the string;
+    bytes that are not UTF-8 are kept as escapes)."""
+    data = bytes(buf[start:end])
+    nul = data.find(b"\0")
+    return (data if nul < 0 else data[:nul]).decode("utf-8", "backslashreplace")
+
+
 def by_width_text(data: bytes) -> str:
     """A value whose type another attribute gives (devlink parameters, team options): an
     integer by its width, text when printable, an empty one as a flag, else hex."""
@@ -494,10 +502,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
             node.children = flag_nodes(spec.field, spec.flags, v, vo, st.size)
         return node
     if t == "string":
-        data = bytes(buf[vo:vo + vl])
-        nul = data.find(b"\0")
-        s = (data if nul < 0 else data[:nul]).decode("utf-8", "backslashreplace")
-        return Node(spec.field, s, pos, nla_len, None, None, None, label)
+        return Node(spec.field, c_string(buf, vo, vo + vl), pos, nla_len, None, None, None, label)
     if t in ("nest", "indexed-array", "array", "struct", "submsg") and depth >= EXPAND.get():
         return _folded(spec, pos, nla_len, label)
     if t == "nest":

@@ -64,6 +64,28 @@ def error_code(buf, off: int, length: int, order: str) -> int | None:
     return _I32[order].unpack_from(buf, off + NLMSG_HDRLEN)[0]
 
 
+def echo_header(buf, off: int, length: int, flags: int, order: str):
+    """The request an NLMSG_ERROR at `off` echoes: (offset, bytes of it to decode, its
+    nlmsg_len, type and seq, capped), or None when its header is not all there."""
+    eo = off + NLMSG_HDRLEN + 4
+    end = off + length
+    if end - eo < NLMSG_HDRLEN:
+        return None
+    e_len, e_type, _, e_seq, _ = NLMSGHDR_FAST[order].unpack_from(buf, eo)
+    capped = bool(flags & H.NLM_F_CAPPED)
+    avail = NLMSG_HDRLEN if capped else max(NLMSG_HDRLEN, min(e_len, end - eo))
+    return eo, avail, e_len, e_type, e_seq, capped
+
+
+def request_name(e_mt, e_type: int, protocol: int, ctx) -> str:
+    """What the error column calls the echoed request: its message type's name, else (a
+    capped generic-netlink echo has no command) the family, else the number."""
+    if e_mt is not None:
+        return e_mt.name
+    proto = PROTOCOLS.get(protocol)
+    return proto.type_text(e_type, None, ctx) if proto is not None and e_type >= 0x10 else f"{e_type:#06x}"
+
+
 def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_message, pos):
     """Decode an NLMSG_ERROR body into `root`; return a summary dict for the error column."""
     body = off + NLMSG_HDRLEN
@@ -75,30 +97,18 @@ def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_m
     root.add(Node(ERROR_FIELD, code, body, 4))
     info = {"code": code, "name": errno_name(code), "extack": None, "request_type": None,
             "request_seq": None}
-    eo = body + 4
-    if end - eo < NLMSG_HDRLEN:
-        if end > eo:
-            root.add(malformed(buf, eo, end, "echoed request header truncated"))
+    echoed = echo_header(buf, off, length, flags, order)
+    if echoed is None:
+        if end > body + 4:
+            root.add(malformed(buf, body + 4, end, "echoed request header truncated"))
         return info
-    e_len, e_type, e_flags, e_seq, e_pid = NLMSGHDR_FAST[order].unpack_from(buf, eo)
-    capped = bool(flags & H.NLM_F_CAPPED)
-    if capped:
-        avail = NLMSG_HDRLEN
-    else:
-        avail = min(e_len, end - eo)
-        if avail < NLMSG_HDRLEN:
-            avail = NLMSG_HDRLEN
+    eo, avail, e_len, e_type, e_seq, capped = echoed
     echo, e_mt, e_attrs, _ = dissect_message(buf, eo, avail, protocol, order, ctx, pos, declared_len=e_len,
                                              header_only=capped)
     echo.field = ECHO_FIELD
     echo.label = "Echoed request" + (" (header only, NLM_F_CAPPED)" if capped else "")
     root.add(echo)
-    if e_mt is not None:
-        info["request_type"] = e_mt.name
-    else:  # a capped generic-netlink echo has no command: name the family
-        proto = PROTOCOLS.get(protocol)
-        info["request_type"] = proto.type_text(e_type, None, ctx) if proto is not None and e_type >= 0x10 \
-            else f"{e_type:#06x}"
+    info["request_type"] = request_name(e_mt, e_type, protocol, ctx)
     info["request_seq"] = e_seq
     tlv = eo + (NLMSG_HDRLEN if capped else ((avail + 3) & ~3))
     if flags & H.NLM_F_ACK_TLVS and tlv < end:

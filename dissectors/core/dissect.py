@@ -13,7 +13,7 @@ import struct
 from ..generated import netlink as H
 from ..model import FIELDS, MALFORMED, NONE, TRUNCATED, UNKNOWN, Node
 from .attrs import decode_attrs, malformed, shallow, wanted_names
-from .control import PAYLOAD_FIELD, dissect_done, dissect_error
+from .control import PAYLOAD_FIELD, dissect_done, dissect_error, echo_header, error_code, request_name
 from .errors import errno_name
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
                      split)
@@ -27,7 +27,6 @@ _PROTO_NAMES = ("NETLINK_ROUTE", "NETLINK_UNUSED", "NETLINK_USERSOCK", "NETLINK_
                 "NETLINK_SCSITRANSPORT", "NETLINK_ECRYPTFS", "NETLINK_RDMA", "NETLINK_CRYPTO", "NETLINK_SMC")
 PROTOCOL_NAMES = {getattr(H, n): n for n in _PROTO_NAMES}
 TO_KERNEL, FROM_KERNEL = "to kernel", "from kernel"
-_I32 = {o: struct.Struct(o + "i") for o in "<>"}
 
 
 def protocol_name(number: int) -> str:
@@ -315,10 +314,10 @@ class Message:
     @property
     def error_code(self) -> int:
         """The errno of an NLMSG_ERROR or NLMSG_DONE (0: ACK, or none), read without decoding."""
-        if self.type not in (H.NLMSG_ERROR, H.NLMSG_DONE) or self.malformed or self.length < NLMSG_HDRLEN + 4 \
+        if self.type not in (H.NLMSG_ERROR, H.NLMSG_DONE) or self.malformed \
                 or not is_control(self.type, self.protocol):
             return 0
-        return _I32[self.order].unpack_from(self.buf, self.offset + NLMSG_HDRLEN)[0]
+        return error_code(self.buf, self.offset, self.length, self.order) or 0
 
     def _summary_tree(self, levels: int = 1, wanted: frozenset | None = None):
         """The full tree if built, else a shallow one (`levels` levels of nests below the
@@ -402,17 +401,12 @@ def _control_info_fast(m: Message) -> str | None:
             return None
         code = m.error_code
         return "DONE" if not code else f"DONE {errno_name(code)} ({code})"
-    if m.type != H.NLMSG_ERROR or m.length < NLMSG_HDRLEN + 4 + NLMSG_HDRLEN:
+    echoed = echo_header(m.buf, m.offset, m.length, m.flags, m.order) if m.type == H.NLMSG_ERROR else None
+    if echoed is None:
         return None
-    buf, order, eo = m.buf, m.order, m.offset + NLMSG_HDRLEN + 4
-    e_len, e_type, _, e_seq, _ = NLMSGHDR_FAST[order].unpack_from(buf, eo)
-    avail = NLMSG_HDRLEN if m.flags & H.NLM_F_CAPPED else max(NLMSG_HDRLEN, min(e_len, m.offset + m.length - eo))
-    e_mt = _message_type(buf, eo, avail, e_type, m.protocol, order, m.ctx)
-    if e_mt is not None:
-        req = e_mt.name
-    else:
-        proto = PROTOCOLS.get(m.protocol)
-        req = proto.type_text(e_type, None, m.ctx) if proto is not None and e_type >= 0x10 else f"{e_type:#06x}"
+    eo, avail, _, e_type, e_seq, _ = echoed
+    e_mt = _message_type(m.buf, eo, avail, e_type, m.protocol, m.order, m.ctx)  # as dissect_message finds it
+    req = request_name(e_mt, e_type, m.protocol, m.ctx)
     code = m.error_code
     return f"{'ACK' if code == 0 else errno_name(code)} for {req or 'request'} seq {e_seq}"
 

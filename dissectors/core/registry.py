@@ -7,7 +7,6 @@ imports every module under `dissectors.families` without naming any of them.
 from __future__ import annotations
 
 import bisect
-
 import importlib
 import pkgutil
 

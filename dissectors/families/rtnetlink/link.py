@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import struct
 
-from ...core.attrs import AttrSet, a, enum_set
+from ...core.attrs import AttrSet, a, c_string, enum_set
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import if_bridge as BR, if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
 from .common import AF_NUMBERS, show_af
@@ -198,12 +198,6 @@ _NLA = {o: struct.Struct(o + "HH") for o in "<>"}
 _U32 = {o: struct.Struct(o + "I") for o in "<>"}
 
 
-def _string(buf, start: int, end: int) -> str:
-    data = bytes(buf[start:end])
-    nul = data.find(b"\0")
-    return (data if nul < 0 else data[:nul]).decode("utf-8", "backslashreplace")
-
-
 def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> str | None:
     """link_info read straight from the bytes (a link dump is most of many captures); None
     for anything unusual — a short header, a bad or odd-sized attribute — which the tree
@@ -227,7 +221,7 @@ def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> st
                 return None
             if t == L.IFLA_IFNAME:
                 if name is None:
-                    name = _string(buf, p + 4, p + ln)
+                    name = c_string(buf, p + 4, p + ln)
             elif t == L.IFLA_LINKINFO:
                 q, stop = p + 4, p + ln
                 while q < stop:
@@ -238,7 +232,7 @@ def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> st
                         return None
                     if ty2 & 0x3FFF == L.IFLA_INFO_KIND:
                         if kind is None:
-                            kind = _string(buf, q + 4, q + ln2)
+                            kind = c_string(buf, q + 4, q + ln2)
                         break
                     q += (ln2 + 3) & ~3
             else:  # IFLA_MTU, IFLA_MASTER: u32
