@@ -272,6 +272,8 @@ def cmd_read(args) -> int:
         def source():
             for fr in read_capture(path, warn=_err):
                 if printer.writer is not None:
+                    if not args.two_pass:  # one pass: the frame before is done with (shown or not)
+                        frames.clear()
                     frames[fr.number] = fr
                 yield fr
         stream = messages(source(), ctx, table)
