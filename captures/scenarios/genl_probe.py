@@ -85,16 +85,23 @@ def psample(g: Genl) -> None:
         print(f"psample group {struct.unpack('=I', a[3])[0]} refcount {struct.unpack('=I', a[7])[0]}")
 
 
-def ovs(g: Genl) -> None:
+def _datapath(g: Genl, name: str, port: str) -> tuple[int, int, int, bytes]:
+    """A datapath with one internal vport: (its family ids dp, vport, flow; its ovs_header)."""
     dp, _ = resolve(g, "ovs_datapath")
     vport, _ = resolve(g, "ovs_vport")
     flow, _ = resolve(g, "ovs_flow")
     portid = g.sock.getsockname()[0]
+    ask(g, dp, 1, NLM_F_ACK, nla(1, name.encode() + b"\0") + nla(2, struct.pack("=I", portid)),
+        struct.pack("=i", 0))                                                  # OVS_DP_CMD_NEW
+    dp_if = struct.pack("=i", socket.if_nametoindex(name))
+    ask(g, vport, 1, NLM_F_ACK, nla(3, port.encode() + b"\0") + nla(2, struct.pack("=I", 2))
+        + nla(5, struct.pack("=I", portid)), dp_if)                            # OVS_VPORT_CMD_NEW internal
+    return dp, vport, flow, dp_if
+
+
+def ovs(g: Genl) -> None:
     no_dp = struct.pack("=i", 0)
-    ask(g, dp, 1, NLM_F_ACK, nla(1, b"nlsdp\0") + nla(2, struct.pack("=I", portid)), no_dp)   # OVS_DP_CMD_NEW
-    dp_if = struct.pack("=i", socket.if_nametoindex("nlsdp"))
-    ask(g, vport, 1, NLM_F_ACK, nla(3, b"nlsvp\0") + nla(2, struct.pack("=I", 2)) + nla(5, struct.pack("=I", portid)),
-        dp_if)                                                                 # OVS_VPORT_CMD_NEW internal
+    dp, vport, flow, dp_if = _datapath(g, "nlsdp", "nlsvp")
     for msg in ask(g, dp, 3, NLM_F_DUMP, b"", no_dp):                          # OVS_DP_CMD_GET
         name = dict(attrs(msg[24:]))[1].rstrip(b"\0").decode()
         print(f"ovs datapath {name}")
@@ -104,6 +111,29 @@ def ovs(g: Genl) -> None:
         print(f"ovs vport {struct.unpack('=I', a[1])[0]} {name} type {struct.unpack('=I', a[2])[0]}")
     print(f"ovs flows {len(ask(g, flow, 3, NLM_F_DUMP, b'', dp_if))}")         # OVS_FLOW_CMD_GET
     ask(g, dp, 2, NLM_F_ACK, nla(1, b"nlsdp\0"), no_dp)                        # OVS_DP_CMD_DEL
+
+
+def ovs_flows(g: Genl) -> None:
+    """A flow (ICMP echo requests from vport 1 to 10.60.0.2, output to port 0) added with a
+    UFID, dumped, asked for by its UFID, deleted: the kernel echoes its keys and actions."""
+    dp, _, flow, dp_if = _datapath(g, "nlsfdp", "nlsfvp")
+    key = (nla(3, struct.pack("=I", 1))                                        # OVS_KEY_ATTR_IN_PORT
+           + nla(4, bytes.fromhex("020000000001" "020000000002"))              # ETHERNET src, dst
+           + nla(6, struct.pack("!H", 0x0800))                                 # ETHERTYPE
+           + nla(7, socket.inet_aton("10.60.0.1") + socket.inet_aton("10.60.0.2") + bytes([1, 0, 64, 0]))  # IPV4
+           + nla(11, bytes([8, 0])))                                           # ICMP echo request
+    ufid = bytes(range(0xA0, 0xB0))
+    ask(g, flow, 1, NLM_F_ACK, nla(1 | 0x8000, key) + nla(2 | 0x8000, nla(1, struct.pack("=I", 0)))
+        + nla(9, ufid), dp_if)                                                # OVS_FLOW_CMD_NEW
+    for msg in ask(g, flow, 3, NLM_F_DUMP, b"", dp_if):                        # OVS_FLOW_CMD_GET dump
+        a = dict(attrs(msg[24:]))
+        k = dict(attrs(a[1]))
+        print(f"ovs flow ufid {a[9].hex()} in_port {struct.unpack('=I', k[3])[0]} "
+              f"ipv4 {socket.inet_ntoa(k[7][:4])}->{socket.inet_ntoa(k[7][4:8])} proto {k[7][8]} "
+              f"icmp type {k[11][0]} actions {[t for t, _ in attrs(a[2])]}")
+    print(f"ovs flow get {len(ask(g, flow, 3, NLM_F_ACK, nla(9, ufid), dp_if))}")  # by its UFID
+    ask(g, flow, 2, NLM_F_ACK, nla(9, ufid), dp_if)                            # OVS_FLOW_CMD_DEL
+    ask(g, dp, 2, NLM_F_ACK, nla(1, b"nlsfdp\0"), struct.pack("=i", 0))        # OVS_DP_CMD_DEL
 
 
 def main(argv) -> int:

@@ -94,9 +94,11 @@ ACQUIRE = FixedStruct("xfrm_user_acquire", "xfrm.acquire", [
     *xid(), _addr("saddr_acq"), *selector(), *pol_info_members("policy_"), member("aalgos", Int32ul, hex),
     member("ealgos", Int32ul, hex), member("calgos", Int32ul, hex), member("seqno", Int32ul)],
     label="xfrm_user_acquire")
+AE_FLAGS = names_from(X, "XFRM_AE_", exclude=("UNSPEC",))
 AEVENT = FixedStruct("xfrm_aevent_id", "xfrm.aevent", [
     _addr("daddr"), member("spi", Int32ub, lambda v: f"{v:#010x}"), member("family", Int16ul, enum_show(AF)),
-    member("proto", Int8ul, enum_show(IPPROTO)), pad(1), _addr("saddr"), member("flags", Int32ul, hex),
+    member("proto", Int8ul, enum_show(IPPROTO)), pad(1), _addr("saddr"),
+    member("flags", Int32ul, flags_show(AE_FLAGS), flags=AE_FLAGS),
     member("reqid", Int32ul)], label="xfrm_aevent_id")
 FLUSH = c_struct(X, "xfrm_usersa_flush", "xfrm.flush", label="xfrm_usersa_flush", show={"proto": enum_show(IPPROTO)})
 U32_HDR = FixedStruct("u32 flags", "xfrm.info_flags", [member("flags", Int32ul, hex)], label="flags (u32)")

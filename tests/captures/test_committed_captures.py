@@ -29,7 +29,8 @@ def test_every_message_decodes_fully(path):
         assert not bad, f"{m.frame}.{m.index} {m.type_name}: {[(n.name, n.status, n.show) for n in bad]}"
 
 
-@pytest.mark.parametrize("name", ["rtnl-extack", "nlscope-test", "classic", "nl80211", "rtnl-deep", "genl-more", "nf-diag", "mixed", "monitors"])
+@pytest.mark.parametrize("name", ["rtnl-extack", "nlscope-test", "classic", "nl80211", "rtnl-deep", "genl-more", "nf-diag",
+                                  "mixed", "monitors", "objects", "stations"])
 def test_supported_captures_are_claimed_whole(name):
     """Every message of these captures belongs to a family nlscope declares in full."""
     msgs = decode_file(CAPTURES / f"{name}.pcapng")

@@ -5,11 +5,13 @@ import re
 
 import pytest
 
+from tests.captures.tool_output import check_stations
 from tests.conftest import CAPTURES, decode_file
 from tests.expect import TEST_VALUES, check
 
 pytestmark = pytest.mark.vm
-SECTIONS = ["rtnl-extack", "nlscope-test", "classic", "nl80211", "mixed", "rtnl-deep", "genl-more", "nf-diag", "monitors"]  # captured by tcpdump
+SECTIONS = ["rtnl-extack", "nlscope-test", "classic", "nl80211", "mixed", "rtnl-deep", "genl-more", "nf-diag", "monitors",
+            "objects", "stations"]  # captured by tcpdump
 
 
 def test_kmod_built(vm_out):
@@ -69,6 +71,12 @@ def test_fresh_capture_matches_expected(vm_out, name):
         if m.claimed:
             bad = [n for n in m.tree.walk() if n.status]
             assert not bad, (name, m.frame, m.type_name, [(n.name, n.status) for n in bad])
+
+
+def test_fresh_station_counters_are_what_iw_printed(vm_out):
+    """This run's counters, times and flags of every station, as iw printed them."""
+    log = (vm_out / "stations.log").read_text()
+    assert check_stations(decode_file(vm_out / "stations.pcap"), log) >= 3
 
 
 def _frames(path):

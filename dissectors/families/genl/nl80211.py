@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from ...core.attrs import AttrSet, a, enum_set
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
-from ...core.schema import names_from
+from construct import Int32ul
+
+from ...core.schema import FixedStruct, flags_show, member, names_from
 from ...generated import nl80211 as N
 from .ieee80211_ies import decode_beacon_head, decode_ies, ssid_of
 
@@ -137,12 +139,19 @@ TXQ_STATS = S("txq_stats", "NL80211_TXQ_STATS_", {
 TID_STATS = S("tid_stats", "NL80211_TID_STATS_", {
     "RX_MSDU": "u64", "TX_MSDU": "u64", "TX_MSDU_RETRIES": "u64", "TX_MSDU_FAILED": "u64", "PAD": "pad",
     "TXQ_STATS": a("nest", nested=TXQ_STATS)}, label="TID stats")
+# struct nl80211_sta_flag_update: which station flags the message speaks of, and which are set
+# (bit n: NL80211_STA_FLAG_* n)
+STA_FLAG_BITS = {1 << n: name[len("NL80211_STA_FLAG_"):] for n, name in
+                 names_from(N, "NL80211_STA_FLAG_", exclude=("MAX",)).items() if n}
+STA_FLAG_UPDATE = FixedStruct("nl80211_sta_flag_update", "nl80211.sta_flag_update", [
+    member("mask", Int32ul, flags_show(STA_FLAG_BITS), flags=STA_FLAG_BITS),
+    member("set", Int32ul, flags_show(STA_FLAG_BITS), flags=STA_FLAG_BITS)], label="nl80211_sta_flag_update")
 STA_INFO = S("sta_info", "NL80211_STA_INFO_", {
     "INACTIVE_TIME": a("u32", unit="ms"), "RX_BYTES": "u32", "TX_BYTES": "u32", "LLID": "u16", "PLID": "u16",
     "PLINK_STATE": a("u8", enum=PLINK_STATES), "SIGNAL": a("s8", unit="dBm"), "TX_BITRATE": a("nest", nested=RATE),
     "RX_PACKETS": "u32", "TX_PACKETS": "u32", "TX_RETRIES": "u32", "TX_FAILED": "u32",
     "SIGNAL_AVG": a("s8", unit="dBm"), "RX_BITRATE": a("nest", nested=RATE), "BSS_PARAM": a("nest", nested=STA_BSS),
-    "CONNECTED_TIME": a("u32", unit="s"), "STA_FLAGS": "binary", "BEACON_LOSS": "u32", "T_OFFSET": "s64",
+    "CONNECTED_TIME": a("u32", unit="s"), "STA_FLAGS": a("struct", struct=STA_FLAG_UPDATE), "BEACON_LOSS": "u32", "T_OFFSET": "s64",
     "LOCAL_PM": a("u32", enum=MESH_PM), "PEER_PM": a("u32", enum=MESH_PM), "NONPEER_PM": a("u32", enum=MESH_PM),
     "RX_BYTES64": "u64", "TX_BYTES64": "u64", "CHAIN_SIGNAL": a("indexed-array", sub="s8"),
     "CHAIN_SIGNAL_AVG": a("indexed-array", sub="s8"), "EXPECTED_THROUGHPUT": a("u32", unit="kbit/s"),
@@ -199,7 +208,8 @@ NL80211_TYPES = {
     "AUTH_TYPE": a("u32", enum=AUTH_TYPES), "REASON_CODE": "u16", "KEY_TYPE": a("u32", enum=KEY_TYPES),
     "MAX_SCAN_IE_LEN": "u16", "CIPHER_SUITES": a("array", sub="u32"), "FREQ_BEFORE": "nest", "FREQ_AFTER": "nest",
     "FREQ_FIXED": "flag", "WIPHY_RETRY_SHORT": "u8", "WIPHY_RETRY_LONG": "u8", "WIPHY_FRAG_THRESHOLD": "u32",
-    "WIPHY_RTS_THRESHOLD": "u32", "TIMED_OUT": "flag", "USE_MFP": a("u32", enum=MFP), "STA_FLAGS2": "binary",
+    "WIPHY_RTS_THRESHOLD": "u32", "TIMED_OUT": "flag", "USE_MFP": a("u32", enum=MFP),
+    "STA_FLAGS2": a("struct", struct=STA_FLAG_UPDATE),
     "CONTROL_PORT": "flag", "TESTDATA": "binary", "PRIVACY": "flag", "DISCONNECTED_BY_AP": "flag",
     "STATUS_CODE": "u16", "CIPHER_SUITES_PAIRWISE": a("array", sub="u32"), "CIPHER_SUITE_GROUP": a("u32", enum=CIPHERS),
     "WPA_VERSIONS": "u32", "AKM_SUITES": a("array", sub="u32"), "REQ_IE": _IES, "RESP_IE": _IES,
@@ -287,8 +297,10 @@ ATTRS = enum_set("attrs", "nl80211", N, "nl80211_attrs", "NL80211_ATTR_", NL8021
 
 
 def nl80211_info(root) -> str:
-    """`phy0`, `wlan0 (ifindex 3) STATION`, `BSS 02:00:00:00:01:00 2412 MHz "nlscope-ap"` …"""
+    """`phy0`, `wlan0 (ifindex 3) STATION`, `BSS 02:00:00:00:01:00 2412 MHz "nlscope-ap"`,
+    `02:00:00:00:01:00 signal -30 dBm` …; `ifindex 3` when the message names nothing else."""
     parts = []
+    ifindex = None
     for c in root.children or ():
         ab = c.field.abbrev
         if ab in ("nl80211.wiphy_name", "nl80211.ifname", "nl80211.reg_alpha2", "nl80211.ssid"):
@@ -311,12 +323,21 @@ def nl80211_info(root) -> str:
                         parts.append(f'"{ssid}"')
         elif ab == "nl80211.ps_state":
             parts.append(c.text or str(c.value))
+        elif ab == "nl80211.sta_info":
+            signal = c.first("nl80211.sta_info.signal")
+            if signal is not None:
+                parts.append(f"signal {signal} dBm")
+        elif ab == "nl80211.ifindex":
+            ifindex = c.value
+    if not parts and ifindex is not None:
+        parts.append(f"ifindex {ifindex}")
     return " ".join(dict.fromkeys(parts))
 
 
 nl80211_info.needs = ("nl80211.wiphy_name", "nl80211.ifname", "nl80211.reg_alpha2", "nl80211.ssid", "nl80211.iftype",
                       "nl80211.wiphy_freq", "nl80211.mac", "nl80211.bss.bssid", "nl80211.bss.frequency",
-                      "nl80211.bss.information_elements", "nl80211.ps_state")
+                      "nl80211.bss.information_elements", "nl80211.ps_state", "nl80211.sta_info.signal",
+                      "nl80211.ifindex")
 
 COMMANDS = {num: MessageType(0, name, kind_from_name(name), None, ATTRS, info=nl80211_info)
             for num, name in CMD_NAMES.items()}

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import socket
 
-from construct import Bytes
+from construct import Bytes, Int8ul, Int16ub, Int32ub
 
 from ...core.attrs import a, enum_set
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
-from ...core.schema import FixedStruct, c_struct, member, names_from
+from ...core.schema import FixedStruct, c_struct, member, names_from, pad, raw
 from ...generated import openvswitch as O
 
 OVS_HEADER = c_struct(O, "ovs_header", "ovs.header", label="Open vSwitch header (ovs_header)")
@@ -36,17 +36,53 @@ KEY_TCP = st("ovs_key_tcp", "key.tcp_struct")
 KEY_UDP = st("ovs_key_udp", "key.udp_struct")
 KEY_ICMP = st("ovs_key_icmp", "key.icmp_struct")
 KEY_MPLS = st("ovs_key_mpls", "key.mpls_struct", show={"mpls_lse": hex})
+KEY_SCTP = st("ovs_key_sctp", "key.sctp_struct")
+KEY_ICMPV6 = st("ovs_key_icmpv6", "key.icmpv6_struct")
+
+
+def _ip6(b: bytes) -> str:
+    return socket.inet_ntop(socket.AF_INET6, b)
+
+
+def _mac(b: bytes) -> str:
+    return b.hex(":")
+
+
+# the structs with arrays (the generated layouts hold scalar members only)
+KEY_IPV6 = FixedStruct("ovs_key_ipv6", "ovs.key.ipv6_struct", [
+    raw("ipv6_src", 16, _ip6), raw("ipv6_dst", 16, _ip6), member("ipv6_label", Int32ub, hex),
+    member("ipv6_proto", Int8ul), member("ipv6_tclass", Int8ul), member("ipv6_hlimit", Int8ul),
+    member("ipv6_frag", Int8ul)], label="ovs_key_ipv6")
+KEY_ARP = FixedStruct("ovs_key_arp", "ovs.key.arp_struct", [
+    member("arp_sip", Int32ub, _ip4), member("arp_tip", Int32ub, _ip4), member("arp_op", Int16ub),
+    raw("arp_sha", 6, _mac), raw("arp_tha", 6, _mac), pad(2)], label="ovs_key_arp")
+KEY_ND = FixedStruct("ovs_key_nd", "ovs.key.nd_struct", [
+    raw("nd_target", 16, _ip6), raw("nd_sll", 6, _mac), raw("nd_tll", 6, _mac)], label="ovs_key_nd")
+CT_TUPLE6 = FixedStruct("ovs_key_ct_tuple_ipv6", "ovs.key.ct_tuple6_struct", [
+    raw("ipv6_src", 16, _ip6), raw("ipv6_dst", 16, _ip6), member("src_port", Int16ub), member("dst_port", Int16ub),
+    member("ipv6_proto", Int8ul), pad(3)], label="ovs_key_ct_tuple_ipv6")
 CT_TUPLE4 = st("ovs_key_ct_tuple_ipv4", "key.ct_tuple4_struct", show={"ipv4_src": _ip4, "ipv4_dst": _ip4})
 VPORT_TYPES = names_from(O, "OVS_VPORT_TYPE_", "ovs_vport_type", exclude=("UNSPEC", "MAX"))
 DP_FEATURES = names_from(O, "OVS_DP_F_", exclude=())
 
 TUNNEL_OPTS = S("vport.options", "OVS_TUNNEL_ATTR_UNSPEC", "OVS_TUNNEL_ATTR_", {"DST_PORT": "u16",
                 "EXTENSION": "nest"}, "tunnel options")
+BE16 = a("u16", big_endian=True)
+# a flow's tunnel metadata (OVS_KEY_ATTR_TUNNEL, in keys, masks and set actions): numbered from 0
+TUNNEL_KEY = S("key.tunnel", "ovs_tunnel_key_attr", "OVS_TUNNEL_KEY_ATTR_", {
+    "ID": a("u64", big_endian=True, show=hex), "IPV4_SRC": a("binary", hint="ipv4"),
+    "IPV4_DST": a("binary", hint="ipv4"), "TOS": "u8", "TTL": "u8", "DONT_FRAGMENT": "flag", "CSUM": "flag",
+    "OAM": "flag", "GENEVE_OPTS": "binary", "TP_SRC": BE16, "TP_DST": BE16, "VXLAN_OPTS": "nest",
+    "IPV6_SRC": a("binary", hint="ipv6"), "IPV6_DST": a("binary", hint="ipv6"), "PAD": "pad",
+    "ERSPAN_OPTS": "binary", "IPV4_INFO_BRIDGE": "flag"}, "tunnel key")
 KEY = S("key", "ovs_key_attr", "OVS_KEY_ATTR_", {
     "ENCAP": "nest", "PRIORITY": "u32", "IN_PORT": "u32", "ETHERNET": a("struct", struct=ETHERNET),
     "VLAN": a("u16", big_endian=True), "ETHERTYPE": a("u16", big_endian=True, show=hex),
     "IPV4": a("struct", struct=KEY_IPV4), "TCP": a("struct", struct=KEY_TCP), "UDP": a("struct", struct=KEY_UDP),
-    "ICMP": a("struct", struct=KEY_ICMP), "SKB_MARK": "u32", "TUNNEL": "nest", "SCTP": "binary",
+    "ICMP": a("struct", struct=KEY_ICMP), "SKB_MARK": "u32", "TUNNEL": a("nest", nested=TUNNEL_KEY),
+    "SCTP": a("struct", struct=KEY_SCTP), "IPV6": a("struct", struct=KEY_IPV6), "ICMPV6": a("struct", struct=KEY_ICMPV6),
+    "ARP": a("struct", struct=KEY_ARP), "ND": a("struct", struct=KEY_ND),
+    "CT_ORIG_TUPLE_IPV6": a("struct", struct=CT_TUPLE6),
     "TCP_FLAGS": a("u16", big_endian=True, show=hex), "DP_HASH": "u32", "RECIRC_ID": "u32",
     "MPLS": a("struct", struct=KEY_MPLS), "CT_STATE": a("u32", show=hex), "CT_ZONE": "u16", "CT_MARK": "u32",
     "CT_LABELS": "binary", "CT_ORIG_TUPLE_IPV4": a("struct", struct=CT_TUPLE4), "PACKET_TYPE": a("u32", show=hex),
@@ -92,12 +128,57 @@ def ovs_info(root) -> str:
     return " ".join(parts)
 
 
+def _key_text(key) -> str:
+    """`in_port 1 10.60.0.1 → 10.60.0.2 proto 1` from a flow key's nodes."""
+    parts = []
+    port = key.first("ovs.key.in_port")
+    if port is not None:
+        parts.append(f"in_port {port}")
+    for v in ("ipv4", "ipv6"):
+        src = key.find(f"ovs.key.{v}_struct.{v}_src")
+        if src is not None:
+            dst = key.find(f"ovs.key.{v}_struct.{v}_dst")
+            parts.append(f"{src.show} → {dst.show if dst is not None else '?'}")
+            parts.append(f"proto {key.first(f'ovs.key.{v}_struct.{v}_proto')}")
+            break
+    else:
+        ethertype = key.first("ovs.key.ethertype")
+        if ethertype is not None:
+            parts.append(f"ethertype {ethertype:#06x}")
+    return " ".join(parts)
+
+
+def _either(root, name: str):
+    node = root.find(f"ovs.flow.{name}")
+    return node if node is not None else root.find(f"ovs.packet.{name}")
+
+
+def flow_info(root) -> str:
+    """`in_port 1 10.60.0.1 → 10.60.0.2 proto 1 actions output 0` (a dump part, an upcall …);
+    the datapath when the message names no flow."""
+    parts = []
+    key = _either(root, "key")
+    if key is not None:
+        parts.append(_key_text(key))
+    elif root.find("ovs.flow.ufid") is not None:
+        parts.append(f"ufid {root.find('ovs.flow.ufid').show}")
+    actions = _either(root, "actions")
+    if actions is not None:
+        acts = [f"{c.field.abbrev.rsplit('.', 1)[1]}" + (f" {c.value}" if isinstance(c.value, int) else "")
+                for c in actions.children or ()]
+        parts.append("actions " + (", ".join(acts) if acts else "drop"))
+    return " ".join(p for p in parts if p) or ovs_info(root)
+
+
+flow_info.full_tree = True   # the key's addresses are members of its structs
+
 for family, enum, prefix, aset in (("ovs_datapath", "ovs_datapath_cmd", "OVS_DP_CMD_", DP),
                                     ("ovs_vport", "ovs_vport_cmd", "OVS_VPORT_CMD_", VPORT),
                                     ("ovs_flow", "ovs_flow_cmd", "OVS_FLOW_CMD_", FLOW),
                                     ("ovs_packet", "ovs_packet_cmd", "OVS_PACKET_CMD_", PACKET)):
     cmds = names_from(O, prefix, enum, exclude=("UNSPEC",))
     register_genl_family(GenlFamily(family, family.replace("_", "."), {
-        n: MessageType(0, name, kind_from_name(name) if "MISS" not in name else "other", None, aset, info=ovs_info)
+        n: MessageType(0, name, kind_from_name(name) if "MISS" not in name else "other", None, aset,
+                       info=flow_info if family in ("ovs_flow", "ovs_packet") else ovs_info)
         for n, name in cmds.items()}, aset, header=OVS_HEADER))
 

@@ -106,12 +106,30 @@ def ct_info(root) -> str:
 
 ct_info.levels = 3   # the tuples' addresses and the TCP state are two nests down
 
+def exp_info(root) -> str:
+    """`udp 127.0.0.1:0 → 127.0.0.1:35961 helper tftp, master 127.0.0.1:35961 → 127.0.0.1:69`:
+    the connection expected, by which helper, for which connection."""
+    tup = root.find("ctnl.expect.tuple")
+    if tup is None:
+        return ""
+    proto = tup.find("ctnl.proto.num")
+    parts = [IP_PROTOS.get(proto.value, str(proto.value)) if proto is not None else "", _tuple_text(tup)]
+    helper = root.first("ctnl.expect.help_name")
+    if helper:
+        parts.append(f"helper {helper}")
+    master = root.find("ctnl.expect.master")
+    text = " ".join(p for p in parts if p)
+    return f"{text}, master {_tuple_text(master)}" if master is not None else text
+
+
+exp_info.levels = 3   # as ct_info: the tuples' addresses are two nests down
+
 CT_TYPES = names_from(CT, "IPCTNL_MSG_CT_", "cntl_msg_types", exclude=("MAX",))
 EXP_TYPES = names_from(CT, "IPCTNL_MSG_EXP_", "ctnl_exp_msg_types", exclude=("MAX",))
 ct_types = types(CT_TYPES, CTA, ct_info)
 ct_types[CT.IPCTNL_MSG_CT_GET_STATS_CPU].attrs = STATS_CPU
 ct_types[CT.IPCTNL_MSG_CT_GET_STATS].attrs = STATS_GLOBAL
-exp_types = types(EXP_TYPES, EXP)
+exp_types = types(EXP_TYPES, EXP, exp_info)
 exp_types[CT.IPCTNL_MSG_EXP_GET_STATS_CPU].attrs = EXP_STATS
 register_subsystem(Subsystem(N.NFNL_SUBSYS_CTNETLINK, "ctnetlink", ct_types, CTA))
 register_subsystem(Subsystem(N.NFNL_SUBSYS_CTNETLINK_EXP, "ctnetlink_exp", exp_types, EXP))
