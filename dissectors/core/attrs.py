@@ -288,6 +288,25 @@ def c_string(buf, start: int, end: int) -> str:
     return (data if nul < 0 else data[:nul]).decode("utf-8", "backslashreplace")
 
 
+def scan_attrs(buf, p: int, end: int, order: str, wanted=None) -> dict | None:
+    """For an Info read straight from the bytes: {attribute type: [(payload start, end,
+    nla_type with its flags), …]} of the `wanted` types (every type with None) in a run of
+    attributes; None unless the whole run is well formed — the tree then decides."""
+    nla = _NLA_HDR[order]
+    found = {}
+    while p < end:
+        if end - p < 4:
+            return None
+        ln, ty = nla.unpack_from(buf, p)
+        if ln < 4 or p + ln > end:
+            return None
+        t = ty & 0x3FFF
+        if wanted is None or t in wanted:
+            found.setdefault(t, []).append((p + 4, p + ln, ty))
+        p += (ln + 3) & ~3
+    return found
+
+
 def by_width_text(data: bytes) -> str:
     """A value whose type another attribute gives (devlink parameters, team options): an
     integer by its width, text when printable, an empty one as a flag, else hex."""

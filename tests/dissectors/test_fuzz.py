@@ -153,3 +153,19 @@ REGRESSIONS = [
 def test_regressions():
     for case in REGRESSIONS:
         exercise(*case)
+
+
+def test_wrong_sized_family_id_leaves_the_info_its_name():
+    """A CTRL_ATTR_FAMILY_ID of one byte is raw bytes in the tree: the Info says the family's
+    name (it was empty: formatting the bytes as a number raised inside the Info function),
+    and the Info read from the bytes leaves that message to the tree."""
+    from dissectors import Context, decode_frame
+    from tests.dissectors.build import msg, nla
+    body = b"\x01\x02\x00\x00" + nla(1, b"\x1c") + nla(2, b"nlx\0") + nla(6, nla(1, nla(1, b"\0" * 4)))
+    raw = msg(0x10, 0, body)
+    m = decode_frame(raw, protocol=16, ctx=Context())[0]
+    assert m.message_type.info.fast(raw, 0, len(raw), "<", 0) is None
+    assert m.info == "nlx 1 ops"
+    good = msg(0x10, 0, b"\x01\x02\x00\x00" + nla(1, b"\x1c\x00") + nla(2, b"nlx\0") + nla(6, nla(1, nla(1, b"\0" * 4))))
+    assert decode_frame(good, protocol=16, ctx=Context())[0].message_type.info.fast(good, 0, len(good), "<", 0) \
+        == "nlx id 0x1c 1 ops"

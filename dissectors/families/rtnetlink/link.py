@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import struct
 
-from ...core.attrs import AttrSet, a, c_string, enum_set
+from ...core.attrs import AttrSet, a, c_string, enum_set, scan_attrs
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import if_bridge as BR, if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
 from .common import AF_NUMBERS, show_af
@@ -194,7 +194,6 @@ def link_info(root) -> str:
 link_info.needs = ("rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.linkinfo.kind", "rtnl.link.master")
 
 _IFINFO = {o: struct.Struct(o + "BxHiII") for o in "<>"}
-_NLA = {o: struct.Struct(o + "HH") for o in "<>"}
 _U32 = {o: struct.Struct(o + "I") for o in "<>"}
 
 
@@ -206,44 +205,35 @@ def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> st
     if end - body < 16:
         return None
     _, _, index, flags, change = _IFINFO[order].unpack_from(buf, body)
+    found = scan_attrs(buf, body + 16, end, order, _LINK_FAST)
+    if found is None:
+        return None
     name = mtu = master = kind = None
-    nla = _NLA[order]
-    p = body + 16
-    while p < end:
-        if end - p < 4:
+    for t, spans in found.items():   # as in the tree, the first of each counts
+        start, stop, ty = spans[0]
+        if ty & 0x4000:  # NLA_F_NET_BYTEORDER: let the tree say what that means
             return None
-        ln, ty = nla.unpack_from(buf, p)
-        if ln < 4 or p + ln > end:
-            return None
-        t = ty & 0x3FFF
-        if t in _LINK_FAST:
-            if ty & 0x4000:  # NLA_F_NET_BYTEORDER: let the tree say what that means
-                return None
-            if t == L.IFLA_IFNAME:
-                if name is None:
-                    name = c_string(buf, p + 4, p + ln)
-            elif t == L.IFLA_LINKINFO:
-                q, stop = p + 4, p + ln
-                while q < stop:
-                    if stop - q < 4:
-                        return None
-                    ln2, ty2 = nla.unpack_from(buf, q)
-                    if ln2 < 4 or q + ln2 > stop or ty2 & 0x4000:
-                        return None
-                    if ty2 & 0x3FFF == L.IFLA_INFO_KIND:
-                        if kind is None:
-                            kind = c_string(buf, q + 4, q + ln2)
-                        break
-                    q += (ln2 + 3) & ~3
-            else:  # IFLA_MTU, IFLA_MASTER: u32
-                if ln != 8:
+        if t == L.IFLA_IFNAME:
+            name = c_string(buf, start, stop)
+        elif t == L.IFLA_LINKINFO:
+            for start, stop, _ in spans:
+                inner = scan_attrs(buf, start, stop, order, _KIND)
+                if inner is None:
                     return None
-                v = _U32[order].unpack_from(buf, p + 4)[0]
-                if t == L.IFLA_MTU:
-                    mtu = v if mtu is None else mtu
-                elif master is None:
-                    master = v
-        p += (ln + 3) & ~3
+                if inner:
+                    k_start, k_stop, k_ty = inner[L.IFLA_INFO_KIND][0]
+                    if k_ty & 0x4000:
+                        return None
+                    kind = c_string(buf, k_start, k_stop)
+                    break
+        else:  # IFLA_MTU, IFLA_MASTER: u32
+            if stop - start != 4:
+                return None
+            v = _U32[order].unpack_from(buf, start)[0]
+            if t == L.IFLA_MTU:
+                mtu = v
+            else:
+                master = v
     if name:
         parts = [name, f"index {index}"] if index else [name]
     else:
@@ -260,6 +250,7 @@ def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> st
 
 
 _LINK_FAST = frozenset({L.IFLA_IFNAME, L.IFLA_MTU, L.IFLA_MASTER, L.IFLA_LINKINFO})
+_KIND = frozenset({L.IFLA_INFO_KIND})
 link_info.fast = _link_info_fast
 
 set_veth_peer(IFINFOMSG, LINK_ATTRS)
