@@ -57,6 +57,8 @@ def test_info(root) -> str:
     return " ".join(parts)
 
 
+test_info.needs = ("nlscope_test.index", "nlscope_test.count", "nlscope_test.u32")
+
 register_genl_family(GenlFamily(
     "nlscope_test", "nlscope_test",
     {i: MessageType(0, f"NLSCOPE_TEST_CMD_{n}", kind_from_name("_GET" if n == "DUMP" else n), None, TEST_ATTRS,

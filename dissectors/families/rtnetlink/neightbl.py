@@ -33,4 +33,5 @@ def neightbl_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
+neightbl_info.needs = ("rtnl.neightbl.name", "rtnl.neightbl.parms.ifindex")
 add_types(["RTM_NEWNEIGHTBL", "RTM_GETNEIGHTBL", "RTM_SETNEIGHTBL"], NDTMSG, NDTA, neightbl_info)

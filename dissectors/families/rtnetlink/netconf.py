@@ -26,4 +26,5 @@ def netconf_info(root) -> str:
     return " ".join(parts)
 
 
+netconf_info.needs = ("rtnl.netconf.ifindex", "rtnl.netconf.forwarding")
 add_types(["RTM_NEWNETCONF", "RTM_DELNETCONF", "RTM_GETNETCONF"], NETCONFMSG, NETCONFA, netconf_info)
