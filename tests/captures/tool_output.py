@@ -11,6 +11,9 @@ IW_STATION = {"inactive time": "nl80211.sta_info.inactive_time", "rx bytes": "nl
               "connected time": "nl80211.sta_info.connected_time",
               "beacon interval": "nl80211.sta_bss_param.beacon_interval",
               "DTIM period": "nl80211.sta_bss_param.dtim_period"}
+# struct nl80211_sta_flag_update's bits: 1 << NL80211_STA_FLAG_* (nl80211.h)
+STA_FLAG_BITS = {"authorized": 2, "short_preamble": 4, "wme": 8, "mfp": 16, "authenticated": 32, "tdls_peer": 64,
+                 "associated": 128}
 IW_FLAGS = {"authorized": "authorized", "authenticated": "authenticated", "associated": "associated",
             "WMM/WME": "wme", "MFP": "mfp", "TDLS peer": "tdls_peer"}
 
@@ -45,10 +48,9 @@ def check_stations(msgs, log: str) -> int:
         assert tree.first("nl80211.mac") == st["mac"], (m.frame, st["mac"])
         for field, want in st["values"].items():
             assert tree.first(field) == want, (m.frame, field, tree.first(field), want)
+        mask, got = tree.first("nl80211.sta_flag_update.mask"), tree.first("nl80211.sta_flag_update.set")
         for flag, want in st["flags"].items():
-            mask, got = tree.first("nl80211.sta_flag_update.mask"), tree.first("nl80211.sta_flag_update.set")
-            bit = {"authorized": 2, "short_preamble": 4, "wme": 8, "mfp": 16, "authenticated": 32,
-                   "tdls_peer": 64, "associated": 128}[flag]
+            bit = STA_FLAG_BITS[flag]
             assert mask & bit, (m.frame, flag)
             assert bool(got & bit) == want, (m.frame, flag, got, want)
     return len(stations)

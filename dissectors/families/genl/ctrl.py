@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import struct
 
-from ...core.attrs import Attr, AttrSet, a, c_string, scan_attrs
+from ...core.attrs import NLA_F_NET_BYTEORDER, Attr, AttrSet, a, c_string, scan_attrs
 from ...core.control import POLICY_ATTRS
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
@@ -115,7 +115,8 @@ def _ctrl_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> st
     if length < 20:
         return None
     found = scan_attrs(buf, off + 20, off + length, order, _CTRL_FAST)   # after nlmsghdr, genlmsghdr
-    if found is None or any(t in _CTRL_TREE or any(ty & 0x4000 for _, _, ty in spans) for t, spans in found.items()):
+    if found is None or any(t in _CTRL_TREE or any(ty & NLA_F_NET_BYTEORDER for _, _, ty in spans)
+                            for t, spans in found.items()):
         return None
     name = id_ = None
     ops = groups = 0

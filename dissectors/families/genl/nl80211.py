@@ -11,10 +11,10 @@ TXQ stats, scan SSIDs and frequencies, supported commands.
 """
 from __future__ import annotations
 
-from ...core.attrs import AttrSet, a, enum_set
-from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from construct import Int32ul
 
+from ...core.attrs import AttrSet, a, enum_set
+from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import FixedStruct, flags_show, member, names_from
 from ...generated import nl80211 as N
 from .ieee80211_ies import decode_beacon_head, decode_ies, ssid_of
@@ -151,7 +151,8 @@ STA_INFO = S("sta_info", "NL80211_STA_INFO_", {
     "PLINK_STATE": a("u8", enum=PLINK_STATES), "SIGNAL": a("s8", unit="dBm"), "TX_BITRATE": a("nest", nested=RATE),
     "RX_PACKETS": "u32", "TX_PACKETS": "u32", "TX_RETRIES": "u32", "TX_FAILED": "u32",
     "SIGNAL_AVG": a("s8", unit="dBm"), "RX_BITRATE": a("nest", nested=RATE), "BSS_PARAM": a("nest", nested=STA_BSS),
-    "CONNECTED_TIME": a("u32", unit="s"), "STA_FLAGS": a("struct", struct=STA_FLAG_UPDATE), "BEACON_LOSS": "u32", "T_OFFSET": "s64",
+    "CONNECTED_TIME": a("u32", unit="s"), "STA_FLAGS": a("struct", struct=STA_FLAG_UPDATE), "BEACON_LOSS": "u32",
+    "T_OFFSET": "s64",
     "LOCAL_PM": a("u32", enum=MESH_PM), "PEER_PM": a("u32", enum=MESH_PM), "NONPEER_PM": a("u32", enum=MESH_PM),
     "RX_BYTES64": "u64", "TX_BYTES64": "u64", "CHAIN_SIGNAL": a("indexed-array", sub="s8"),
     "CHAIN_SIGNAL_AVG": a("indexed-array", sub="s8"), "EXPECTED_THROUGHPUT": a("u32", unit="kbit/s"),

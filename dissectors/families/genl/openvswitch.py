@@ -8,7 +8,7 @@ import socket
 
 from construct import Bytes, Int8ul, Int16ub, Int32ub
 
-from ...core.attrs import a, enum_set
+from ...core.attrs import a, addr_value, enum_set
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import FixedStruct, c_struct, member, names_from, pad, raw
 from ...generated import openvswitch as O
@@ -29,7 +29,7 @@ def st(cname, prefix, label=None, show=None):
 
 
 ETHERNET = FixedStruct("ovs_key_ethernet", "ovs.key.ethernet_struct", [
-    member("eth_src", Bytes(6), lambda b: b.hex(":")), member("eth_dst", Bytes(6), lambda b: b.hex(":"))],
+    member("eth_src", Bytes(6), addr_value), member("eth_dst", Bytes(6), addr_value)],
     label="ovs_key_ethernet")
 KEY_IPV4 = st("ovs_key_ipv4", "key.ipv4_struct", show={"ipv4_src": _ip4, "ipv4_dst": _ip4})
 KEY_TCP = st("ovs_key_tcp", "key.tcp_struct")
@@ -40,26 +40,19 @@ KEY_SCTP = st("ovs_key_sctp", "key.sctp_struct")
 KEY_ICMPV6 = st("ovs_key_icmpv6", "key.icmpv6_struct")
 
 
-def _ip6(b: bytes) -> str:
-    return socket.inet_ntop(socket.AF_INET6, b)
-
-
-def _mac(b: bytes) -> str:
-    return b.hex(":")
-
-
-# the structs with arrays (the generated layouts hold scalar members only)
+# the structs with arrays (the generated layouts hold scalar members only); their 16- and
+# 6-byte members are IPv6 and MAC addresses, as addr_value reads them
 KEY_IPV6 = FixedStruct("ovs_key_ipv6", "ovs.key.ipv6_struct", [
-    raw("ipv6_src", 16, _ip6), raw("ipv6_dst", 16, _ip6), member("ipv6_label", Int32ub, hex),
+    raw("ipv6_src", 16, addr_value), raw("ipv6_dst", 16, addr_value), member("ipv6_label", Int32ub, hex),
     member("ipv6_proto", Int8ul), member("ipv6_tclass", Int8ul), member("ipv6_hlimit", Int8ul),
     member("ipv6_frag", Int8ul)], label="ovs_key_ipv6")
 KEY_ARP = FixedStruct("ovs_key_arp", "ovs.key.arp_struct", [
     member("arp_sip", Int32ub, _ip4), member("arp_tip", Int32ub, _ip4), member("arp_op", Int16ub),
-    raw("arp_sha", 6, _mac), raw("arp_tha", 6, _mac), pad(2)], label="ovs_key_arp")
+    raw("arp_sha", 6, addr_value), raw("arp_tha", 6, addr_value), pad(2)], label="ovs_key_arp")
 KEY_ND = FixedStruct("ovs_key_nd", "ovs.key.nd_struct", [
-    raw("nd_target", 16, _ip6), raw("nd_sll", 6, _mac), raw("nd_tll", 6, _mac)], label="ovs_key_nd")
+    raw("nd_target", 16, addr_value), raw("nd_sll", 6, addr_value), raw("nd_tll", 6, addr_value)], label="ovs_key_nd")
 CT_TUPLE6 = FixedStruct("ovs_key_ct_tuple_ipv6", "ovs.key.ct_tuple6_struct", [
-    raw("ipv6_src", 16, _ip6), raw("ipv6_dst", 16, _ip6), member("src_port", Int16ub), member("dst_port", Int16ub),
+    raw("ipv6_src", 16, addr_value), raw("ipv6_dst", 16, addr_value), member("src_port", Int16ub), member("dst_port", Int16ub),
     member("ipv6_proto", Int8ul), pad(3)], label="ovs_key_ct_tuple_ipv6")
 CT_TUPLE4 = st("ovs_key_ct_tuple_ipv4", "key.ct_tuple4_struct", show={"ipv4_src": _ip4, "ipv4_dst": _ip4})
 VPORT_TYPES = names_from(O, "OVS_VPORT_TYPE_", "ovs_vport_type", exclude=("UNSPEC", "MAX"))
@@ -160,8 +153,10 @@ def flow_info(root) -> str:
     key = _either(root, "key")
     if key is not None:
         parts.append(_key_text(key))
-    elif root.find("ovs.flow.ufid") is not None:
-        parts.append(f"ufid {root.find('ovs.flow.ufid').show}")
+    else:
+        ufid = root.find("ovs.flow.ufid")
+        if ufid is not None:
+            parts.append(f"ufid {ufid.show}")
     actions = _either(root, "actions")
     if actions is not None:
         acts = [f"{c.field.abbrev.rsplit('.', 1)[1]}" + (f" {c.value}" if isinstance(c.value, int) else "")

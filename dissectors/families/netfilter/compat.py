@@ -6,7 +6,7 @@ import struct
 
 from construct import Int8ul, Int16ul, Int32ul
 
-from ...core.attrs import a, enum_set
+from ...core.attrs import a, c_string, enum_set
 from ...core.schema import FixedStruct, member, names_from, raw
 from ...generated import nf_tables_compat as C, nfnetlink as N, nfnetlink_osf as O
 from .protocol import Subsystem, register_subsystem, types
@@ -21,7 +21,7 @@ register_subsystem(Subsystem(N.NFNL_SUBSYS_NFT_COMPAT, "nft_compat",
 
 
 def _name(b: bytes) -> str:
-    return b.split(b"\0", 1)[0].decode("utf-8", "replace")
+    return c_string(b, 0, len(b))
 
 
 _OPT = struct.Struct("=HHII")   # struct nf_osf_opt: kind, length, wc (wc, val)

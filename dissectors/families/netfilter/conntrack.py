@@ -106,6 +106,7 @@ def ct_info(root) -> str:
 
 ct_info.levels = 3   # the tuples' addresses and the TCP state are two nests down
 
+
 def exp_info(root) -> str:
     """`udp 127.0.0.1:0 → 127.0.0.1:35961 helper tftp, master 127.0.0.1:35961 → 127.0.0.1:69`:
     the connection expected, by which helper, for which connection."""

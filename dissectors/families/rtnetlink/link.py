@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import struct
 
-from ...core.attrs import AttrSet, a, c_string, enum_set, scan_attrs
+from ...core.attrs import NLA_F_NET_BYTEORDER, AttrSet, a, c_string, enum_set, scan_attrs
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import if_bridge as BR, if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
 from .common import AF_NUMBERS, show_af
@@ -211,7 +211,7 @@ def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> st
     name = mtu = master = kind = None
     for t, spans in found.items():   # as in the tree, the first of each counts
         start, stop, ty = spans[0]
-        if ty & 0x4000:  # NLA_F_NET_BYTEORDER: let the tree say what that means
+        if ty & NLA_F_NET_BYTEORDER:  # let the tree say what that means
             return None
         if t == L.IFLA_IFNAME:
             name = c_string(buf, start, stop)
@@ -222,7 +222,7 @@ def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> st
                     return None
                 if inner:
                     k_start, k_stop, k_ty = inner[L.IFLA_INFO_KIND][0]
-                    if k_ty & 0x4000:
+                    if k_ty & NLA_F_NET_BYTEORDER:
                         return None
                     kind = c_string(buf, k_start, k_stop)
                     break
