@@ -15,11 +15,49 @@ import struct
 
 from ..model import (BOOL, BYTES, FIELDS, INT, IPV4, IPV6, MAC, MALFORMED, NONE, STRING,
                      UINT, UNKNOWN, ArrayNode, Node)
+from .secrets import is_secret_name, redacted, secret_node
 
 NLA_F_NESTED = 0x8000
 NLA_F_NET_BYTEORDER = 0x4000
 NLA_TYPE_MASK = 0x3FFF
 MAX_DEPTH = 32  # deeper nests are reported as malformed (the kernel itself stops at 10)
+
+# How deep the decode already is where a decode hook, a sub-message or an echoed message
+# started over at depth 0 (a veth peer holds a whole link message, an error echoes a
+# message that may itself be an error): every recursion counts against the one MAX_DEPTH.
+_BASE_DEPTH = contextvars.ContextVar("nlscope_base_depth", default=0)
+TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
+
+
+def nested_decode(hook, depth: int, buf, start: int, end: int, *args):
+    """Call a decode hook `hook(buf, start, end, *args)` one level below `depth` (relative
+    to the enclosing hook's); at the limit, the bytes are one malformed node instead."""
+    base = _BASE_DEPTH.get() + depth + 1
+    if base > MAX_DEPTH:
+        return [malformed(buf, start, end, TOO_DEEP)]
+    token = _BASE_DEPTH.set(base)
+    try:
+        return hook(buf, start, end, *args)
+    finally:
+        _BASE_DEPTH.reset(token)
+
+
+class deeper:
+    """Context manager: what is decoded inside starts one level deeper (an echoed message).
+    `too_deep` is True when that is past the limit: the caller shows the bytes malformed."""
+
+    def __init__(self):
+        self.too_deep = False
+
+    def __enter__(self):
+        base = _BASE_DEPTH.get() + 1
+        self.too_deep = base > MAX_DEPTH
+        self._token = _BASE_DEPTH.set(base)
+        return self
+
+    def __exit__(self, *exc):
+        _BASE_DEPTH.reset(self._token)
+
 
 _NLA_HDR = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
 
@@ -159,6 +197,8 @@ class AttrSet:
             spec = _copy(spec) if spec.name is not None else spec
             spec.name = aname
             spec.num = num
+            if spec.type in ("binary", "string") and spec.hint != "secret" and is_secret_name(aname):
+                spec.hint = "secret"  # key material by its name, whoever declared it (see secrets.py)
             bare = aname.lstrip("_")
             short = bare[len(strip):] if strip and bare.startswith(strip) else aname
             spec.field = FIELDS.add(f"{prefix}.{short.lower()}", aname, _value_kind(spec.type, spec.hint),
@@ -267,8 +307,7 @@ def _binary(spec: Attr, data: bytes):
         return inet_addr_text(data)
     if hint == "secret":
         # key material: its length and a digest to compare two captures by, never the bytes
-        import hashlib
-        return f"<{n} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}>" if any(data) else f"<{n} zero bytes>"
+        return redacted(data)
     if hint == "base64":
         import base64
         return base64.b64encode(data).decode()
@@ -360,7 +399,7 @@ def addr_value(data: bytes):
 def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: int = 0) -> list[Node]:
     """Decode the attributes in buf[start:end] with `aset`; never raises."""
     out: list[Node] = []
-    if depth > MAX_DEPTH:
+    if depth + _BASE_DEPTH.get() > MAX_DEPTH:
         out.append(malformed(buf, start, end, f"attributes nested deeper than {MAX_DEPTH} levels"))
         return out
     unpack = _NLA_HDR[order].unpack_from
@@ -521,6 +560,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
             node.children = flag_nodes(spec.field, spec.flags, v, vo, st.size)
         return node
     if t == "string":
+        if spec.hint == "secret":
+            return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label)
         return Node(spec.field, c_string(buf, vo, vo + vl), pos, nla_len, None, None, None, label)
     if t in ("nest", "indexed-array", "array", "struct", "submsg") and depth >= EXPAND.get():
         return _folded(spec, pos, nla_len, label)
@@ -538,10 +579,12 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         v = int.from_bytes(buf[vo:vo + vl], "big" if o == ">" else "little", signed=(t == "sint"))
         return Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
     if t == "binary":
+        kids = nested_decode(spec.decode, depth, buf, vo, vo + vl, order) \
+            if spec.decode is not None and in_full() else None
+        if spec.hint == "secret":   # key material: never its bytes, whoever decoded it
+            return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label, kids)
         data = bytes(buf[vo:vo + vl])
         if spec.decode is not None:
-            kids = spec.decode(buf, vo, vo + vl, order) if in_full() else None
-            # a hint still rules the value: "secret" keeps key material out of it
             return Node(spec.field, _binary(spec, data) if spec.hint else data, pos, nla_len, None, kids, label=label)
         if spec.hint:
             return Node(spec.field, _binary(spec, data), pos, nla_len, None, label=label)
@@ -587,7 +630,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         if isinstance(chosen, AttrSet):
             children = decode_attrs(buf, vo, vo + vl, chosen, order, depth + 1)
         elif callable(chosen):  # a decode hook: (buf, start, end, order) -> nodes
-            children = chosen(buf, vo, vo + vl, order)
+            children = nested_decode(chosen, depth, buf, vo, vo + vl, order)
         else:  # a FixedStruct
             if vl < chosen.size:
                 return _wrong_size(buf, pos, nla_len, spec, label, f"struct {chosen.cname} needs {chosen.size} bytes")

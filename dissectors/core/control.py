@@ -13,7 +13,7 @@ import struct
 
 from ..generated import netlink as H
 from ..model import FIELDS, INT, NONE, STRING, Node
-from .attrs import NESTED_BY_FIELD, AttrSet, a, decode_attrs, malformed
+from .attrs import NESTED_BY_FIELD, TOO_DEEP, AttrSet, a, decode_attrs, deeper, malformed
 from .errors import errno_name, errno_text
 from .header import NLMSG_HDRLEN, NLMSGHDR_FAST
 from .registry import PROTOCOLS
@@ -103,8 +103,12 @@ def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_m
             root.add(malformed(buf, body + 4, end, "echoed request header truncated"))
         return info
     eo, avail, e_len, e_type, e_seq, capped = echoed
-    echo, e_mt, e_attrs, _ = dissect_message(buf, eo, avail, protocol, order, ctx, pos, declared_len=e_len,
-                                             header_only=capped)
+    with deeper() as level:   # an echoed error may echo an error in turn: one depth limit for all
+        if level.too_deep:
+            root.add(malformed(buf, eo, end, f"echoed request: {TOO_DEEP}"))
+            return info
+        echo, e_mt, e_attrs, _ = dissect_message(buf, eo, avail, protocol, order, ctx, pos, declared_len=e_len,
+                                                 header_only=capped)
     echo.field = ECHO_FIELD
     echo.label = "Echoed request" + (" (header only, NLM_F_CAPPED)" if capped else "")
     root.add(echo)

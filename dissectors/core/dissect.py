@@ -18,6 +18,7 @@ from .errors import errno_name
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
                      split)
 from .registry import ECHOING, PROTOCOLS, RAW_TYPES, Context, MessageType, load_families
+from .secrets import reveal
 
 ROOT_FIELD = FIELDS.add("netlink", "Netlink message", NONE, "a netlink message")
 _PROTO_NAMES = ("NETLINK_ROUTE", "NETLINK_UNUSED", "NETLINK_USERSOCK", "NETLINK_FIREWALL",
@@ -94,6 +95,8 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
             top = PROTOCOLS[protocol].dissect(buf, off, length, mt, order, ctx, root)
     except Exception as exc:  # a family bug loses nothing: the body is shown as malformed
         root.add(malformed(buf, body, end, f"dissector error ({type(exc).__name__}: {exc})"))
+    if getattr(ctx, "show_secrets", False):
+        reveal(root, buf)   # the user asked for key material explicitly
     return root, mt, top, status
 
 

@@ -162,6 +162,13 @@ def load_families(deferred: bool = False) -> None:
             load()
 
 
+# How many learnings of one generic-netlink id are kept: the first (for messages before
+# it) and the latest ones.  The kernel allocates ids in [GENL_MIN_ID, GENL_MAX_ID] (1008
+# of them), so a capture that re-announces ids millions of times keeps at most
+# 1008 * GENL_HISTORY entries.
+GENL_HISTORY = 16
+
+
 class Context:
     """What decoding learns across a capture: generic-netlink family ids, by position.
 
@@ -170,24 +177,41 @@ class Context:
     the user.  An id can be freed and reused, so each learning is kept with the position
     of the message it came from and lookups take the latest one at or before a position
     (or the first one after it, for messages captured before the family was announced).
+    Only the first and the latest GENL_HISTORY - 1 learnings of an id are kept: a lookup
+    between them (a capture that re-announced the id more often than that) finds no name,
+    and the message shows as of an unknown family rather than as of a guessed one.
+
+    `show_secrets`: show key material (private and preshared keys, …) as its bytes; by
+    default every secret shows as its length and a digest (see core/secrets.py).
     """
 
-    def __init__(self, genl: dict[int, str] | None = None, resolver=None):
+    def __init__(self, genl: dict[int, str] | None = None, resolver=None, show_secrets: bool = False):
         self.user_genl: dict[int, str] = dict(genl or {})
         self.genl_ids: dict[int, list[tuple[int, str]]] = {}
+        # per id: (first, last) position of the learnings dropped (lookups there are unsure)
+        self.genl_forgotten: dict[int, tuple[int, int]] = {}
         # live captures: callable(id) -> name asked of the running kernel for unseen ids
         self.resolver = resolver
+        self.show_secrets = show_secrets
 
     def learn_genl(self, family_id: int, name: str, pos: int) -> None:
         seen = self.genl_ids.setdefault(family_id, [])
         if seen and seen[-1][1] == name:
             return
+        lost = self.genl_forgotten.get(family_id)
+        if lost is not None and lost[0] <= pos <= lost[1]:
+            return  # a message of a stretch already forgotten, decoded again
         i = bisect.bisect_left(seen, (pos, name))
         if i < len(seen) and seen[i] == (pos, name):
             return  # the same message decoded again (an index makes messages anew when asked)
         seen.append((pos, name))
         if len(seen) > 1 and seen[-2][0] > pos:
             seen.sort()
+        if len(seen) > GENL_HISTORY:
+            # keep the first and the latest: memory stays flat however often ids flip
+            dropped = seen.pop(1)[0]
+            self.genl_forgotten[family_id] = (min(lost[0], dropped), max(lost[1], dropped)) if lost \
+                else (dropped, dropped)
 
     def genl_name(self, family_id: int, pos: int | None = None) -> str | None:
         if family_id in self.user_genl:
@@ -207,4 +231,6 @@ class Context:
         # the latest learning at or before pos (by bisection: a capture where an id is
         # announced again and again must not make each lookup longer), else the first
         i = bisect.bisect_right(seen, (pos, "\U0010ffff"))
+        if i == 1 and family_id in self.genl_forgotten and pos >= self.genl_forgotten[family_id][0]:
+            return None  # after a learning that was dropped: which name held is not known
         return seen[i - 1][1] if i else seen[0][1]

@@ -17,8 +17,9 @@ from typing import Callable
 from construct import (Bytes, FormatField, Int8sl, Int8ul, Int16sl, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul,
                        Int64sl, Int64ub, Int64ul, Padded, Pass, Struct)
 
-from ..model import FIELDS, INT, UINT, BYTES, Node
+from ..model import FIELDS, INT, STRING, UINT, BYTES, Node
 from .attrs import in_full
+from .secrets import is_secret_name, secret_node
 
 
 def swapped(con, order: str):
@@ -104,6 +105,10 @@ class FixedStruct:
         self._widths = [struct.calcsize("<" + m.fmt) for m in self.shown]
         self._layout = None  # (field, offset, width) per shown member, once fields are final
         self._flagged = any(m.flag_names is not None for m in self.shown)
+        # members holding key material (a spec's `key` bytes): shown redacted (secrets.py)
+        self._secret = tuple(i for i, m in enumerate(self.shown) if m.kind == BYTES and is_secret_name(m.name))
+        for i in self._secret:
+            self.shown[i].kind = STRING
         self.field = FIELDS.add(prefix, self.label, "none", f"struct {cname}")
         for m in self.shown:
             m.field = FIELDS.add(f"{prefix}.{m.name}", m.title or m.name.replace("_", " ").capitalize(), m.kind,
@@ -140,6 +145,9 @@ class FixedStruct:
         if self._layout is None:
             self._layout = list(zip([m.field for m in self.shown], self._offsets, self._widths))
         children = [Node(f, v, off + o, w) for (f, o, w), v in zip(self._layout, vals)]
+        for i in self._secret:
+            f, o, w = self._layout[i]
+            children[i] = secret_node(f, buf, off + o, off + o + w)
         if self._flagged and in_full():
             for m, n in zip(self.shown, children):
                 if m.flag_names is not None and n.value:

@@ -9,8 +9,6 @@ as the kernel parses them.
 """
 from __future__ import annotations
 
-import hashlib
-
 from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul
 
 from ..core.attrs import a, enum_set, inet_addr_text, malformed, struct_array
@@ -18,6 +16,7 @@ from ..core.dissect import dissect_body
 from ..core.header import NLMSG_HDRLEN, is_dump
 from ..core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
 from ..core.schema import FixedStruct, c_struct, enum_show, flags_show, member, names_from, pad
+from ..core.secrets import secret_node
 from ..generated import xfrm as X
 from ..model import FIELDS, STRING, UINT, Node
 
@@ -140,9 +139,7 @@ def _alg(extra: bool):
         if extra:
             out.append(Node(F_ICV, int.from_bytes(buf[start + 68:start + 72], "little" if order == "<" else "big"),
                             start + 68, 4))
-        key = bytes(buf[start + head:end])
-        digest = hashlib.sha256(key).hexdigest()[:16]
-        out.append(Node(F_KEY, f"<{len(key)} bytes, sha256 {digest}>", start + head, len(key)))
+        out.append(secret_node(F_KEY, buf, start + head, end, zeros=False))
         return out
     return decode
 

@@ -83,3 +83,76 @@ def test_a_summary_decodes_only_what_the_info_function_reads():
     assert {"rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.linkinfo", "rtnl.link.linkinfo.kind"} <= names
     assert "rtnl.link.txqlen" not in names and "rtnl.link.txqlen" in {n.field.abbrev for n in m.tree.walk()}
     assert m.info == link_info(m.tree)
+
+
+# --- one depth limit for every recursion (issue 13 item 10) ---------------------------
+def _veth_chain(levels: int) -> bytes:
+    """RTM_NEWLINK whose veth peer holds a link whose veth peer holds a link … `levels` deep;
+    each link named p<level>."""
+    from tests.dissectors.build import msg
+    ifinfomsg = bytes(16)
+    link = ifinfomsg + nla(3, f"p{levels}".encode() + b"\0")
+    for lvl in range(levels - 1, -1, -1):
+        info = nla(1, b"veth\0") + nla(2 | NLA_F_NESTED, nla(1, link))   # IFLA_INFO_KIND, DATA { VETH_INFO_PEER }
+        link = ifinfomsg + nla(3, f"p{lvl}".encode() + b"\0") + nla(18 | NLA_F_NESTED, info)   # IFLA_LINKINFO
+    return msg(16, 0, link)
+
+
+def _depth_of(tree, node) -> int:
+    depth, stack = {id(tree): 0}, [tree]
+    while stack:
+        n = stack.pop()
+        for c in n.children or ():
+            depth[id(c)] = depth[id(n)] + 1
+            stack.append(c)
+    return depth[id(node)]
+
+
+def test_a_veth_peer_chain_decodes_to_the_depth_limit():
+    """A veth peer chain 150 deep made every decode hook start again at depth 0: the whole
+    body became one "dissector error (RecursionError)" blob."""
+    m = dissectors.decode_frame(_veth_chain(150), 0, dissectors.Context())[0]
+    nodes = list(m.tree.walk())
+    assert not [n for n in nodes if "dissector error" in (n.text or "")]
+    names = [n.value for n in nodes if n.field.abbrev == "rtnl.link.ifname"]
+    assert names[:6] == ["p0", "p1", "p2", "p3", "p4", "p5"], names
+    deep = [n for n in nodes if n.status == dissectors.MALFORMED]
+    assert len(deep) == 1 and "deeper than 32" in deep[0].text and deep[0].value, deep[0].text
+    assert deep[0].text.startswith(("attributes nested deeper than 32 levels at offset",
+                                    "nesting deeper than 32 levels at offset"))
+    # everything above the malformed node is decoded; the tree itself stays shallow
+    assert max(_depth_of(m.tree, n) for n in nodes) < 3 * 32
+
+
+def _error_chain(levels: int) -> bytes:
+    """An NLMSG_ERROR echoing an NLMSG_ERROR echoing … `levels` deep, then a request."""
+    from tests.dissectors.build import msg
+    inner = msg(16, 5, bytes(16) + nla(3, b"dummy0\0"))
+    for _ in range(levels):
+        inner = msg(2, 0, struct.pack("<i", -22) + inner)
+    return inner
+
+
+def test_errors_echoing_errors_decode_to_the_depth_limit():
+    """495 echoes deep made dissect_message recurse until RecursionError: one blob."""
+    m = dissectors.decode_frame(_error_chain(600), 0, dissectors.Context())[0]
+    nodes = list(m.tree.walk())
+    assert not [n for n in nodes if "dissector error" in (n.text or "")]
+    codes = [n for n in nodes if n.field.abbrev == "netlink.error"]
+    assert 30 <= len(codes) <= 33 and all(n.value == -22 for n in codes)
+    deep = [n for n in nodes if n.status == dissectors.MALFORMED]
+    assert len(deep) == 1 and "nesting deeper than 32 levels" in deep[0].text and deep[0].value
+    assert m.error["name"] == "EINVAL" and m.info.startswith("EINVAL for ")
+    # a chain within the limit decodes to its innermost request
+    short = dissectors.decode_frame(_error_chain(20), 0, dissectors.Context())[0]
+    assert short.tree.first("rtnl.link.ifname") == "dummy0"
+    assert not [n for n in short.tree.walk() if n.status]
+
+
+def test_the_depth_limit_is_restored_after_a_decode():
+    """A hook that raised or a deep decode leaves no depth behind for the next message."""
+    deep = dissectors.decode_frame(_veth_chain(150), 0, dissectors.Context())[0]
+    deep.tree
+    m = dissectors.decode_frame(_veth_chain(3), 0, dissectors.Context())[0]
+    assert [n.value for n in m.tree.walk() if n.field.abbrev == "rtnl.link.ifname"] == ["p0", "p1", "p2", "p3"]
+    assert not [n for n in m.tree.walk() if n.status]

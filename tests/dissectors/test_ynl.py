@@ -230,3 +230,166 @@ def test_cli_spec_option(tmp_path):
                         "--spec", str(bad)], capture_output=True, text=True)
     assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1
     assert "type 'wat'" in r.stderr
+
+
+# --- a spec file is loaded in bounded time and memory (issue 13 item 11) --------------
+def _bounded(code: str, timeout: float = 60):
+    """Run `code` in a fresh interpreter with 1 GiB of address space and a time limit (on
+    the code before the fix, these cases ran out of memory or never ended)."""
+    import resource
+
+    def limits():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=limits, cwd=ROOT)
+
+
+def _one_spec_error(r, expected: str):
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert r.stdout.startswith("SpecError: spec ") and expected in r.stdout and r.stdout.count("\n") == 1, r.stdout
+
+
+_PARSE = """
+from dissectors.ynl import SpecError, parse_spec
+try:
+    parse_spec({text!r}, "hostile.yaml")
+    print("loaded")
+except SpecError as e:
+    print("SpecError:", e)
+"""
+
+
+def _laughs(levels: int = 9, where: str = "repr") -> str:
+    """The "billion laughs": each alias nine of the one before, 9**levels strings in all."""
+    lines = ["name: lol", 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]")
+    last = f"*l{levels - 1}"
+    if where == "repr":   # an attribute that is not a mapping: its repr went into the error message
+        lines.append(f"attribute-sets: [ {{ name: a, attributes: [ {last} ] }} ]")
+    else:                 # a list the loader walks
+        lines.append(f"definitions: {last}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("where", ["repr", "walk"])
+def test_yaml_alias_amplification_is_refused(where):
+    r = _bounded(_PARSE.format(text=_laughs(9, where)))
+    _one_spec_error(r, "aliases expand it past")
+
+
+def test_the_kernels_few_aliases_still_load(restore_tables):
+    """The kernel's wireguard.yaml reuses an attribute list by alias: counted, not refused."""
+    from tests.dissectors.test_secrets import WIREGUARD_YAML
+    assert "&all-attrs" in WIREGUARD_YAML and parse_spec(WIREGUARD_YAML, "wireguard.yaml").name == "wireguard"
+
+
+def test_a_recursive_alias_is_refused():
+    with pytest.raises(SpecError, match="an alias refers to a node that holds it"):
+        parse_spec("name: rec\nattribute-sets: &a [ { name: x, attributes: *a } ]\n", "rec.yaml")
+
+
+@pytest.mark.parametrize("value", [1 << 40, 1 << 63, 64])
+def test_a_flag_bit_number_out_of_range_is_refused(value):
+    """`1 << value` of a flag's bit number 2**40 asked for a 128 GiB integer."""
+    text = ("name: flagbomb\ndefinitions: [ { name: f, type: flags, entries: [ { name: a, value: %d } ] } ]\n"
+            % value)
+    _one_spec_error(_bounded(_PARSE.format(text=text)), "out of range [0, 64)")
+
+
+def test_flag_value_start_and_enum_values_out_of_range_are_refused():
+    with pytest.raises(SpecError, match="value-start: 64 out of range"):
+        parse_spec("name: vs\ndefinitions: [ { name: f, type: flags, value-start: 64, entries: [ a ] } ]\n", "v.yaml")
+    with pytest.raises(SpecError, match="out of range"):
+        parse_spec("name: ev\ndefinitions: [ { name: e, type: enum, entries: [ { name: a, value: %d } ] } ]\n"
+                   % (1 << 64), "v.yaml")
+    with pytest.raises(SpecError, match="out of range"):
+        parse_spec("name: ov\noperations: { list: [ { name: a, value: 70000 } ] }\n", "v.yaml")
+    assert parse_spec("name: neg\ndefinitions: [ { name: e, type: enum, entries: [ { name: a, value: -2 } ] } ]\n",
+                      "v.yaml").name == "neg"
+
+
+def test_an_integer_too_long_to_convert_is_one_error():
+    r = _bounded(_PARSE.format(text="name: digits\nprotonum: " + "9" * 5000 + "\n"))
+    _one_spec_error(r, "a value cannot be read")
+
+
+def test_subset_of_reads_its_parent_once(monkeypatch):
+    """Every subset numbered its parent's attributes again: quadratic in subsets × parent."""
+    from dissectors import ynl
+    calls = []
+    real = ynl._Loader._numbered
+
+    def counting(self, s, name):
+        calls.append(name)
+        return real(self, s, name)
+    monkeypatch.setattr(ynl._Loader, "_numbered", counting)
+    parent = ", ".join(f"{{ name: a{i}, type: u32 }}" for i in range(400))
+    subsets = "\n".join(f"  - {{ name: s{i}, subset-of: main, attributes: [ {{ name: a{i} }} ] }}" for i in range(300))
+    parse_spec(f"name: subsets\nattribute-sets:\n  - {{ name: main, attributes: [ {parent} ] }}\n{subsets}\n", "s.yaml")
+    assert calls.count("main") == 2   # once as a set, once as every subset's parent
+
+
+def test_a_sub_message_selector_enum_is_not_scanned_per_format():
+    """Each format looked its value up by scanning the selector's whole enum: quadratic."""
+    import time
+
+    from dissectors import ynl
+    n = 4000   # formats naming no entry (the worst case: each scanned the whole enum), and two that do
+    formats = [{"value": f"x{i}", "attribute-set": "inner"} for i in range(n)] \
+        + [{"value": "k0", "attribute-set": "inner"}, {"value": f"k{n - 1}", "attribute-set": "inner"}]
+    doc = {"name": "manyfmt",
+           "definitions": [{"name": "kinds", "type": "enum", "entries": [f"k{i}" for i in range(n)]}],
+           "attribute-sets": [{"name": "inner", "attributes": [{"name": "x", "type": "u8"}]},
+                              {"name": "main", "attributes": [
+                                  {"name": "kind", "type": "u32", "enum": "kinds"},
+                                  {"name": "data", "type": "sub-message", "sub-message": "fmt", "selector": "kind"}]}],
+           "sub-messages": [{"name": "fmt", "formats": formats}]}
+    loader = ynl._Loader(doc, "fmt.yaml")
+    t0 = time.process_time()
+    loader.load()
+    assert time.process_time() - t0 < 2
+    data = loader.sets["main"].by_name["MANYFMT_A_MAIN_DATA"]
+    assert len(data.choices) == n + 2 and data.choices[0] is data.choices[n - 1] is loader.sets["inner"]
+    assert "x7" in data.choices and 7 not in data.choices
+
+
+def test_spec_from_dev_zero_is_refused_after_a_bounded_read():
+    code = ("from dissectors.ynl import SpecError, load_spec\ntry:\n    load_spec('/dev/zero')\n"
+            "except SpecError as e:\n    print('SpecError:', e)\n")
+    _one_spec_error(_bounded(code, timeout=60), "larger than 1 MiB")
+
+
+def test_spec_that_is_a_directory_or_not_utf8(tmp_path):
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(SpecError, match="not UTF-8 text"):
+        load_spec(bad)
+    with pytest.raises(SpecError, match="cannot be read|not a file"):
+        load_spec(tmp_path)
+
+
+CLASH = """
+name: wireguard
+protocol: genetlink
+attribute-sets:
+  - name: wireguard
+    attributes: [ { name: ifindex, type: u32 }, { name: ifname, type: u32 } ]
+operations: { list: [ { name: get, value: 0, attribute-set: wireguard } ] }
+"""
+
+
+def test_a_field_clashing_with_a_built_in_is_one_error_in_a_fresh_process():
+    """The spec's fields were declared before the built-in families loaded: a built-in's
+    own declaration then raised ValueError (a traceback) from load_families()."""
+    r = _bounded(_PARSE.format(text=CLASH))
+    _one_spec_error(r, "wireguard.ifname declared as string and as uint")
+
+
+def test_cli_one_line_for_a_hostile_spec(tmp_path):
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(_laughs(9, "walk"))
+    for spec in (bomb, "/dev/zero"):
+        r = subprocess.run([sys.executable, "-m", "nlscope", "read", str(CAPTURES / "nlscope-test.pcapng"), "-c", "1",
+                            "--spec", str(spec)], capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1, r.stderr[-2000:]

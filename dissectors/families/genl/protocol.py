@@ -15,6 +15,7 @@ from ...core.header import NLMSG_HDRLEN, is_request
 from ...core.registry import (GENL_FAMILIES, MessageType, Protocol, kind_from_name, register_protocol)
 from ...core.schema import c_struct
 from ...generated import genetlink as G
+from ...generated.netlink import NLM_F_REQUEST
 
 GENLMSGHDR = c_struct(G, "genlmsghdr", "genl", label="Generic netlink header (genlmsghdr)")
 GENL_HDRLEN = 4
@@ -98,8 +99,27 @@ class GenericProtocol(Protocol):
         return attrs
 
     def observe(self, buf, off, length, mtype, flags, order, ctx, pos):
-        """Learn family ids from nlctrl NEWFAMILY messages (GETFAMILY replies, notifications)."""
-        if mtype != G.GENL_ID_CTRL or length < NLMSG_HDRLEN + GENL_HDRLEN:
+        """Learn family ids from nlctrl NEWFAMILY messages the kernel sent (GETFAMILY
+        replies, notifications).
+
+        What the kernel sends never carries NLM_F_REQUEST, names an id it allocates in
+        [GENL_MIN_ID, GENL_MAX_ID] and a name shorter than GENL_NAMSIZ; anything else is a
+        program's own message (a NEWFAMILY *request* an unprivileged user sends is tapped
+        by nlmon although the kernel rejects it) and teaches nothing.
+
+        What stays forgeable, and why: a program may also send a NEWFAMILY with
+        NLM_F_REQUEST clear — to the kernel (netlink_rcv_skb() skips it unanswered, nlmon
+        taps it) or to another program's port id (user-to-user unicast needs no
+        privilege).  Its header and body are whatever the sender wrote, nlmsg_pid
+        included: the requester's port id of a real reply or the 0 of a notification are
+        as easy to write as anything else.  And the capture does not say who sent a
+        message: nlmon's frames all carry PACKET_OUTGOING (the tap's own packet type is
+        overwritten when the frame leaves the nlmon device).  So such a forgery is not
+        told apart from the kernel's announcement.  Secrets do not rest on this where a
+        dissector knows the attribute: they are redacted by name whichever family decodes
+        them (core/secrets.py); an id mapped to no dissector shows its attributes raw.
+        """
+        if mtype != G.GENL_ID_CTRL or length < NLMSG_HDRLEN + GENL_HDRLEN or flags & NLM_F_REQUEST:
             return
         if buf[off + NLMSG_HDRLEN] != G.CTRL_CMD_NEWFAMILY:
             return
@@ -117,7 +137,8 @@ class GenericProtocol(Protocol):
             elif ty == G.CTRL_ATTR_FAMILY_NAME:
                 fname = bytes(buf[p + 4:p + ln]).split(b"\0", 1)[0].decode("ascii", "replace")
             if fid is not None and fname is not None:
-                ctx.learn_genl(fid, fname, pos)
+                if G.GENL_MIN_ID <= fid <= G.GENL_MAX_ID and 0 < len(fname) < G.GENL_NAMSIZ:
+                    ctx.learn_genl(fid, fname, pos)
                 return
             p += (ln + 3) & ~3
 
