@@ -1,4 +1,5 @@
-"""Reading netlink frames from pcap/pcapng files through scapy's raw readers.
+"""Reading netlink frames from capture files: pcap and pcapng (pcap.py, pcapng.py), plain or
+gzip, from a path, stdin or a file object, as a stream (stream.py).
 
 Link types understood (the frame's netlink protocol number comes from the cooked header):
   LINKTYPE_NETLINK (253)    16-byte header, big-endian: pkttype, ARPHRD (824), address
@@ -7,17 +8,18 @@ Link types understood (the frame's netlink protocol number comes from the cooked
   LINKTYPE_LINUX_SLL (113)  the same 16-byte layout, when ARPHRD is ARPHRD_NETLINK.
   LINKTYPE_LINUX_SLL2 (276) 20 bytes: protocol, reserved, ifindex, ARPHRD, pkttype,
                             address length, 8 address bytes.
+Every frame is read whole, whatever its size (a record's captured length is what is read,
+not the snap length; a record over stream.MAX_RECORD is a fault, never an allocation).
 Anything wrong with the file becomes a `CaptureError` with one line saying what and what
 to do; frames read before the fault have been yielded already.
 """
 from __future__ import annotations
 
-import gzip
-import io
-import logging
 import struct
-import sys
 from dataclasses import dataclass
+
+from . import pcap, pcapng
+from .stream import Input, RecordError
 
 LINKTYPE_LINUX_SLL = 113
 LINKTYPE_NETLINK = 253
@@ -25,9 +27,14 @@ LINKTYPE_LINUX_SLL2 = 276
 ARPHRD_NETLINK = 824
 LINKTYPE_NAMES = {1: "Ethernet", 101: "raw IP", 113: "Linux cooked (SLL)", 253: "netlink", 276: "Linux cooked v2"}
 
-_PCAP_MAGICS = {b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d"}
-_PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
-_GZIP_MAGIC = b"\x1f\x8b"
+COOKED_LENGTH = {LINKTYPE_NETLINK: 16, LINKTYPE_LINUX_SLL: 16, LINKTYPE_LINUX_SLL2: 20}
+PCAP_MAGICS = pcap.MAGICS
+# a frame with a fault (a packet block naming an interface its section lacks, a frame
+# shorter than its link-layer header) has no link type and no netlink protocol: -1 for
+# both, values no file and no kernel uses, so nothing takes its bytes for netlink; its
+# `data` is the block's packet bytes as they are, `header` empty.
+NO_LINKTYPE = NO_PROTOCOL = -1
+_u16 = struct.Struct(">H").unpack_from
 
 
 class CaptureError(Exception):
@@ -47,43 +54,7 @@ class Frame:
     header: bytes = b""        # the link-layer header as read (written back unchanged)
     ts_ns: int = 0             # the timestamp, exact, in nanoseconds
     comment: str | None = None  # pcapng packet comment (nlscope keeps the process there)
-
-
-def _open(path: str):
-    """A binary file object for path ('-' = stdin), gunzipped if need be."""
-    if path == "-":
-        raw = sys.stdin.buffer.read()
-        f = io.BytesIO(raw)
-    else:
-        try:
-            f = open(path, "rb")
-        except FileNotFoundError:
-            raise CaptureError(f"{path}: no such file; give the path of a pcap or pcapng capture") from None
-        except IsADirectoryError:
-            raise CaptureError(f"{path}: is a directory; give the path of a pcap or pcapng capture") from None
-        except PermissionError:
-            raise CaptureError(f"{path}: permission denied; check the file's permissions") from None
-    head = f.read(4)
-    f.seek(0)
-    if head[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.GzipFile(fileobj=f).read()
-        except (OSError, EOFError):
-            # a truncated gzip stream: keep what decompressed
-            f.seek(0)
-            data = _gunzip_partial(f.read())
-        f = io.BytesIO(data)
-        head = data[:4]
-    return f, head
-
-
-def _gunzip_partial(blob: bytes) -> bytes:
-    import zlib
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        return d.decompress(blob)
-    except zlib.error:
-        return b""
+    fault: str | None = None    # what is wrong with a frame that cannot be read as netlink (one line), else None
 
 
 def _strip_cooked(linktype: int, data: bytes):
@@ -106,93 +77,84 @@ def _strip_cooked(linktype: int, data: bytes):
     return None
 
 
-class _ShortReads:
-    """A file wrapper that notices a read cut short by the end of the file: scapy's readers
-    take a record cut in the middle for a clean end, which would hide a truncated file."""
+def read_capture(source, warn=None):
+    """Yield the netlink `Frame`s of a capture; raise CaptureError at the first fault.
 
-    def __init__(self, f):
-        self._f = f
-        self.short = False
-
-    def read(self, n=-1):
-        data = self._f.read(n)
-        if n is not None and n > 0 and 0 < len(data) < n:
-            self.short = True
-        return data
-
-    def __getattr__(self, name):
-        return getattr(self._f, name)
-
-
-def read_capture(path: str, warn=None):
-    """Yield the netlink `Frame`s of a capture file; raise CaptureError at the first fault.
-
-    `warn(msg)` is told once about frames skipped for not being netlink.
+    `source` is a path ('-' = stdin) or a binary file object; it is read as a stream (no
+    seek: pipes and FIFOs too), gunzipped on the way if it is gzip.  `warn(msg)` is told
+    once about frames skipped for not being netlink, and about oddities that do not stop
+    the reading (a section in another byte order, options running past their block).
+    A packet block that cannot be tied to an interface is yielded with `fault` set.
     """
-    from scapy.error import Scapy_Exception
-    from scapy.utils import RawPcapNgReader, RawPcapReader
+    src = Input(source, CaptureError)
+    try:
+        yield from _frames(src, warn)
+    finally:
+        src.close()
 
-    f, head = _open(path)
-    name = "stdin" if path == "-" else path
-    if head in _PCAP_MAGICS:
-        reader_cls = RawPcapReader
-    elif head == _PCAPNG_MAGIC:
-        reader_cls = RawPcapNgReader
+
+def _frames(src: Input, warn):
+    name = src.name
+    head = src.head
+    if head in PCAP_MAGICS:
+        recs = pcap.records(src)
+    elif head == pcapng.SHB_MAGIC:
+        recs = pcapng.records(src, (lambda msg: warn(f"{name}: {msg}")) if warn is not None else (lambda msg: None))
     elif not head:
+        if src.fault:
+            raise CaptureError(f"{name}: the gzip stream {src.fault}; nothing decompressed")
         raise CaptureError(f"{name}: the file is empty; nothing to read")
     else:
         raise CaptureError(f"{name}: not a pcap or pcapng capture (starts with {head.hex()}); "
                            f"record one with 'tcpdump -i nlmon0 -w FILE' or 'nlscope capture'")
-    logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-    f = _ShortReads(f)
-    try:
-        reader = reader_cls(f)
-    except (Scapy_Exception, EOFError, struct.error, ValueError) as exc:
-        raise CaptureError(f"{name}: capture header unreadable ({exc}); the file is damaged") from None
-    ng = isinstance(reader, RawPcapNgReader)
+    ng = head == pcapng.SHB_MAGIC
     skipped: dict[int, int] = {}
-    number = 0
-    while True:
-        try:
-            data, meta = reader._read_packet()
-        except EOFError:
-            if f.short:
-                raise CaptureError(f"{name}: the file ends inside a record after frame {number}; it was cut short "
-                                   f"while being written or copied; the frames before it were read") from None
-            break
-        except (Scapy_Exception, struct.error, ValueError, OSError) as exc:
-            raise CaptureError(f"{name}: damaged record after frame {number} ({exc}); "
-                               f"the frames before it were read") from None
-        number += 1
-        comment = None
-        if ng:
-            linktype = meta.linktype
-            ticks = (meta.tshigh << 32) | meta.tslow
-            ts_ns = ticks * (10**9 // meta.tsresol) if 10**9 % meta.tsresol == 0 else ticks * 10**9 // meta.tsresol
-            caplen, wirelen = len(data), meta.wirelen
-            if meta.comments:
-                c = meta.comments[0] if isinstance(meta.comments, list) else meta.comments
-                comment = c.decode("utf-8", "replace") if isinstance(c, bytes) else str(c)
-        else:
-            linktype = reader.linktype
-            ts_ns = meta.sec * 10**9 + meta.usec * (1 if getattr(reader, "nano", False) else 1000)
-            caplen, wirelen = meta.caplen, meta.wirelen
-            if len(data) < caplen:
-                raise CaptureError(f"{name}: the file ends inside frame {number} ({len(data)} of {caplen} bytes); "
-                                   f"it was cut short while being written or copied; frames before it were read")
-        cooked = _strip_cooked(linktype, data)
-        if cooked is None:
-            skipped[linktype] = skipped.get(linktype, 0) + 1
-            if len(skipped) == 1 and skipped[linktype] == 1 and linktype not in (
-                    LINKTYPE_NETLINK, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2):
-                if not ng:
+    number = read = 0   # the last record's number; frames yielded
+    netlink = (LINKTYPE_NETLINK, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2)
+    try:
+        for number, linktype, ts_ns, wirelen, data, comment, fault in recs:
+            if linktype == LINKTYPE_NETLINK and len(data) >= 16:   # the common case, inline
+                read += 1
+                yield Frame(number, ts_ns / 1e9, data[16:], _u16(data, 14)[0], len(data), wirelen, _u16(data, 0)[0],
+                            LINKTYPE_NETLINK, data[:16], ts_ns, comment)
+                continue
+            if fault is not None:
+                read += 1
+                yield Frame(number, ts_ns / 1e9, data, NO_PROTOCOL, len(data), wirelen, NO_PROTOCOL, NO_LINKTYPE,
+                            b"", ts_ns, comment, fault)
+                continue
+            cooked = _strip_cooked(linktype, data)
+            if cooked is None and len(data) < COOKED_LENGTH.get(linktype, 0):
+                read += 1
+                yield Frame(number, ts_ns / 1e9, data, NO_PROTOCOL, len(data), wirelen, NO_PROTOCOL, NO_LINKTYPE,
+                            b"", ts_ns, comment, f"a frame of {len(data)} bytes, shorter than the "
+                            f"{COOKED_LENGTH[linktype]}-byte header of its link type {linktype}")
+                continue
+            if cooked is None:
+                skipped[linktype] = skipped.get(linktype, 0) + 1
+                if not ng and len(skipped) == 1 and skipped[linktype] == 1 and linktype not in netlink:
                     raise CaptureError(
                         f"{name}: link type {linktype} ({LINKTYPE_NAMES.get(linktype, 'unknown')}) is not netlink; "
                         f"capture on an nlmon interface (ip link add nlmon0 type nlmon)")
-            continue
-        hlen, proto, pkttype = cooked
-        yield Frame(number, ts_ns / 1e9, data[hlen:], proto, caplen, wirelen, pkttype, linktype, data[:hlen], ts_ns,
-                    comment)
-    if skipped and warn is not None:
+                continue
+            hlen, proto, pkttype = cooked
+            read += 1
+            yield Frame(number, ts_ns / 1e9, data[hlen:], proto, len(data), wirelen, pkttype, linktype, data[:hlen],
+                        ts_ns, comment)
+    except RecordError as exc:
+        if src.fault:   # the capture looks cut because the gzip stream is
+            raise CaptureError(f"{name}: the gzip stream {src.fault} after frame {number}; "
+                               f"the frames before it were read") from None
+        raise CaptureError(f"{name}: {exc}") from None
+    except OSError as exc:    # EIO from a failing disk, a file that cannot be read as one
+        raise CaptureError(f"{name}: reading failed after frame {number} ({exc.strerror or exc}); "
+                           f"the frames before it were read") from None
+    if src.fault:
+        raise CaptureError(f"{name}: the gzip stream {src.fault} after frame {number}; the frames before it were read")
+    if skipped:
         desc = ", ".join(f"{n} of link type {lt} ({LINKTYPE_NAMES.get(lt, 'unknown')})" for lt, n in skipped.items())
-        warn(f"{name}: skipped {desc}: not netlink")
+        if read == 0:   # nothing but other link types: as for a pcap of one, an error
+            raise CaptureError(f"{name}: no netlink frame in the file (skipped {desc}: not netlink); "
+                               f"capture on an nlmon interface (ip link add nlmon0 type nlmon)")
+        if warn is not None:
+            warn(f"{name}: skipped {desc}: not netlink")

@@ -4,7 +4,8 @@ Frames keep the link-layer header they were read (or captured) with, so a file r
 written again holds the same frame bytes and timestamps.  Live frames get the 16-byte
 LINKTYPE_NETLINK header exactly as libpcap builds it for tcpdump on an nlmon interface:
 packet type, ARPHRD_NETLINK (824), address length 0, 8 zero address bytes, the netlink
-protocol, all big-endian.  Timestamps are written in nanoseconds (if_tsresol = 9); the
+protocol, all big-endian.  Timestamps are written in nanoseconds (if_tsresol = 9), clamped
+to what 64 bits hold (0 … 2^64 - 1 ns: a garbage time read from a hostile file); the
 process that sent a message, when known, goes into the packet's comment.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import BinaryIO
 from .capture import ARPHRD_NETLINK, LINKTYPE_NETLINK, Frame
 
 SNAPLEN = 262144
+TS_MAX = (1 << 64) - 1   # nanoseconds: the largest timestamp an EPB holds (if_tsresol 9)
 _SHB, _IDB, _EPB = 0x0A0D0D0A, 0x00000001, 0x00000006
 _OPT_COMMENT, _OPT_END, _IF_NAME, _IF_TSRESOL, _SHB_USERAPPL = 1, 0, 2, 9, 4
 
@@ -22,6 +24,17 @@ _OPT_COMMENT, _OPT_END, _IF_NAME, _IF_TSRESOL, _SHB_USERAPPL = 1, 0, 2, 9, 4
 def netlink_header(protocol: int, pkttype: int = 4) -> bytes:
     """The LINKTYPE_NETLINK pseudo-header libpcap writes for an nlmon packet."""
     return struct.pack(">HHH8sH", pkttype, ARPHRD_NETLINK, 0, b"", protocol)
+
+
+def _timestamp(frame: Frame) -> int:
+    """The frame's time in nanoseconds as an EPB holds it (64 bits, unsigned): a garbage time
+    read from a hostile file is clamped, before 1970 to 0 and past 2554 to 2^64 - 1 ns, and
+    the frame kept."""
+    ts = frame.ts_ns
+    if not ts:
+        t = frame.time
+        ts = int(round(t * 1e9)) if t == t and abs(t) < 1e30 else 0   # NaN or infinite: 0
+    return min(max(ts, 0), TS_MAX)
 
 
 def _opt(code: int, value: bytes) -> bytes:
@@ -56,11 +69,15 @@ class PcapngWriter:
         return idx
 
     def write(self, frame: Frame, ifname: str = "", comment: str | None = None) -> None:
+        """Append one frame.  A frame with a `fault` (its packet block named no interface the
+        file had) has no link type to be written with: it is left out (the reader said why)."""
+        if frame.fault is not None:
+            return
         header = frame.header or netlink_header(frame.protocol, frame.pkttype)
         linktype = frame.linktype if frame.header else LINKTYPE_NETLINK
         data = header + frame.data
         idx = self._iface(linktype, ifname)
-        ts = frame.ts_ns or int(round(frame.time * 1e9))
+        ts = _timestamp(frame)
         wirelen = max(frame.wirelen, len(data))
         body = struct.pack("<IIIII", idx, ts >> 32, ts & 0xFFFFFFFF, len(data), wirelen)
         body += data + b"\0" * (-len(data) % 4)

@@ -168,3 +168,21 @@ def test_reading_streams_in_flat_memory(tmp_path):
     n2, p2 = peak(50)
     assert n2 == 10 * n1
     assert p2 < 2 * p1 + 2_000_000, (p1, p2)
+
+
+def test_frame_shorter_than_its_link_header_is_a_fault_in_place(tmp_path):
+    """A LINKTYPE_NETLINK frame of 6 bytes is not 'not netlink' (skipped, as before): it is shown
+    in its place, as what it is."""
+    good = _cooked(struct.pack("<IHHII", 16, 3, 2, 1, 0))
+    warnings = []
+    frames = list(read_capture(str(_write(tmp_path / "short.pcap", _pcap([(good, 32), (b"\0\4\3\x38\0\0", 6),
+                                                                           (good, 32)]))), warn=warnings.append))
+    assert [f.fault is None for f in frames] == [True, False, True] and not warnings
+    assert frames[1].data == b"\0\4\3\x38\0\0" and "shorter than the 16-byte header" in frames[1].fault
+
+
+def test_file_object_and_path_read_the_same():
+    with open(PCAPNG, "rb") as f:
+        a = [(fr.number, fr.header + fr.data, fr.ts_ns, fr.comment) for fr in read_capture(f)]
+    b = [(fr.number, fr.header + fr.data, fr.ts_ns, fr.comment) for fr in read_capture(str(PCAPNG))]
+    assert a == b and len(a) > 50

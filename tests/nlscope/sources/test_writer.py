@@ -52,3 +52,31 @@ def test_wireshark_opens_it(tmp_path):
             w.write(fr, "nlmon0")
     r = subprocess.run(["tshark", "-r", str(out)], capture_output=True, text=True)
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 114
+
+
+@pytest.mark.parametrize("ts_ns,time,written", [
+    (-5, 0.0, 0),                                  # before 1970 (a negative if_tsoffset): 0
+    (2**70, 0.0, 2**64 - 1),                       # past what 64 bits of nanoseconds hold: the largest
+    ((2**64 - 1) * 10**9, 0.0, 2**64 - 1),         # if_tsresol of seconds and garbage ticks
+    (0, -1.5, 0),                                  # no exact time, a negative float one
+    (0, float("inf"), 0),
+    (0, float("nan"), 0),
+])
+def test_garbage_timestamp_is_clamped_and_the_frame_kept(tmp_path, ts_ns, time, written):
+    """-w of a hostile file's frames: struct.error before; now the time is clamped, the frame written."""
+    buf = io.BytesIO()
+    w = PcapngWriter(buf)
+    fr = Frame(1, time, b"\x14\0\0\0\x03\0\x02\0\1\0\0\0\2\0\0\0\0\0\0\0", 0, 20, 20, ts_ns=ts_ns)
+    w.write(fr, "nlmon0")
+    (tmp_path / "t.pcapng").write_bytes(buf.getvalue())
+    (back,) = read_capture(str(tmp_path / "t.pcapng"))
+    assert back.ts_ns == written and back.data == fr.data
+
+
+def test_a_frame_with_a_fault_is_not_written():
+    """Its packet block named no interface: there is no link type to write it with."""
+    buf = io.BytesIO()
+    w = PcapngWriter(buf)
+    size = len(buf.getvalue())
+    w.write(Frame(3, 0.0, b"raw", -1, 3, 3, -1, -1, b"", 0, None, "no such interface"))
+    assert len(buf.getvalue()) == size
