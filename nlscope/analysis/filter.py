@@ -11,7 +11,7 @@ Grammar (parsed by hand, never eval'd; errors name the column):
     not_    := ("not" | "!") not_ | "(" expr ")" | test
     test    := FIELD [ OP value | "contains" value | "matches" STRING | "in" "{" value* "}" ]
     OP      := == != < <= > >= (or eq ne lt le gt ge)
-    value   := integer (decimal, 0x hex) | "string" | IPv4/IPv6 address or prefix | MAC | NAME
+    value   := integer (decimal, 0x hex, 0 octal) | "string" | IPv4/IPv6 address or prefix | MAC | NAME
 A field alone tests presence (a flag field is present when the flag is set).  `==`, `<` …
 hold when any occurrence of the field satisfies them, `!=` when none equals.  NAME
 compares with the symbolic names in the field's display (RTM_NEWLINK, EEXIST, IF_OPER_UP,
@@ -19,27 +19,43 @@ ACK) and with string values.  A prefix literal tests membership: `rtnl.route.dst
 10.0.0.0/8` and `in 10.0.0.0/8` mean the same.  Index fields (netlink.type, .flags.*, .seq,
 .pid, .len, netlink.protocol, netlink.family, frame.number, nlscope.*) are answered from
 the message header without decoding the body.
+
+A string is UTF-8: "dümmy0" matches the interface the kernel names so; \\xhh and \\ooo are
+one byte each, \\uXXXX a character (as in Wireshark).  `matches` is RE2 (filter_regex.py).
+A filter is untrusted text, so everything it costs is bounded: its length, its nesting
+(MAX_DEPTH), its sets, and its work on one message (MESSAGE_BUDGET, then FilterTimeout);
+and/or chains are n-ary loops, so a chain of any length evaluates in constant stack depth.
 """
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
+import time
 from typing import Callable
 
 from dissectors import FIELDS, load_families
 from dissectors.core.errors import ERRNO_VALUES
 
 from ..sources.procs import Process  # noqa: F401  (documents what nlscope.process holds)
+from .filter_errors import FilterError, FilterTimeout, quote
+from .filter_regex import compile_regex
 
+__all__ = ["DisplayFilter", "FilterError", "FilterTimeout", "compile_filter", "known_field"]
 
-class FilterError(ValueError):
-    def __init__(self, message: str, column: int, text: str = ""):
-        self.message, self.column, self.text = message, column, text
-        super().__init__(f"{message} (column {column})")
-
-    def pointer(self) -> str:
-        """The filter with a caret under the column at fault."""
-        return f"{self.text}\n{' ' * (self.column - 1)}^"
+# --- limits: a filter is untrusted text ---------------------------------------------
+# characters in a filter (a 10,000-term `or` chain of `netlink.seq == N` is 230,000)
+MAX_FILTER_LENGTH = 1_000_000
+# parentheses and `not` nested in one another (each level is a parser frame)
+MAX_DEPTH = 64
+# values and ranges in one `in {…}` (a range counts as one: it is never expanded)
+MAX_SET_ITEMS = 10_000
+# seconds of work one message may cost a filter before it gives up (FilterTimeout);
+# measured from the first costly step (a regular expression, a long chain), so the
+# common filter never reads the clock
+MESSAGE_BUDGET = 2.0
+# a chain of and/or checks the budget every this many terms
+_CHECK_EVERY = 256
 
 
 # --- values -----------------------------------------------------------------------
@@ -47,14 +63,18 @@ _NAME_RE = re.compile(r"\b[A-Z][A-Z0-9_]{1,}\b")
 
 
 class Literal:
-    __slots__ = ("text", "kind", "num", "ip", "net", "col")
+    """A value in a filter.  `text` is how it compares with a field's text, `raw` with a
+    field's bytes: a string's `raw` is its bytes (UTF-8, escapes applied) and its `text`
+    those bytes read as the dissectors read a string (UTF-8, other bytes as \\xNN escapes)."""
+    __slots__ = ("text", "raw", "kind", "num", "ip", "net", "col")
 
-    def __init__(self, text: str, kind: str, col: int):
+    def __init__(self, text: str, kind: str, col: int, raw: bytes | None = None):
         self.text, self.kind, self.col = text, kind, col
+        self.raw = raw if raw is not None else text.encode("utf-8", "backslashreplace")
         self.num = self.ip = self.net = None
         if kind == "word":
             if re.fullmatch(r"-?(0x[0-9a-fA-F]+|\d+)", text):
-                self.kind, self.num = "int", int(text, 0)
+                self.kind, self.num = "int", _integer(text, col)
             elif re.fullmatch(r"-?\d+(\.\d*)?([eE]-?\d+)?", text):
                 self.kind, self.num = "int", float(text)
             elif "/" in text:
@@ -62,7 +82,7 @@ class Literal:
                     self.net = ipaddress.ip_network(text, strict=False)
                     self.kind = "net"
                 except ValueError:
-                    raise FilterError(f"'{text}' is not an address prefix", col) from None
+                    raise FilterError(f"'{quote(text)}' is not an address prefix", col) from None
             elif re.fullmatch(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}", text):
                 self.kind = "mac"
                 self.text = text.lower()
@@ -72,12 +92,25 @@ class Literal:
                     self.kind = "ip"
                 except ValueError:
                     if not re.fullmatch(r"[A-Za-z_][\w.-]*", text):
-                        raise FilterError(f"'{text}' is not a number, address, name or string", col) from None
+                        raise FilterError(f"'{quote(text)}' is not a number, address, name or string", col) from None
                     self.kind = "name"
                     if text.upper() in ERRNO_VALUES:
                         self.num = -ERRNO_VALUES[text.upper()]
                     elif text.lower() in ("true", "false"):
                         self.kind, self.num = "int", int(text.lower() == "true")
+
+
+def _integer(text: str, col: int) -> int:
+    """A decimal, 0x hex or (leading 0, as C and Wireshark read it) octal integer."""
+    digits = text.lstrip("-")
+    if len(digits) > 100:
+        raise FilterError(f"'{quote(text)}' has too many digits for a number", col)
+    if len(digits) > 1 and digits[0] == "0" and digits[1] not in "xX":
+        if not digits.isdigit() or any(c in "89" for c in digits):
+            raise FilterError(f"'{text}' is not a number (a leading 0 means octal)", col)
+        value = int(digits, 8)
+        return -value if text.startswith("-") else value
+    return int(text, 0)
 
 
 def _names(show: str) -> set[str]:
@@ -115,7 +148,7 @@ def _eq(value, show: str, lit: Literal) -> bool:
         if isinstance(value, str):
             return value == lit.text
         if isinstance(value, (bytes, bytearray)):
-            return bytes(value) == lit.text.encode()
+            return bytes(value) == lit.raw
         return show == lit.text
     if lit.kind in ("ip", "net"):
         ip = _as_ip(value) if isinstance(value, str) else None
@@ -220,13 +253,16 @@ def _getter(name: str):
 # --- tokenizer and parser ------------------------------------------------------------
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
-  | (?P<str>"(?:[^"\\]|\\.)*")
+  | (?P<str>"[^"\\]*(?:\\.[^"\\]*)*")
   | (?P<op>==|!=|<=|>=|&&|\|\||[<>!(){},])
   | (?P<word>[A-Za-z0-9_.:/\-]+)
-""", re.X)
+""", re.X | re.S)
 
 
 def _tokens(text: str):
+    if len(text) > MAX_FILTER_LENGTH:
+        raise FilterError(f"the filter is {len(text):,} characters long, more than the {MAX_FILTER_LENGTH:,} "
+                          f"allowed", MAX_FILTER_LENGTH + 1, text)
     pos = 0
     out = []
     while pos < len(text):
@@ -243,10 +279,204 @@ def _tokens(text: str):
     return out
 
 
+# the escapes of a quoted string, as Wireshark reads them: \ooo and \xhh are one byte each,
+# \uXXXX and \UXXXXXXXX one character (in UTF-8); \a \b \f \n \r \t \v \\ \" \' as in C;
+# \N{NAME} names a character, as Python's escapes did; any other \c stays as it is written
+# (a regular expression's \d, \s reach `matches` unchanged)
+_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]{0,2})|u([0-9a-fA-F]{0,4})|U([0-9a-fA-F]{0,8})"
+                     r"|N\{([^}]{0,100})\}|(.))", re.S)
+_C_ESCAPES = {"a": b"\a", "b": b"\b", "f": b"\f", "n": b"\n", "r": b"\r", "t": b"\t", "v": b"\v",
+              "\\": b"\\", '"': b'"', "'": b"'"}
+
+
+def _string_bytes(body: str, col: int, text: str) -> bytes:
+    """The bytes of a quoted string whose text (between the quotes) starts at column `col`:
+    its characters in UTF-8 (bytes an argument could not decode come back as they were),
+    its escapes applied."""
+    out = bytearray()
+    pos = 0
+
+    def bad(what: str, at: int):
+        return FilterError(what, col + at, text)
+
+    try:
+        for m in _ESCAPE.finditer(body):
+            out += body[pos:m.start()].encode("utf-8", "surrogateescape")
+            pos = m.end()
+            octal, hx, u4, u8, name, other = m.groups()
+            if octal is not None:
+                if int(octal, 8) > 0xFF:
+                    raise bad(f"\\{octal} is larger than 255", m.start())
+                out.append(int(octal, 8))
+            elif hx is not None:
+                if not hx:
+                    raise bad("\\x needs one or two hex digits", m.start())
+                out.append(int(hx, 16))
+            elif u4 is not None or u8 is not None:
+                digits, want = (u4, 4) if u4 is not None else (u8, 8)
+                cp = int(digits, 16) if len(digits) == want else -1
+                if not 0 <= cp <= 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+                    raise bad(f"{quote(m.group())} is not a character (\\u takes 4 hex digits, \\U 8)", m.start())
+                out += chr(cp).encode("utf-8")
+            elif name is not None:
+                import unicodedata
+                try:
+                    out += unicodedata.lookup(name).encode("utf-8")
+                except KeyError:
+                    raise bad(f"\\N{{{quote(name)}}} names no character", m.start()) from None
+            else:
+                out += _C_ESCAPES.get(other) or ("\\" + other).encode("utf-8", "surrogateescape")
+        out += body[pos:].encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as exc:
+        raise bad("the string is not valid text", exc.start) from None
+    return bytes(out)
+
+
 # fields whose values come from pairing requests with answers (a transaction table)
 TX_FIELDS = frozenset({"nlscope.role", "nlscope.transaction", "nlscope.latency"})
 # the fields a filter reads without decoding a message's body
 HEADER_FIELDS = frozenset(INDEX_FIELDS) - {"nlscope.unknown"}
+
+
+# --- evaluation: each node is fn(message, memo) -> bool ----------------------------------
+# `memo` lives for one message: a body field's occurrences are found once however many
+# terms read it, and the time the first costly step began is kept under _T0.
+_T0 = "\0started"   # no field name starts with NUL
+
+
+class _OverBudget(Exception):
+    """Raised inside an evaluation that spent MESSAGE_BUDGET; DisplayFilter says which filter."""
+
+    def __init__(self, column: int):
+        self.column = column
+
+
+def _started(memo: dict) -> None:
+    if _T0 not in memo:
+        memo[_T0] = time.monotonic()
+
+
+def _check(memo: dict, column: int) -> None:
+    if time.monotonic() - memo[_T0] > MESSAGE_BUDGET:
+        raise _OverBudget(column)
+
+
+def _occurrences(name: str):
+    """get(message, memo) -> [(value, display), …], a body field's found once per message."""
+    get = _getter(name)
+    if name in INDEX_FIELDS:
+        return lambda m, memo: get(m)
+
+    def cached(m, memo):
+        found = memo.get(name)
+        if found is None:
+            found = memo[name] = get(m)
+        return found
+    return cached
+
+
+def _chunks(fs: list) -> list[tuple]:
+    return [tuple(fs[i:i + _CHECK_EVERY]) for i in range(0, len(fs), _CHECK_EVERY)]
+
+
+def _any_of(fs: list, column: int):
+    """An n-ary `or`: a loop, not a nest of closures, so a chain of any length evaluates in
+    constant stack depth (a 1,000-term chain used to hit the recursion limit)."""
+    if len(fs) == 1:
+        return fs[0]
+    if len(fs) == 2:
+        a, b = fs
+        return lambda m, memo: a(m, memo) or b(m, memo)
+    if len(fs) <= _CHECK_EVERY:
+        short = tuple(fs)
+
+        def any_of(m, memo):
+            for f in short:
+                if f(m, memo):
+                    return True
+            return False
+        return any_of
+    chunks = _chunks(fs)
+
+    def any_of_long(m, memo):
+        _started(memo)
+        for chunk in chunks:
+            for f in chunk:
+                if f(m, memo):
+                    return True
+            _check(memo, column)
+        return False
+    return any_of_long
+
+
+def _all_of(fs: list, column: int):
+    """An n-ary `and` (see _any_of)."""
+    if len(fs) == 1:
+        return fs[0]
+    if len(fs) == 2:
+        a, b = fs
+        return lambda m, memo: a(m, memo) and b(m, memo)
+    if len(fs) <= _CHECK_EVERY:
+        short = tuple(fs)
+
+        def all_of(m, memo):
+            for f in short:
+                if not f(m, memo):
+                    return False
+            return True
+        return all_of
+    chunks = _chunks(fs)
+
+    def all_of_long(m, memo):
+        _started(memo)
+        for chunk in chunks:
+            for f in chunk:
+                if not f(m, memo):
+                    return False
+            _check(memo, column)
+        return True
+    return all_of_long
+
+
+class _Set:
+    """The members of an `in {…}`: numbers and their texts in hash sets, ranges as sorted
+    disjoint intervals (never expanded: {0..4294967295} is two numbers), the rest tried one
+    by one."""
+
+    def __init__(self, items: list):
+        self.ints, self.texts, self.others = set(), set(), []
+        spans = sorted(it for it in items if isinstance(it, tuple))
+        merged: list[list] = []
+        for lo, hi in spans:
+            if lo > hi:
+                continue
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        self.los = [lo for lo, _ in merged]
+        self.his = [hi for _, hi in merged]
+        for it in items:
+            if isinstance(it, tuple):
+                continue
+            if it.kind == "int":  # as _eq: a number compares with numbers, its text with strings
+                self.ints.add(it.num)
+                self.texts.add(it.text)
+            else:
+                self.others.append(it)
+
+    def holds(self, value, show) -> bool:
+        n = _num(value)
+        if n is not None:
+            if n in self.ints:
+                return True
+            if self.los:
+                i = bisect.bisect_right(self.los, n) - 1
+                if i >= 0 and n <= self.his[i]:
+                    return True
+        elif isinstance(value, str) and value in self.texts:
+            return True
+        return any(_eq(value, show, it) for it in self.others)
 
 
 class _Parser:
@@ -254,7 +484,9 @@ class _Parser:
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.depth = 0
         self.fields: set[str] = set()
+        self.costly = False   # has a step that checks MESSAGE_BUDGET (see DisplayFilter.may_time_out)
 
     def peek(self):
         return self.toks[self.i]
@@ -271,66 +503,74 @@ class _Parser:
         k, v, _ = self.peek()
         return (k == "word" and v.lower() in words) or (k == "op" and v in words)
 
+    def nest(self, col: int) -> None:
+        """One more level of `not` or parentheses, refused past MAX_DEPTH (each is a parser frame)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise FilterError(f"parentheses and 'not' nested more than {MAX_DEPTH} deep", col, self.text)
+
     def parse(self):
         if self.peek()[0] == "end":
             raise self.error("empty filter")
         node = self.expr()
         if self.peek()[0] != "end":
-            raise self.error(f"unexpected '{self.peek()[1]}'")
+            raise self.error(f"unexpected '{quote(self.peek()[1])}'")
         return node
 
     def expr(self):
-        left = self.and_()
+        col = self.peek()[2]
+        terms = [self.and_()]
         while self.is_word("or", "||"):
             self.take()
-            right = self.and_()
-            left = (lambda a, b: lambda m: a(m) or b(m))(left, right)
-        return left
+            terms.append(self.and_())
+        self.costly |= len(terms) > _CHECK_EVERY
+        return _any_of(terms, col)
 
     def and_(self):
-        left = self.not_()
+        col = self.peek()[2]
+        terms = [self.not_()]
         while self.is_word("and", "&&"):
             self.take()
-            right = self.not_()
-            left = (lambda a, b: lambda m: a(m) and b(m))(left, right)
-        return left
+            terms.append(self.not_())
+        self.costly |= len(terms) > _CHECK_EVERY
+        return _all_of(terms, col)
 
     def not_(self):
         if self.is_word("not", "!"):
-            self.take()
+            self.nest(self.take()[2])
             inner = self.not_()
-            return lambda m: not inner(m)
-        if self.peek()[1] == "(":
+            self.depth -= 1
+            return lambda m, memo: not inner(m, memo)
+        if self.peek()[:2] == ("op", "("):
             col = self.take()[2]
+            self.nest(col)
             node = self.expr()
             if self.peek()[1] != ")":
                 raise self.error(f"missing ')' for the '(' at column {col}")
             self.take()
+            self.depth -= 1
             return node
         return self.test()
 
     def value(self) -> Literal:
         k, v, col = self.take()
         if k == "str":
-            try:
-                s = bytes(v[1:-1], "utf-8").decode("unicode_escape")
-            except UnicodeDecodeError:
-                raise FilterError("bad escape in string", col, self.text) from None
-            return Literal(s, "string", col)
+            raw = _string_bytes(v[1:-1], col + 1, self.text)
+            return Literal(raw.decode("utf-8", "backslashreplace"), "string", col, raw)
         if k == "word":
             try:
                 return Literal(v, "word", col)
             except FilterError as exc:
                 raise FilterError(exc.message, col, self.text) from None
-        raise FilterError(f"expected a value, found '{v or 'end of filter'}'", col, self.text)
+        raise FilterError(f"expected a value, found '{quote(v) or 'end of filter'}'", col, self.text)
 
     def test(self):
         k, name, col = self.take()
         if k != "word" or not re.fullmatch(r"[A-Za-z_][\w]*(\.[\w]+)*", name):
-            raise FilterError(f"expected a field name, found '{name or 'end of filter'}'", col, self.text)
+            raise FilterError(f"expected a field name, found '{quote(name) or 'end of filter'}'", col, self.text)
         if not known_field(name):
-            raise FilterError(f"unknown field '{name}' (see 'nlscope fields')", col, self.text)
-        get = _getter(name)
+            raise FilterError(f"unknown field '{quote(name, 80)}' (see 'nlscope fields')", col, self.text)
+        get = _occurrences(name)
         self.fields.add(name)
         k2, op, _ = self.peek()
         op = _ALIASES.get(op.lower(), op) if k2 == "word" else op
@@ -338,15 +578,15 @@ class _Parser:
             self.take()
             lit = self.value()
             if op == "==":
-                return lambda m: any(_eq(v, s, lit) for v, s in get(m))
+                return lambda m, memo: any(_eq(v, s, lit) for v, s in get(m, memo))
             if op == "!=":
-                return lambda m: not any(_eq(v, s, lit) for v, s in get(m))
+                return lambda m, memo: not any(_eq(v, s, lit) for v, s in get(m, memo))
             if lit.kind == "net":
                 raise FilterError(f"'{op}' cannot compare with a prefix; use 'in' or '=='", lit.col, self.text)
             cmp = _ORD[op]
 
-            def ordered(m):
-                for v, _s in get(m):
+            def ordered(m, memo):
+                for v, _s in get(m, memo):
                     pair = _order(v, lit)
                     if pair is not None and cmp(*pair):
                         return True
@@ -355,11 +595,11 @@ class _Parser:
         if k2 == "word" and op.lower() == "contains":
             self.take()
             lit = self.value()
-            needle = lit.text
+            needle, raw = lit.text, lit.raw
 
-            def contains(m):
-                for v, s in get(m):
-                    if isinstance(v, (bytes, bytearray)) and needle.encode() in v:
+            def contains(m, memo):
+                for v, s in get(m, memo):
+                    if isinstance(v, (bytes, bytearray)) and raw in v:
                         return True
                     if isinstance(v, str) and needle in v:
                         return True
@@ -370,69 +610,95 @@ class _Parser:
         if k2 == "word" and op.lower() == "matches":
             self.take()
             lit = self.value()
-            try:
-                rx = re.compile(lit.text)
-            except re.error as exc:
-                raise FilterError(f"bad regular expression: {exc}", lit.col, self.text) from None
-            return lambda m: any(rx.search(v if isinstance(v, str) else (s or "")) for v, s in get(m))
+            search = compile_regex(lit.text, lit.col, self.text)
+            at = lit.col
+            self.costly = True
+
+            def matches(m, memo):
+                _started(memo)
+                for v, s in get(m, memo):
+                    if search(v if isinstance(v, str) else (s or "")):
+                        return True
+                    _check(memo, at)
+                return False
+            return matches
         if k2 == "word" and op.lower() == "in":
             self.take()
             if self.peek()[1] != "{":
                 lit = self.value()  # `in 10.0.0.0/8`
                 if lit.kind != "net":
                     raise FilterError("'in' takes a set {…} or an address prefix", lit.col, self.text)
-                return lambda m: any(_eq(v, s, lit) for v, s in get(m))
-            open_col = self.take()[2]
-            items: list = []
-            while self.peek()[1] not in ("}",) and self.peek()[0] != "end":
-                if self.peek()[1] == ",":
-                    self.take()
-                    continue
-                k3, v3, c3 = self.peek()
-                if k3 == "word" and ".." in v3:  # a range: 1..5
-                    self.take()
-                    lo, _, hi = v3.partition("..")
-                    try:
-                        items.append((int(lo, 0), int(hi, 0)))
-                    except ValueError:
-                        raise FilterError(f"bad range '{v3}'", c3, self.text) from None
-                else:
-                    items.append(self.value())
-            if self.peek()[1] != "}":
-                raise self.error(f"missing '}}' for the '{{' at column {open_col}")
-            self.take()
+                return lambda m, memo: any(_eq(v, s, lit) for v, s in get(m, memo))
+            members = _Set(self.set_items())
+            if len(members.others) > _CHECK_EVERY:
+                self.costly = True
 
-            def member(m):
-                for v, s in get(m):
-                    for it in items:
-                        if isinstance(it, tuple):
-                            n = _num(v)
-                            if n is not None and it[0] <= n <= it[1]:
-                                return True
-                        elif _eq(v, s, it):
+                def member(m, memo):
+                    _started(memo)
+                    for v, s in get(m, memo):
+                        if members.holds(v, s):
                             return True
-                return False
-            return member
+                        _check(memo, col)
+                    return False
+                return member
+            return lambda m, memo: any(members.holds(v, s) for v, s in get(m, memo))
         if _is_bool(name):
-            return lambda m: any(v for v, _ in get(m))  # a flag "is there" when it is set
-        return lambda m: bool(get(m))
+            return lambda m, memo: any(v for v, _ in get(m, memo))  # a flag "is there" when it is set
+        return lambda m, memo: bool(get(m, memo))
+
+    def set_items(self) -> list:
+        """The values and (lo, hi) ranges of a `{…}`, at most MAX_SET_ITEMS of them."""
+        open_col = self.take()[2]
+        items: list = []
+        while self.peek()[1] not in ("}",) and self.peek()[0] != "end":
+            if self.peek()[1] == ",":
+                self.take()
+                continue
+            k3, v3, c3 = self.peek()
+            if len(items) == MAX_SET_ITEMS:
+                raise FilterError(f"more than {MAX_SET_ITEMS:,} values in one set", c3, self.text)
+            if k3 == "word" and ".." in v3:  # a range: 1..5
+                self.take()
+                lo, _, hi = v3.partition("..")
+                try:
+                    items.append((_integer(lo, c3), _integer(hi, c3)))
+                except (FilterError, ValueError):
+                    raise FilterError(f"bad range '{quote(v3)}'", c3, self.text) from None
+            else:
+                items.append(self.value())
+        if self.peek()[1] != "}":
+            raise self.error(f"missing '}}' for the '{{' at column {open_col}")
+        self.take()
+        return items
 
 
 class DisplayFilter:
-    """A compiled display filter: call it on a Message."""
+    """A compiled display filter: call it on a Message.  `fields` names the fields it reads
+    (all header fields: it is answered from the index, without decoding a body).  A call
+    raises FilterTimeout when one message costs it more than MESSAGE_BUDGET seconds;
+    `may_time_out` says whether it has any step that can (a `matches`, a chain of more than
+    256 terms, a large set of names): a filter without one never raises while matching."""
 
     def __init__(self, text: str):
         self.text = text
         parser = _Parser(text)
         self._fn = parser.parse()
         self.fields = frozenset(parser.fields)   # the field names it reads
+        self.may_time_out = parser.costly
 
     def __call__(self, msg) -> bool:
         try:
-            return bool(self._fn(msg))
+            return bool(self._fn(msg, {}))
+        except _OverBudget as over:
+            frame = getattr(msg, "frame", None)
+            where = f" (frame {frame})" if frame is not None else ""
+            raise FilterTimeout(f"the filter gave up on a message{where}: more than {MESSAGE_BUDGET:g} s of "
+                                f"work on one message; use fewer terms or simpler regular expressions",
+                                over.column, self.text) from None
         except Exception:  # a filter never takes the capture down: an unreadable message is no match
             return False
 
 
 def compile_filter(text: str) -> DisplayFilter:
+    """A DisplayFilter for `text`; FilterError (what, and the column) if it does not compile."""
     return DisplayFilter(text)

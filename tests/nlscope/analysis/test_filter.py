@@ -136,3 +136,183 @@ def test_arbitrary_text_only_raises_filter_error(text):
         compile_filter(text)
     except FilterError:
         pass
+
+
+# --- hostile filters (issue 13): bounded depth, chains of any length, limits, UTF-8 --------
+import struct  # noqa: E402
+import time  # noqa: E402
+
+from nlscope.analysis import filter as F  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "(" * 330 + "netlink.seq == 0" + ")" * 330,       # RecursionError before
+    "not " * 1000 + "netlink.seq == 0",
+    "!" * 1000 + "netlink.seq == 0",
+    "(not " * 200 + "netlink.seq == 0" + ")" * 200,
+], ids=["330 parentheses", "1000 not", "1000 !", "200 (not"])
+def test_deep_nesting_is_refused_with_the_column(text):
+    with pytest.raises(FilterError) as exc:
+        compile_filter(text)
+    assert f"nested more than {F.MAX_DEPTH} deep" in exc.value.message
+    # the caret is under the first level too many
+    opened = [i for i, c in enumerate(text) if c in "(!" or text.startswith("not ", i)]
+    assert exc.value.column == opened[F.MAX_DEPTH] + 1
+
+
+def test_nesting_up_to_the_limit_still_works(cap):
+    depth = F.MAX_DEPTH // 2
+    text = "(not " * depth + "netlink.seq == 0" + ")" * depth   # 64 levels: an even number of nots
+    assert count(cap, text) == count(cap, "netlink.seq == 0") == 16
+
+
+@pytest.mark.parametrize("n", [990, 1000, 10_000])
+def test_long_or_chain_matches(cap, n):
+    # an `or` of 990 terms or more used to hit the recursion limit while matching, and the
+    # error was swallowed: it matched nothing
+    text = " or ".join(f"netlink.seq == {i}" for i in range(n))
+    assert count(cap, text) == count(cap, f"netlink.seq < {n}") == 16
+    flt = compile_filter(text)
+    assert flt.fields == {"netlink.seq"}
+
+
+def test_long_and_chain_matches(cap):
+    text = " and ".join(f"netlink.seq != {i}" for i in range(1, 10_001))
+    assert count(cap, text) == len(cap) - count(cap, "netlink.seq in {1..10000}")
+
+
+def test_long_chain_of_header_fields_stays_index_only():
+    fresh = nlscope.open(str(CAPTURES / "rtnl-extack.pcapng"))
+    flt = compile_filter(" || ".join(f"(netlink.seq == {i} && netlink.flags.request)" for i in range(5000)))
+    assert flt.fields <= F.HEADER_FIELDS
+    assert [m for m in fresh if flt(m)]
+    assert not any(m._decoded for m in fresh if m.type >= 0x10)
+
+
+def test_filter_length_is_bounded():
+    text = "netlink.seq == 1 or " * (F.MAX_FILTER_LENGTH // 20) + "netlink.seq == 1"
+    assert len(text) > F.MAX_FILTER_LENGTH
+    t0 = time.perf_counter()
+    with pytest.raises(FilterError) as exc:
+        compile_filter(text)
+    assert time.perf_counter() - t0 < 1
+    assert "characters long" in exc.value.message and exc.value.column == F.MAX_FILTER_LENGTH + 1
+
+
+def test_ranges_are_never_expanded(cap):
+    t0 = time.perf_counter()
+    assert count(cap, "netlink.seq in {0..4294967295}") == len(cap)
+    assert count(cap, "netlink.seq in {1..4294967295, 0}") == len(cap)
+    assert count(cap, "netlink.seq in {5..3}") == 0
+    assert time.perf_counter() - t0 < 5
+
+
+def test_set_size_is_bounded(cap):
+    members = " ".join(str(i) for i in range(F.MAX_SET_ITEMS))
+    assert count(cap, f"netlink.seq in {{{members}}}") == count(cap, f"netlink.seq < {F.MAX_SET_ITEMS}")
+    text = f"netlink.seq in {{{members} 0..1}}"
+    with pytest.raises(FilterError) as exc:
+        compile_filter(text)
+    assert "values in one set" in exc.value.message and exc.value.column == text.index("0..1") + 1
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("netlink.seq == " + "1" * 5000, "too many digits"),       # ValueError (int's digit limit) before
+    ("netlink.seq == 09", "octal"),                            # ValueError before
+    ("netlink.seq in {1.." + "9" * 5000 + "}", "bad range"),
+    ('rtnl.link.ifname == "\\400"', "larger than 255"),
+    ('rtnl.link.ifname == "\\x"', "hex digits"),
+    ('rtnl.link.ifname == "\\u12"', "not a character"),
+    ('rtnl.link.ifname == "\\ud800"', "not a character"),
+    ('rtnl.link.ifname == "\\N{NO SUCH CHARACTER}"', "names no character"),
+], ids=lambda v: v[:40])
+def test_bad_literals_are_filter_errors(text, needle):
+    with pytest.raises(FilterError) as exc:
+        compile_filter(text)
+    assert needle in exc.value.message
+
+
+def test_octal_as_wireshark_reads_it(cap):
+    assert count(cap, "netlink.seq == 010") == count(cap, "netlink.seq == 8")
+
+
+# a message whose strings are not ASCII, made here: RTM_NEWLINK with an ifinfomsg, IFLA_IFNAME
+# "dümmy0", IFLA_IFALIAS "ça va", IFLA_PHYS_PORT_ID (bytes) c3 bc 00 ff and an IFLA_IFNAME-like
+# name that is not UTF-8 in a second message
+def _utf8_messages():
+    from nlscope.messages import messages
+    from nlscope.sources.capture import Frame
+    from tests.dissectors.build import msg, nla
+    IFLA_IFNAME, IFLA_IFALIAS, IFLA_PHYS_PORT_ID, RTM_NEWLINK = 3, 20, 34, 16
+    ifinfo = struct.pack("<BBHiII", 0, 0, 1, 7, 0, 0)
+    one = msg(RTM_NEWLINK, 0, ifinfo + nla(IFLA_IFNAME, "dümmy0".encode() + b"\0")
+              + nla(IFLA_IFALIAS, "ça va\0".encode()) + nla(IFLA_PHYS_PORT_ID, b"\xc3\xbc\x00\xff"), seq=1)
+    two = msg(RTM_NEWLINK, 0, ifinfo + nla(IFLA_IFNAME, b"d\xffmmy0\0"), seq=2)
+    frames = [Frame(i + 1, float(i), d, 0, len(d), len(d)) for i, d in enumerate((one, two))]
+    return list(messages(frames))
+
+
+@pytest.mark.parametrize("text,seqs", [
+    ('rtnl.link.ifname == "dümmy0"', [1]),
+    ('rtnl.link.ifname == "d\\u00fcmmy0"', [1]),
+    ('rtnl.link.ifname == "d\\xc3\\xbcmmy0"', [1]),          # UTF-8 bytes by escapes, as in Wireshark
+    ('rtnl.link.ifname == "d\\303\\274mmy0"', [1]),
+    ('rtnl.link.ifname contains "ümm"', [1]),
+    ('rtnl.link.ifname matches "^d.mmy[0-9]$"', [1]),      # ü is one character
+    ('rtnl.link.ifname matches "^dümmy"', [1]),
+    ('rtnl.link.ifalias == "ça va"', [1]),
+    ('rtnl.link.phys_port_id contains "ü"', [1]),           # bytes: the literal's UTF-8
+    ('rtnl.link.phys_port_id contains "\\xff"', [1]),       # an escape is one byte
+    ('rtnl.link.ifname == "d\\xffmmy0"', [2]),              # a name that is not UTF-8, as shown
+    ('rtnl.link.ifname != "dümmy0"', [2]),
+], ids=str)
+def test_non_ascii_literals_match_utf8_values(text, seqs):
+    flt = compile_filter(text)
+    assert [m.seq for m in _utf8_messages() if flt(m)] == seqs, text
+
+
+# --- fuzzing: random text and token soups, only FilterError, in bounded time ------------
+_SOUP = ["netlink.seq", "rtnl.link.ifname", "rtnl.link.mtu", "netlink.flags.ack", "netlink.type", "foo.bar",
+         "==", "!=", "<", ">=", "eq", "contains", "matches", "in", "{", "}", ",", "..", "0..5", "5..", "(", ")",
+         "not", "!", "and", "or", "&&", "||", "0", "010", "09", "-1", "0x", "0xff", "1e999", "1" * 60,
+         "10.0.0.0/8", "::1", "fe80::/99", "02:00:00:00:00:02", "EEXIST", "RTM_NEWLINK", "true",
+         '"x"', '"\\x"', '"\\u"', '"\\400"', '"\\N{"', '"(a+)+$"', '"(?=a)"', '"(a)\\1"', '"\\d+"', '"ü"',
+         '"a{1000}{1000}"', '"', "\\", "\x1b", "\n", "\udcff", "…"]
+
+
+def _bounded_compile(text):
+    t0 = time.perf_counter()
+    try:
+        flt = compile_filter(text)
+    except FilterError:
+        flt = None
+    assert time.perf_counter() - t0 < 2, text[:200]
+    return flt
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=200))
+def test_fuzz_any_text_only_raises_filter_error(text):
+    _bounded_compile(text)
+
+
+_FIELD_SOUP = [t for t in _SOUP if "." in t and t[0].isalpha() and " " not in t]
+_OP_SOUP = ["==", "!=", "<", ">=", "eq", "contains", "matches", "in"]
+_TERMS = st.builds(lambda f, o, v: f"{f} {o} {v}", st.sampled_from(_FIELD_SOUP), st.sampled_from(_OP_SOUP),
+                   st.sampled_from(_SOUP))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SOUP), _TERMS), max_size=40), st.sampled_from([" ", "", "  "]))
+def test_fuzz_token_soup_only_raises_filter_error(cap, tokens, sep):
+    flt = _bounded_compile(sep.join(tokens))
+    if flt is not None:
+        for m in cap.messages[::13]:
+            assert flt(m) in (True, False)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=1, max_value=2000), st.sampled_from(["(", "not ", "!", "(!"]))
+def test_fuzz_any_depth_only_raises_filter_error(depth, opener):
+    closer = ")" * (depth * opener.count("("))
+    _bounded_compile(opener * depth + "netlink.seq == 1" + closer)
