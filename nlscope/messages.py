@@ -23,6 +23,10 @@ class Pipeline:
         self.pos = 0
 
     def feed(self, fr: Frame) -> list[Message]:
+        if fr.fault is not None:
+            # a frame the reader could not read as netlink (no interface, no link header):
+            # nothing to decode; whoever shows frames shows its fault in its place
+            return []
         msgs = dissectors.decode_frame(fr.data, fr.protocol, self.ctx, frame=fr.number, time=fr.time, pos=self.pos,
                                        cut=fr.caplen < fr.wirelen)
         self.pos += len(msgs)

@@ -11,6 +11,7 @@ paired once, while the file is read, by the streaming `TransactionTable`; a mess
 """
 from __future__ import annotations
 
+import threading
 from array import array
 from collections import OrderedDict
 
@@ -59,11 +60,16 @@ class MessageIndex:
         self.t_parts = array("I")
         self.t_bytes = array("Q")
         self._made: OrderedDict[int, list[Message]] = OrderedDict()
+        self._made_lock = threading.Lock()
         self.transactions = _Transactions(self)
 
     # --- building (one thread) ------------------------------------------------------
     def add_frame(self, fr) -> int:
-        """Index one frame (a sources.Frame); returns how many messages it held."""
+        """Index one frame (a sources.Frame); returns how many messages it held.  A frame
+        the reader could not read as netlink (Frame.fault) holds none and is not indexed:
+        the store reports it."""
+        if fr.fault is not None:
+            return 0
         msgs = self.pipe.feed(fr)
         fi = len(self.f_len)
         cur = self._current
@@ -155,13 +161,21 @@ class MessageIndex:
         return bytes(src[off:off + self.f_len[fi]])
 
     def _frame_messages(self, fi: int) -> list[Message]:
-        made = self._made.get(fi)
-        if made is not None:
-            self._made.move_to_end(fi)
-            return made
-        made = self._made[fi] = self._make(fi)
-        if len(self._made) > KEEP_FRAMES:
-            self._made.popitem(last=False)
+        # the UI thread and workers (filter, statistics) read at once: the kept frames
+        # change under a lock, so that a frame's messages are made and kept once
+        with self._made_lock:
+            made = self._made.get(fi)
+            if made is not None:
+                self._made.move_to_end(fi)
+                return made
+        made = self._make(fi)
+        with self._made_lock:
+            kept = self._made.get(fi)
+            if kept is not None:   # another thread made them meanwhile: its objects stay
+                return kept
+            self._made[fi] = made
+            if len(self._made) > KEEP_FRAMES:
+                self._made.popitem(last=False)
         for m in made:
             if m.flags & NLM_F_ACK_TLVS and m.tx and m.tx[0] is not None and m.kind == ACK \
                     and self.t_final[m.tx[0].id - 1] == m.pos:

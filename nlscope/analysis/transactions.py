@@ -64,7 +64,7 @@ class TransactionFacts:
 
 class Transaction(TransactionFacts):
     __slots__ = ("id", "protocol", "seq", "portid", "request", "responses", "final", "dump", "interrupted",
-                 "status", "part_count", "part_bytes")
+                 "status", "part_count", "part_bytes", "held")
 
     def __init__(self, tid: int, request: Message | None):
         self.id = tid
@@ -79,32 +79,64 @@ class Transaction(TransactionFacts):
         self.status = "open"
         self.part_count = 0   # answers carrying data, and their bytes: counted as they come,
         self.part_bytes = 0   # so a stream that keeps only two answers still knows a dump's size
+        self.held = 0         # a stream's open request: the bytes of it the table holds
+
+
+def _copy(m: Message, limit: int) -> Message:
+    """A copy of `m` holding only its own bytes, at most `limit` of them (a copy cut short
+    is `truncated`, as a message cut by a snap length is): what a stream keeps of a message
+    while its transaction is open, instead of the whole frame the message came in."""
+    n = min(max(m.length, 0), limit)
+    c = Message(m.frame, m.index, m.time, m.protocol, bytes(m.buf[m.offset:m.offset + n]), 0, n, m.type,
+                m.flags, m.seq, m.pid, m.order, m.ctx, m.pos, m.malformed)
+    c.truncated = m.truncated or n < m.length
+    c.process = m.process
+    return c
 
 
 class TransactionTable:
     """Feed messages in capture order with `add`; call `finish` at the end of a file.
 
-    With `keep=False` (a stream read once, of any size) the table keeps no list of
-    transactions: it remembers the `max_open` most recent ones (open or ended, for the order
-    in which to give up), and an open one pushed out of them is given up (status "no
-    response seen"); a transaction keeps its first and latest answers only,
-    so memory stays flat whatever the capture holds (a long dump, a sequence number that
-    comes back and matches an old request forever)."""
+    Open transactions are indexed by (protocol, seq, port id), so pairing an answer costs
+    the same however many requests are open; at most `max_open` are open at once, and the
+    oldest open one is given up (status "no response seen") when a newer one would pass
+    that bound.
 
-    def __init__(self, keep: bool = True, max_open: int = 16384, on_done=None):
+    With `keep=False` (a stream read once, of any size) the table keeps no list of
+    transactions, and an open one holds copies of its messages' own bytes, not the frames
+    they came in: the request whole up to `request_bytes` (an extack offset is resolved in
+    it), at most `open_bytes` for all open requests together (past that, the oldest keep
+    their first `HEAD_BYTES`: header and fixed header, what names them), and its first and
+    latest answers' headers only.  So memory stays flat whatever the capture holds (a long
+    dump, requests that are never answered, a sequence number that comes back and matches
+    an old request forever)."""
+
+    HEAD_BYTES = 256
+
+    def __init__(self, keep: bool = True, max_open: int = 16384, on_done=None, request_bytes: int = 65536,
+                 open_bytes: int = 16 << 20):
         self.transactions: list[Transaction] = []
         self.on_done = on_done   # called with each transaction once its status is final
-        self._open: dict[tuple[int, int], list[Transaction]] = {}
+        # (protocol, seq, port id or None while unknown) -> the open transactions, by id
+        self._open: dict[tuple, dict[int, Transaction]] = {}
+        self._order: dict[int, Transaction] = {}   # every open transaction, oldest first
         self.keep = keep
         self.max_open = max_open
+        self.request_bytes = request_bytes
+        self.open_bytes = open_bytes
+        self.held = 0                  # bytes of open requests held (keep=False)
+        self._heavy: deque[int] = deque()  # ids of open requests holding more than HEAD_BYTES
         self.count = 0
-        self._recent: deque[Transaction] = deque()
 
     def __iter__(self):
         return iter(self.transactions)
 
     def __len__(self):
         return self.count
+
+    @property
+    def open_count(self) -> int:
+        return len(self._order)
 
     def _new(self, request: Message | None) -> Transaction:
         self.count += 1
@@ -114,32 +146,52 @@ class TransactionTable:
         return t
 
     def _opened(self, t: Transaction) -> None:
-        self._open.setdefault((t.protocol, t.seq), []).append(t)
-        if self.keep:
+        self._open.setdefault((t.protocol, t.seq, t.portid), {})[t.id] = t
+        self._order[t.id] = t
+        while len(self._order) > self.max_open:
+            old = next(iter(self._order.values()))
+            self._close(old)
+            old.status = GIVEN_UP
+            self._done(old)
+
+    def _hold(self, t: Transaction) -> None:
+        """Account for an open request's bytes; past `open_bytes`, the oldest are cut to their head."""
+        t.held = len(t.request.buf)
+        if t.held <= self.HEAD_BYTES:
             return
-        self._recent.append(t)
-        while len(self._recent) > self.max_open:
-            old = self._recent.popleft()
-            if old.status == "open":
-                self._close(old)
-                old.status = GIVEN_UP
-                self._done(old)
+        self.held += t.held
+        self._heavy.append(t.id)
+        while self.held > self.open_bytes and self._heavy:
+            old = self._order.get(self._heavy.popleft())
+            if old is not None and old.held > self.HEAD_BYTES:
+                self.held -= old.held
+                old.request = _copy(old.request, self.HEAD_BYTES)
+                old.held = len(old.request.buf)
+        if len(self._heavy) > 2 * len(self._order) + 64:   # ids of closed ones, dropped now and then
+            self._heavy = deque(i for i in self._heavy if i in self._order and self._order[i].held > self.HEAD_BYTES)
+
+    def _match(self, m: Message) -> Transaction | None:
+        """The latest open transaction this answer belongs to: same protocol and seq, and
+        the answer's port id, or a request whose port id is not known yet."""
+        mine = self._open.get((m.protocol, m.seq, m.pid))
+        unknown = self._open.get((m.protocol, m.seq, None))
+        a = mine[next(reversed(mine))] if mine else None   # the newest of each bucket
+        b = unknown[next(reversed(unknown))] if unknown else None
+        if a is None or (b is not None and b.id > a.id):
+            return b
+        return a
 
     def add(self, m: Message) -> None:
         if m.malformed:
             return
         if m.direction == "to kernel":
-            t = self._new(m)
+            t = self._new(m if self.keep else _copy(m, self.request_bytes))
             m.tx = (t, REQUEST)
             self._opened(t)
+            if not self.keep and t.status == "open":
+                self._hold(t)
             return
-        cands = self._open.get((m.protocol, m.seq))
-        t = None
-        if cands:
-            for c in reversed(cands):
-                if c.portid is None or c.portid == m.pid:
-                    t = c
-                    break
+        t = self._match(m)
         if t is None:
             role = NOTIFICATION if (m.seq == 0 or m.pid == 0) else ORPHAN
             if role == ORPHAN:
@@ -151,23 +203,29 @@ class TransactionTable:
             else:
                 m.tx = (None, NOTIFICATION)
             return
-        if t.portid is None:
+        if t.portid is None:   # learned from the first answer: the transaction moves to its port id
+            self._unindex(t)
             t.portid = m.pid
+            self._open.setdefault((t.protocol, t.seq, t.portid), {})[t.id] = t
         if m.type >= 0x10:
             t.part_count += 1
             t.part_bytes += m.length
-        if self.keep or len(t.responses) < 2:
-            t.responses.append(m)
-        else:   # a stream keeps the first answer and the latest, whatever a dump's length
-            t.responses[-1] = m
-        m.tx = (t, RESPONSE)
-        if m.flags & NLM_F_DUMP_INTR:
-            t.interrupted = True
         if t.request is not None and t.request.process is None and m.process is not None:
             t.request.process = m.process
         ends = m.kind == ACK  # NLMSG_ERROR or NLMSG_DONE
-        if ends or (t.request is not None and not t.request.flags & NLM_F_ACK and not m.flags & NLM_F_MULTI
-                    and not t.dump):
+        closes = ends or (t.request is not None and not t.request.flags & NLM_F_ACK
+                          and not m.flags & NLM_F_MULTI and not t.dump)
+        # a stream keeps the first answer and the latest, whatever a dump's length, and of an
+        # open transaction's answers only their heads (the final answer is the message itself)
+        kept = m if self.keep or closes else _copy(m, self.HEAD_BYTES)
+        if self.keep or len(t.responses) < 2:
+            t.responses.append(kept)
+        else:
+            t.responses[-1] = kept
+        m.tx = (t, RESPONSE)
+        if m.flags & NLM_F_DUMP_INTR:
+            t.interrupted = True
+        if closes:
             t.final = m if m.type < 0x10 else None
             # the errno alone, without decoding; only an answer with extack TLVs is decoded
             t.status = "error" if ends and m.error_code and m.error is not None else "complete"
@@ -176,12 +234,19 @@ class TransactionTable:
                 self._attribute_error(t)
             self._done(t)
 
+    def _unindex(self, t: Transaction) -> None:
+        key = (t.protocol, t.seq, t.portid)
+        bucket = self._open.get(key)
+        if bucket is not None and bucket.pop(t.id, None) is not None and not bucket:
+            del self._open[key]
+
     def _close(self, t: Transaction) -> None:
-        lst = self._open.get((t.protocol, t.seq))
-        if lst and t in lst:
-            lst.remove(t)
-            if not lst:
-                del self._open[(t.protocol, t.seq)]
+        if self._order.pop(t.id, None) is None:
+            return
+        self._unindex(t)
+        if t.held > self.HEAD_BYTES:
+            self.held -= t.held
+        t.held = 0
 
     @staticmethod
     def _attribute_error(t: TransactionFacts) -> None:
@@ -199,15 +264,16 @@ class TransactionTable:
 
     def finish(self) -> None:
         """Flag requests that wanted an answer and got none; later answers become orphans."""
-        for lst in self._open.values():
-            for t in lst:
-                if t.request is not None and not t.responses and (
-                        t.request.flags & NLM_F_ACK or t.request.kind == "get"):
-                    t.status = "no response"
-                elif t.status == "open":
-                    t.status = "unfinished" if t.responses else "no response expected"
-                self._done(t)
+        for t in list(self._order.values()):
+            self._close(t)
+            if t.request is not None and not t.responses and (
+                    t.request.flags & NLM_F_ACK or t.request.kind == "get"):
+                t.status = "no response"
+            elif t.status == "open":
+                t.status = "unfinished" if t.responses else "no response expected"
+            self._done(t)
         self._open.clear()
+        self._heavy.clear()
 
     def _done(self, t: Transaction) -> None:
         if self.on_done is not None:

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import os
+import sys
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Static
+
+from dissectors.text import escape_text
 
 from ..analysis.filter import FilterError, compile_filter
 from .screens.modals import HelpScreen, StatsScreen, TransactionScreen
@@ -42,9 +46,9 @@ class NlscopeApp(App):
     ]
 
     def __init__(self, path: str | None = None, genl: dict | None = None, save_path: str | None = None,
-                 store=None):
+                 store=None, show_secrets: bool = False):
         super().__init__()
-        self.store = store if store is not None else MessageStore(path, genl)
+        self.store = store if store is not None else MessageStore(path, genl, show_secrets=show_secrets)
         self.live = hasattr(self.store, "live")
         self.save_path = save_path or "nlscope-saved.pcapng"
         self.sub_title = f"live on {self.store.ifname}" if self.live else os.path.basename(path)
@@ -90,6 +94,29 @@ class NlscopeApp(App):
                                 lambda: self.run_action("pause"))
             yield SystemCommand("Clear", "Forget the messages captured so far (C)", lambda: self.run_action("clear"))
 
+    crash: str | None = None   # the one line said when an unhandled exception stopped the app
+
+    def _fatal_error(self) -> None:
+        """An exception nothing handled (in a handler or a worker) stops the app, as Textual
+        does, but is told in one line (by `run`, once the terminal is back), not in a
+        screenful of traceback and locals that hold the capture's bytes; the app's return
+        code is 1.  `textual run --dev` keeps Textual's traceback."""
+        if "debug" in self.features:
+            return super()._fatal_error()
+        error = self._exception
+        error = getattr(error, "error", None) or error   # a worker's WorkerFailed: what it raised
+        what = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
+        self.crash = escape_text(f"nlscope: internal error, the TUI stopped: {what[:300]} (please report it)")
+        self.bell()
+        self._close_messages_no_wait()
+
+    def run(self, *args, **kw):
+        """Run the app; after a crash, say it in one line on stderr (`return_code` is then 1)."""
+        result = super().run(*args, **kw)
+        if self.crash:
+            print(self.crash, file=sys.stderr, flush=True)
+        return result
+
     def on_mount(self) -> None:
         lst = self.query_one(MessageList)
         lst.focus()
@@ -116,7 +143,7 @@ class NlscopeApp(App):
             self._show(0)
         self._status()
         if done and self.store.error:
-            self.notify(self.store.error, severity="error", timeout=10)
+            self.notify(self.store.error, severity="error", timeout=10, markup=False)
 
     def _status(self) -> None:
         s = self.store
@@ -190,14 +217,14 @@ class NlscopeApp(App):
             box.tooltip = None
         except FilterError as exc:
             box.add_class("-invalid")
-            box.tooltip = f"{exc.message} (column {exc.column})"
+            box.tooltip = Text(f"{exc.message} (column {exc.column})")  # the typed text, not markup
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         try:
             compile_filter(text) if text else None
         except FilterError as exc:
-            self.notify(f"{exc.message} (column {exc.column})", severity="error")
+            self.notify(f"{exc.message} (column {exc.column})", severity="error", markup=False)
             return
         self.query_one(FilterBar).remember(text)
         self.apply_filter(text)
@@ -296,7 +323,7 @@ class NlscopeApp(App):
         """Write the frames of the shown messages to a pcapng file."""
         if self.live:
             n = self.store.save(self.save_path)
-            self.notify(f"saved {n} frames to {self.save_path}")
+            self.notify(f"saved {n} frames to {self.save_path}", markup=False)
             return
         from ..sources import read_capture
         from ..sources.writer import PcapngWriter
@@ -308,7 +335,7 @@ class NlscopeApp(App):
                 if fr.number in wanted:
                     w.write(fr)
                     n += 1
-        self.notify(f"saved {n} frames to {self.save_path}")
+        self.notify(f"saved {n} frames to {self.save_path}", markup=False)
 
     def _selected_node(self):
         tree = self.query_one(DetailTree)

@@ -6,6 +6,7 @@ import time
 from dissectors import Context
 
 from ..messages import Pipeline
+from ..sources import CaptureError
 from ..sources.genl_ids import KernelGenlIds
 from ..sources.live import LiveCapture
 from ..sources.procs import ProcessTable
@@ -17,16 +18,18 @@ class LiveStore(ViewStore):
     """Messages as they arrive.  Pausing holds new messages back (nothing is lost: they are
     shown on resume); `limit` keeps only the newest messages, like a ring buffer."""
 
-    def __init__(self, ifname: str, limit: int | None = None, genl: dict | None = None):
+    def __init__(self, ifname: str, limit: int | None = None, genl: dict | None = None, show_secrets: bool = False):
         super().__init__()
         self.path = ifname
         self.messages: list = []
-        self.transactions = TransactionTable()
+        # with a limit, memory stays flat: the table keeps no list of transactions, nor every
+        # answer of a dump (its first and latest), as a stream's does
+        self.transactions = TransactionTable(keep=limit is None)
         self.ifname = ifname
         self.limit = limit
         self.live = LiveCapture(ifname)   # CaptureError (one line) before the screen is taken
         self.procs = ProcessTable()
-        ctx = Context(genl, resolver=KernelGenlIds(self.procs.own_portids))
+        ctx = Context(genl, resolver=KernelGenlIds(self.procs.own_portids), show_secrets=show_secrets)
         self.pipe = Pipeline(ctx, self.transactions, self.procs)
         self.frames: dict[int, object] = {}
         self.paused = False
@@ -59,9 +62,13 @@ class LiveStore(ViewStore):
                 if progress is not None and now - last_post > 0.1:
                     last_post = now
                     progress(len(self.messages), False)
+        except CaptureError as exc:   # the interface went down or was deleted (the ring was drained first)
+            self.error = str(exc)
         finally:
             self.procs.close()
         self.done = True
+        if progress is not None:
+            progress(len(self.messages), True)   # the app shows self.error once the load is done
 
     def _append(self, msgs) -> None:
         self.messages.extend(msgs)

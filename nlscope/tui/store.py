@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import threading
 
 from dissectors import Context, Message
@@ -29,6 +30,14 @@ class ViewStore:
 
     def at(self, row: int) -> Message:
         return self.messages[row if self.view is None else self.view[row]]
+
+    faults = 0               # frames the reader could not read as netlink (Frame.fault)
+    first_fault = None
+
+    def _fault(self, fr) -> None:
+        self.faults += 1
+        if self.first_fault is None:
+            self.first_fault = fr
 
     def number_of(self, msg: Message) -> int | None:
         """The message's place in `messages`."""
@@ -69,6 +78,14 @@ class ViewStore:
         """The messages in order, for a filter to look at each."""
         return iter(list(self.messages))
 
+    def shown(self):
+        """The messages of the current view in order, for one look each (a worker's
+        statistics); what arrives meanwhile is not among them."""
+        with self.lock:
+            messages = list(self.messages)
+            view = None if self.view is None else list(self.view)
+        return iter(messages) if view is None else (messages[i] for i in view if i < len(messages))
+
     def _filtered(self, m: Message) -> None:
         """A message the filter has looked at."""
 
@@ -76,10 +93,10 @@ class ViewStore:
 class MessageStore(ViewStore):
     """A capture file's messages, held as a MessageIndex (tens of bytes a message)."""
 
-    def __init__(self, path: str, genl: dict | None = None):
+    def __init__(self, path: str, genl: dict | None = None, show_secrets: bool = False):
         super().__init__()
         self.path = path
-        self.messages = MessageIndex(Context(genl))
+        self.messages = MessageIndex(Context(genl, show_secrets=show_secrets))
         self.transactions = self.messages.transactions
 
     def load(self, progress=None, chunk: int = 2000) -> None:
@@ -87,11 +104,19 @@ class MessageStore(ViewStore):
         index = self.messages
         try:
             for fr in read_capture(self.path):
+                if fr.fault is not None:
+                    self._fault(fr)
+                    continue
                 n = index.add_frame(fr)
                 if progress is not None and len(index) % chunk < n:
                     progress(len(index), False)
         except CaptureError as exc:
             self.error = str(exc)
+        if self.faults:
+            fr, n = self.first_fault, self.faults
+            note = (f"{n} frame{'s' if n > 1 else ''} could not be read as netlink and {'are' if n > 1 else 'is'} "
+                    f"not listed; the first, frame {fr.number}: {fr.fault}")
+            self.error = f"{self.error}; {note}" if self.error else note
         index.finish()
         self.done = True
         if progress is not None:
@@ -103,6 +128,12 @@ class MessageStore(ViewStore):
 
     def _scan(self):
         return self.messages.scan()
+
+    def shown(self):
+        index, view = self.messages, self.view
+        if view is None:   # frames not on screen are decoded without being kept
+            return itertools.islice(index.scan(), len(index))
+        return (index[i] for i in view)
 
     def _filtered(self, m: Message) -> None:
         m.forget()  # what the filter decoded goes; a row shown decodes it again

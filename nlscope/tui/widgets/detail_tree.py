@@ -1,9 +1,11 @@
 """The decoded tree of the selected message; expansion is remembered by field path."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Tree
 
 from dissectors import Node
+from dissectors.text import escape_text
 
 
 class DetailTree(Tree):
@@ -14,15 +16,15 @@ class DetailTree(Tree):
 
     def show_message(self, msg) -> None:
         self.clear()
-        self.root.set_label(f"Message {msg.frame}.{msg.index}")
+        self.root.set_label(Text(f"Message {msg.frame}.{msg.index}"))
         self._add(self.root, msg.tree, "")
         self.root.expand()
 
     def _add(self, parent, node: Node, path: str) -> None:
         key = f"{path}/{node.field.abbrev}:{node.label or ''}"
-        label = node.line()
-        if node.status:
-            label = f"[{node.status}] {label}"
+        line = node.line()
+        # a Text, not markup: "[malformed]" is a marker to show and a captured "[/x]" a name
+        label = Text((f"[{node.status}] " if node.status else "") + (line if line.isprintable() else escape_text(line)))
         if node.children:
             t = parent.add(label, data=(node, key), expand=(key in self.expanded_paths or path == ""))
             for c in node.children:

@@ -248,3 +248,130 @@ async def test_hex_and_text_search_and_palette_actions():
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for t in ("Filter", "Transaction", "Statistics", "Save", "Blamed attribute", "Copy bytes"):
             assert t in titles
+
+
+# --- hostile captures: capture text is text, statistics in a worker, a crash is one line ---
+
+def _capture(path, frames):
+    """frames: (netlink protocol, bytes, time) in order, written as nlmon would."""
+    from nlscope.sources.capture import Frame
+    from nlscope.sources.writer import PcapngWriter
+    with open(path, "wb") as f:
+        w = PcapngWriter(f)
+        for i, (proto, raw, t) in enumerate(frames, 1):
+            w.write(Frame(i, t, raw, proto, len(raw), len(raw)))
+    return str(path)
+
+
+def _markup_capture(tmp_path):
+    """A link named "[/x]" (an unknown attribute beside it), a request setting it that fails
+    with the extack "[/y] …" blaming the name, and an ss dump whose NLMSG_DONE says -ENOENT."""
+    import struct
+    from tests.dissectors.build import msg, nla
+    ifinfo = struct.pack("<BxHiII", 0, 0, 3, 0, 0)
+    name = nla(3, b"[/x]\0")
+    link = msg(16, 0x0, ifinfo + name + nla(0x7ff, b"\1\2\3\4"), seq=0, pid=0)
+    req = msg(16, 0x5, ifinfo + name, seq=77)
+    err = msg(2, 0x100 | 0x200, struct.pack("<i", -22) + req[:16]
+              + nla(1, b"[/y] bad [b]name\0") + nla(2, struct.pack("<I", 16 + 16)), seq=77, pid=4242)
+    diag = msg(20, 0x301, bytes([44, 0, 0, 0]) + b"\0" * 52, seq=8)
+    done = msg(3, 0x2, struct.pack("<i", -2), seq=8, pid=4243)
+    return _capture(tmp_path / "markup.pcapng", [(0, link, 1.0), (0, req, 1.1), (0, err, 1.2),
+                                                (4, diag, 1.3), (4, done, 1.4)])
+
+
+@pytest.mark.asyncio
+async def test_capture_text_is_shown_as_text_not_markup(tmp_path):
+    """A name "[/x]" and an extack "[/y]" used to kill the app (markup); the tree's own
+    "[unknown]" marker was swallowed as a tag."""
+    app = NlscopeApp(_markup_capture(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        tree = app.query_one(DetailTree)
+        labels = []
+        stack = [tree.root]
+        while stack:
+            n = stack.pop()
+            labels.append(str(n.label))
+            stack.extend(n.children)
+        assert "IFLA_IFNAME: [/x]" in labels and any(s.startswith("[unknown] ") for s in labels), labels
+        app.query_one(MessageList).go(2)          # the error
+        await pilot.pause(0.1)
+        await pilot.press("t")
+        await pilot.pause()
+        text = str(app.screen.query_one("#tx-text").render())
+        assert '"[/y] bad [b]name"' in text and "blamed attribute: IFLA_IFNAME: [/x] at offset 32 of the request" in text
+        await pilot.press("escape", "s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        stats = str(app.screen.query_one("#stats-text").render())
+        # an NLMSG_DONE carrying an errno crashed the report (TypeError)
+        assert "Errors by request type" in stats and "SOCK_DIAG_BY_FAMILY" in stats and "ENOENT" in stats
+    assert app.crash is None and not app.return_code
+
+
+@pytest.mark.asyncio
+async def test_statistics_are_counted_in_a_worker(monkeypatch):
+    """`s` used to build the statistics on the UI thread: the screen froze until the end."""
+    import threading
+    from nlscope.analysis.stats import Stats
+    release, entered = threading.Event(), threading.Event()
+    add = Stats.add
+
+    def slow_add(self, m):
+        if not entered.is_set():   # the first message waits until the test has looked
+            entered.set()
+            release.wait(10)
+        add(self, m)
+    monkeypatch.setattr(Stats, "add", slow_add)
+    app = NlscopeApp(TEST_FAMILY)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert entered.wait(5)
+        text = str(app.screen.query_one("#stats-text").render())
+        assert "counting…" in text and not app.screen.done   # the screen is up, the count goes on
+        await pilot.press("j")                                  # the app still answers keys
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.done and "Transaction latency" in str(app.screen.query_one("#stats-text").render())
+
+
+@pytest.mark.asyncio
+async def test_statistics_follow_the_filter():
+    """What `s` counts under a filter: the messages shown and their transactions."""
+    app = NlscopeApp(EXTACK)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "netlink.error == ERANGE")
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#stats-text").render())
+        assert "Statistics (filter: netlink.error == ERANGE)" in text and text.split("\n")[2].startswith("1 messages")
+        # the transactions counted are those of the messages shown (they were every one of the file)
+        assert "Transaction latency (ms): p50 1.617  p90 1.617  p99 1.617  max 1.617  (1 transactions)" in text
+
+
+def test_a_crash_is_one_line_and_a_failing_status(monkeypatch, capfd):
+    """An exception nothing handles stops the app with return code 1 and one escaped line
+    on stderr (it exited 0, after a screenful of traceback holding the capture's bytes)."""
+    from nlscope.analysis.stats import Stats
+
+    def broken(self, top=10):
+        raise TypeError("unsupported format string\n\x1b[31mpassed")
+    monkeypatch.setattr(Stats, "report", broken)
+    app = NlscopeApp(EXTACK)
+
+    async def press_s(pilot):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("s")
+        await pilot.pause(0.5)
+    app.run(headless=True, size=SIZE, auto_pilot=press_s)
+    err = capfd.readouterr().err
+    assert app.return_code == 1
+    assert err == ("nlscope: internal error, the TUI stopped: TypeError: unsupported format string\\n\\e[31mpassed "
+                   "(please report it)\n")

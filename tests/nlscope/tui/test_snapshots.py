@@ -24,6 +24,8 @@ def _filtered(text, *keys):
         if keys:
             await pilot.press(*keys)
             await pilot.pause()
+            await pilot.app.workers.wait_for_complete()   # a screen that counts in a worker (s)
+            await pilot.pause()
     return run
 
 
