@@ -14,18 +14,31 @@ from dissectors import Context, Message
 from .analysis.filter import compile_filter
 from .analysis.transactions import TransactionTable
 from .messages import messages
-from .sources import read_capture
+from .sources import Frame, read_capture
 
 
 class Capture:
-    """Every message of a capture file, decoded lazily, paired into transactions."""
+    """Every message of a capture file, decoded lazily, paired into transactions.
 
-    def __init__(self, path: str, genl: dict[int, str] | None = None):
+    Frames the reader could not read as netlink (a packet block naming an interface its
+    section lacks: Frame.fault says what) are kept in `faults`, not decoded.  Key material
+    is redacted in the trees unless `show_secrets`."""
+
+    def __init__(self, path: str, genl: dict[int, str] | None = None, show_secrets: bool = False):
         self.path = path
-        self.context = Context(genl)
+        self.context = Context(genl, show_secrets=show_secrets)
         self.transactions = TransactionTable()
-        self.messages: list[Message] = list(messages(read_capture(path), self.context, self.transactions))
+        self.faults: list[Frame] = []
+        self.messages: list[Message] = list(messages(self._netlink(read_capture(path)), self.context,
+                                                     self.transactions))
         self.transactions.finish()
+
+    def _netlink(self, frames):
+        for fr in frames:
+            if fr.fault is None:
+                yield fr
+            else:
+                self.faults.append(fr)
 
     def __iter__(self):
         return iter(self.messages)
@@ -42,5 +55,5 @@ class Capture:
         return [m for m in self.messages if f(m)]
 
 
-def open_capture(path: str, genl: dict[int, str] | None = None) -> Capture:
-    return Capture(path, genl)
+def open_capture(path: str, genl: dict[int, str] | None = None, show_secrets: bool = False) -> Capture:
+    return Capture(path, genl, show_secrets)

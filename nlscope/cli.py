@@ -4,8 +4,10 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from struct import error as struct_error
 
 from . import __version__
+from .workers import ForkError, OutputError
 
 DESCRIPTION = """\
 nlscope shows every netlink message that crossed the sockets: header, flags (with the
@@ -43,7 +45,9 @@ def _output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-t", dest="time_format", choices=("r", "a", "d"), default="r",
                    help="time column: r since the first message of the capture (default), a absolute, "
                         "d since the message before (shown or not)")
-    p.add_argument("-w", dest="write", metavar="OUT", help="also write the frames shown to OUT (pcapng)")
+    p.add_argument("-w", dest="write", metavar="OUT",
+                   help="also write the frames shown to OUT (pcapng); '-w -' writes them to standard output, "
+                        "and prints nothing else there")
     p.add_argument("-q", dest="quiet", action="store_true", help="print no messages (with -w, or for the counts)")
     _family_args(p)
 
@@ -55,6 +59,9 @@ def _family_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--spec", action="append", default=[], metavar="PATH",
                    help="decode with a YNL spec file, or every *.yaml in a directory (e.g. the kernel's "
                         "Documentation/netlink/specs); replaces a built-in family of the same name; repeatable")
+    p.add_argument("--show-secrets", action="store_true",
+                   help="print key material as captured (WireGuard private and preshared keys, attributes a spec "
+                        "marks secret); without it such values are redacted")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("file", nargs="?", help="pcap or pcapng file (gzip allowed), '-' for stdin")
     rp.add_argument("-r", dest="rfile", metavar="FILE", help="same as FILE (tshark style)")
     rp.add_argument("-j", "--jobs", type=int, metavar="N",
-                    help="processes printing in parallel (default: every core; the output is the same)")
+                    help="processes printing in parallel (default, and at most: the cores this process may "
+                         "run on; the output is the same)")
     rp.add_argument("-2", dest="two_pass", action="store_true",
                     help="read everything first, so filters on transaction fields (nlscope.latency) see answers "
                          "that come later")
@@ -103,42 +111,131 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _err(msg: str) -> None:
-    print(f"nlscope: {msg}", file=sys.stderr)
+def _err(msg: str, pointer: str | None = None) -> None:
+    """One line on stderr (then, for a filter, the filter and a caret under the fault): what
+    the capture, a file name or a filter put in it is escaped, so it stays one line."""
+    from dissectors.text import escape_text
+    text = escape_text(f"nlscope: {msg}")
+    if pointer is not None:
+        text += "".join("\n" + escape_text(x) for x in pointer.split("\n"))
+    print(text, file=sys.stderr)
 
 
 def _bad_filter(exc) -> int:
     """A filter that does not parse: what and where, the filter with a caret; status 2."""
-    _err(f"bad filter: {exc.message} (column {exc.column})\n{exc.pointer()}")
+    _err(f"bad filter: {exc.message} (column {exc.column})", exc.pointer())
     return 2
 
 
-class _Printer:
-    """Prints messages in the chosen format and writes their frames with -w."""
+def _same_file(source: str, dest: str) -> bool:
+    """dest is the capture being read: the same inode, whatever the names or links say
+    ('-': whatever stdin was redirected from)."""
+    import os
+    import stat
+    try:
+        d = os.stat(dest)
+        s = os.fstat(sys.stdin.fileno()) if source == "-" else os.stat(source)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return stat.S_ISREG(d.st_mode) and (s.st_dev, s.st_ino) == (d.st_dev, d.st_ino)
 
-    def __init__(self, args, process_column: bool = False):
-        from .output import FieldsPrinter, TimeFormat, header_line, json_line, summary_line, verbose_block
+
+class _Printer:
+    """Prints messages in the chosen format and writes their frames with -w.
+
+    Given `source` (the capture being read), -w refuses to write onto that file, and writes
+    to a temporary file beside OUT that close() renames over it: an existing OUT is left as
+    it was until the run succeeds, and if it fails.  Without it (a live capture) OUT is
+    written as the frames come, as dumpcap does.  '-w -' writes the frames to stdout, and
+    then nothing else is printed there."""
+
+    def __init__(self, args, process_column: bool = False, source: str | None = None):
+        from .output import (FieldsPrinter, TimeFormat, fault_block, fault_json, fault_summary, header_line, json_line,
+                             summary_line, verbose_block)
         self.args = args
         self.tf = TimeFormat(args.time_format)
         self.out = sys.stdout
         self.writer = None
         self._file = None
+        self._temp = self._target = None   # -w through a temporary file: its path, and the file it replaces
         self.shown = 0
-        self.fields = FieldsPrinter(args.fields) if args.format == "fields" else None
+        self.faults, self.first_fault = 0, None
         if args.format == "fields" and not args.fields:
             raise ValueError("-T fields needs at least one -e FIELD")
+        if args.write == "-":
+            if not args.quiet and (args.verbose or args.format != "text"):
+                raise ValueError("-w - writes the frames to standard output, where no message can be printed too; "
+                                 "add -q, or write the frames to a file")
+            args.quiet = True
+        self.fields = FieldsPrinter(args.fields) if args.format == "fields" else None
         self.process_column = process_column
         self._summary, self._verbose, self._json = summary_line, verbose_block, json_line
+        self._fault_summary, self._fault_block, self._fault_json = fault_summary, fault_block, fault_json
         if args.write:
             from .sources.writer import PcapngWriter
+            self._file = self._open_output(args.write, source)
             try:
-                self._file = open(args.write, "wb")
+                self.writer = PcapngWriter(self._file)
             except OSError as exc:
-                raise ValueError(f"cannot write {args.write}: {exc.strerror}") from None
-            self.writer = PcapngWriter(self._file)
+                self.close(ok=False)
+                raise ValueError(f"cannot write {args.write}: {exc.strerror or exc}") from None
         self._last_frame = None
         if args.format == "text" and not args.verbose and not args.quiet:
-            self.out.write(header_line(process_column) + "\n")
+            try:
+                self._put(header_line(process_column) + "\n")
+            except OutputError:
+                self.close(ok=False)
+                raise
+
+    def _open_output(self, path: str, source: str | None):
+        import os
+        import stat
+        import tempfile
+        if path == "-":
+            return sys.stdout.buffer
+        if source is None:
+            try:
+                return open(path, "wb")
+            except OSError as exc:
+                raise ValueError(f"cannot write {path}: {exc.strerror or exc}") from None
+        if _same_file(source, path):
+            raise ValueError(f"-w {path} is the capture being read: writing it would destroy it; "
+                             f"write to another file")
+        target = os.path.realpath(path)   # through a symbolic link: the file it names is replaced
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise ValueError(f"cannot write {path}: {exc.strerror or exc}") from None
+        try:
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                return open(path, "wb")   # a device or a FIFO (/dev/null, /dev/stdout): nothing to rename over
+            fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part",
+                                        dir=os.path.dirname(target))
+        except OSError as exc:
+            raise ValueError(f"cannot write {path}: {exc.strerror or exc}") from None
+        self._temp, self._target = temp, target
+        if st is not None:   # replacing a file: its mode and, where allowed, its owner stay
+            mode = stat.S_IMODE(st.st_mode)
+            try:
+                os.fchown(fd, st.st_uid, st.st_gid)
+            except OSError:
+                pass
+        else:                # a new file: the mode open() would give it
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(fd, mode)
+        return os.fdopen(fd, "wb")
+
+    def _put(self, text: str) -> None:
+        try:
+            self.out.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError("standard output", exc) from None
 
     def show(self, m, frame=None) -> None:
         a = self.args
@@ -148,24 +245,98 @@ class _Printer:
         self.shown += 1
         if a.quiet:
             return
+        try:
+            if a.format == "json":
+                self.out.write(self._json(m) + "\n")
+            elif a.format == "fields":
+                self.out.write(self.fields.line(m) + "\n")
+            elif a.verbose:
+                self.out.write(self._verbose(m, self.tf) + "\n")
+            else:
+                self.out.write(self._summary(m, self.tf, self.process_column) + "\n")
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError("standard output", exc) from None
+
+    def show_fault(self, fr, show: bool = True) -> None:
+        """A frame the reader could not read as netlink (Frame.fault), in its place: one row,
+        its bytes with -V, an object with a "fault" key in JSON.  -T fields (whose columns
+        are message fields) and -q count it for fault_note(); so does `show` False (a chunk
+        another process prints).  It is not written with -w: it has no netlink link type."""
+        self.faults += 1
+        if self.first_fault is None:
+            self.first_fault = fr
+        a = self.args
+        if not show or a.quiet or a.format == "fields":
+            return
         if a.format == "json":
-            self.out.write(self._json(m) + "\n")
-        elif a.format == "fields":
-            self.out.write(self.fields.line(m) + "\n")
+            self._put(self._fault_json(fr) + "\n")
         elif a.verbose:
-            self.out.write(self._verbose(m, self.tf) + "\n")
+            self._put(self._fault_block(fr, self.tf) + "\n")
         else:
-            self.out.write(self._summary(m, self.tf, self.process_column) + "\n")
+            self._put(self._fault_summary(fr, self.tf, self.process_column) + "\n")
+
+    def fault_note(self) -> str | None:
+        """One line for stderr about the frames show_fault() could not print or -w could not write."""
+        a = self.args
+        if not self.faults or not (a.quiet or a.format == "fields" or self.writer is not None):
+            return None
+        fr = self.first_fault
+        where = f"; they are not in {a.write}" if self.writer is not None else ""
+        return (f"{self.faults} frame{'s' if self.faults > 1 else ''} could not be read as netlink (frame {fr.number}: "
+                f"{fr.fault}){where}; 'nlscope read -V' shows their bytes")
 
     def write_frame(self, frame, comment: str | None = None) -> None:
-        self.writer.write(frame, getattr(self.args, "interface", "") or "", comment)
+        try:
+            self.writer.write(frame, getattr(self.args, "interface", "") or "", comment)
+        except OSError as exc:
+            raise OutputError(self.args.write if self.args.write != "-" else "standard output", exc) from None
+        except (struct_error, OverflowError, ValueError) as exc:  # a value pcapng cannot hold
+            raise OutputError(self.args.write if self.args.write != "-" else "standard output",
+                              f"frame {frame.number} cannot be written as pcapng ({exc})") from None
 
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
+    def close(self, ok: bool = True) -> None:
+        """Flush stdout and finish -w: with `ok`, the temporary file replaces OUT; else it goes
+        and OUT stays as it was (OutputError if either cannot be written)."""
+        import os
+        f, self._file = self._file, None
+        temp, self._temp = self._temp, None
+        where = self.args.write if self.args.write != "-" else "standard output"
+        if f is not None:
+            try:
+                if f is sys.stdout.buffer:
+                    f.flush()
+                else:
+                    f.close()
+                if temp is not None and ok:
+                    os.replace(temp, self._target)
+                    temp = None
+            except OSError as exc:
+                if ok:
+                    self._discard(f, temp)
+                    raise OutputError(where, exc) from None
+            finally:
+                if temp is not None:
+                    self._discard(f, temp)
         try:
             self.out.flush()
         except BrokenPipeError:
+            pass
+        except OSError as exc:
+            if ok:
+                raise OutputError("standard output", exc) from None
+
+    @staticmethod
+    def _discard(f, temp: str) -> None:
+        import os
+        try:
+            f.close()
+        except OSError:
+            pass
+        try:
+            os.unlink(temp)
+        except OSError:
             pass
 
 
@@ -173,7 +344,8 @@ def _context(args):
     from dissectors import Context
 
     from .messages import parse_genl_ids
-    return Context(parse_genl_ids(args.genl))
+    # key material is redacted unless --show-secrets
+    return Context(parse_genl_ids(args.genl), show_secrets=bool(getattr(args, "show_secrets", False)))
 
 
 def _filter(args):
@@ -203,20 +375,45 @@ def _block_buffered(out):
     except (AttributeError, OSError, ValueError):  # not a file (tests give a StringIO)
         return out
     import io
-    out.flush()
+    try:
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError("standard output", exc) from None
     return io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False), 1 << 16),
                             encoding=out.encoding, errors=out.errors)
 
 
-def _reader_gone() -> None:
-    """stdout's reader went away (| head): what is still buffered goes nowhere, quietly."""
+def _stdout_to_null() -> None:
+    """What is still buffered for stdout goes nowhere (its reader is gone, or it cannot be
+    written): no flush at exit complains."""
     import os
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
         pass
+
+
+def _reader_gone() -> None:
+    """stdout's reader went away (| head): what is still buffered goes nowhere, quietly."""
+    _stdout_to_null()
     sys.stderr.close()
+
+
+def _output_failed(exc: OutputError, printer=None) -> int:
+    """stdout or -w could not be written: one line, status 2; a -w file not finished is
+    removed (OUT stays as it was), and what stdout still buffers is dropped."""
+    if printer is not None:
+        try:
+            printer.close(ok=False)
+        except OutputError:
+            pass
+    _err(str(exc))
+    _stdout_to_null()
+    return 2
 
 
 def _let_go(m) -> None:
@@ -229,8 +426,8 @@ def _let_go(m) -> None:
 def cmd_read(args) -> int:
     from .analysis.filter import FilterError
     from .analysis.transactions import TransactionTable
-    from .messages import Pipeline, messages
-    from .sources import CaptureError, read_capture
+    from .messages import Pipeline
+    from .sources import CaptureError, Frame, read_capture
     from .workers import available_cores
 
     path = args.rfile or args.file
@@ -246,14 +443,19 @@ def cmd_read(args) -> int:
     try:
         ctx = _context(args)
         flt = _filter(args)
-        printer = _Printer(args, process_column=False)
+        printer = _Printer(args, process_column=False, source=path)
     except FilterError as exc:
         return _bad_filter(exc)
     except ValueError as exc:
         _err(str(exc))
         return 2
+    except OutputError as exc:
+        return _output_failed(exc)
     _batch_gc()
-    printer.out = _block_buffered(printer.out)
+    try:
+        printer.out = _block_buffered(printer.out)
+    except OutputError as exc:
+        return _output_failed(exc, printer)
     # one pass: only open transactions are held, and a shown message's trees are dropped,
     # so memory stays flat on a capture of any size (-2 keeps everything, as tshark's does).
     # Summaries show no pairing: without -V, JSON, -2 or a transaction field, none is made.
@@ -262,21 +464,33 @@ def cmd_read(args) -> int:
              or bool(flt is not None and flt.fields & TX_FIELDS)
              or bool(args.format == "fields" and TX_FIELDS & set(args.fields or ())))
     table = TransactionTable(keep=args.two_pass) if pairs else None
-    jobs = args.jobs if args.jobs is not None else available_cores()
-    if jobs > 1 and not (args.quiet or args.two_pass or args.write or args.count is not None):
+    # more processes than cores print no faster, and each holds a chunk's output: -j is
+    # bounded by the cores this process may run on
+    jobs = min(args.jobs, available_cores()) if args.jobs is not None else available_cores()
+    # a filter that may run out of time (a costly `matches`) stops where it does: one process
+    if jobs > 1 and not (args.quiet or args.two_pass or args.write or args.count is not None
+                         or (flt is not None and flt.may_time_out)):
         return _read_in_workers(read_capture(path, warn=_err), Pipeline(ctx, table), printer, flt, jobs)
     frames = {}
+    read = [0]   # frames read: a -w file replaces OUT once the input was a capture
     status = 0
     tf = printer.tf
+    pipe = Pipeline(ctx, table)
     try:
-        def source():
+        def stream_of():
+            """Every message in order, and in its place each frame the reader could not read
+            as netlink (Frame.fault)."""
             for fr in read_capture(path, warn=_err):
+                read[0] += 1
+                if fr.fault is not None:
+                    yield fr
+                    continue
                 if printer.writer is not None:
                     if not args.two_pass:  # one pass: the frame before is done with (shown or not)
                         frames.clear()
                     frames[fr.number] = fr
-                yield fr
-        stream = messages(source(), ctx, table)
+                yield from pipe.feed(fr)
+        stream = stream_of()
         if args.two_pass:
             stream = list(stream)
             table.finish()
@@ -284,19 +498,39 @@ def cmd_read(args) -> int:
             if args.count is not None and printer.shown >= args.count:
                 break
             tf.see(m.time)
+            if type(m) is Frame:
+                printer.show_fault(m)
+                continue
             if flt is None or flt(m):
                 printer.show(m, frames.pop(m.frame, None) if printer.writer is not None else None)
             _let_go(m)
     except CaptureError as exc:
-        printer.close()
         _err(str(exc))
         status = 2
+    except FilterError as exc:   # at match time: a filter out of time (FilterTimeout)
+        _err(f"the filter stopped: {exc.message}")
+        status = 2
+    except BrokenPipeError:
+        try:
+            printer.close(ok=read[0] > 0)
+        except OutputError:
+            pass
+        _reader_gone()
+        return 0
+    except OutputError as exc:
+        return _output_failed(exc, printer)
+    except KeyboardInterrupt:
+        status = 130
+    note = printer.fault_note()
+    try:
+        printer.close(ok=status != 2 or read[0] > 0)  # an input that was no capture leaves OUT as it was
+    except OutputError as exc:
+        return _output_failed(exc)
     except BrokenPipeError:
         _reader_gone()
         return 0
-    except KeyboardInterrupt:
-        status = 130
-    printer.close()
+    if note:
+        _err(note)
     return status
 
 
@@ -323,6 +557,10 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
         seen = kept = 0
         test = show or cheap
         for fr in chunk:
+            if fr.fault is not None:  # in its place (counted by the reader, printed by whoever prints the chunk)
+                tf.see(fr.time)
+                printer.show_fault(fr, show)
+                continue
             for m in pipe.feed(fr):
                 seen += 1
                 tf.see(m.time)
@@ -372,11 +610,27 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
         workers.kill()
         _reader_gone()
         return 0
+    except OutputError as exc:
+        workers.kill()
+        printer.out = stdout
+        return _output_failed(exc, printer)
+    except ForkError as exc:
+        workers.kill()
+        printer.out = stdout
+        printer.close(ok=False)
+        _err(str(exc))
+        return 2
     except KeyboardInterrupt:
         workers.kill()
         status = 130
     printer.out = stdout
-    printer.close()
+    try:
+        printer.close()
+    except OutputError as exc:
+        return _output_failed(exc)
+    note = printer.fault_note()
+    if note:
+        _err(note)
     if workers.failed:
         _err(f"a worker failed on {', '.join(workers.failed)} (its traceback is above); "
              f"'-j 1' reads in one process")
@@ -395,8 +649,9 @@ def cmd_capture(args) -> int:
     from .messages import Pipeline
     from .sources import CaptureError
     from .sources.genl_ids import KernelGenlIds
-    from .sources.live import LiveCapture
+    from .sources.live import LiveCapture, stop_on_signals
     from .sources.nlmon import nlmon_up
+    from .sources.privileges import PROCESS_LOOKUPS, PrivilegeError, drop_privileges
     from .sources.procs import ProcessTable
 
     duration = None
@@ -421,16 +676,30 @@ def cmd_capture(args) -> int:
     except (CaptureError, ValueError) as exc:
         _err(str(exc))
         return 2
-    import dissectors
-    dissectors.load_families()  # before the first frame, so reading never starts behind
+    # -q -w with nothing to show, filter, count or attribute: frames go to the file as
+    # they come, undecoded (as dumpcap does), which keeps up with bursts the decoder cannot
+    raw = args.quiet and flt is None and args.no_process and args.count is None and printer.writer is not None
+    if not raw:
+        import dissectors
+        dissectors.load_families()  # before the first frame, so reading never starts behind
+    # the socket and the -w file are open: keep of root only what process lookups read
+    # (sources/privileges.py says why), before any thread starts
+    try:
+        drop_privileges(frozenset() if args.no_process else PROCESS_LOOKUPS)
+    except PrivilegeError as exc:
+        _err(f"warning: could not drop privileges ({exc}); capturing with them")
+    stop_on_signals(live)
+    out = printer.out
+    if hasattr(out, "reconfigure"):
+        out.reconfigure(line_buffering=True)   # `nlscope capture | cat` shows each line as it comes
     print(f"nlscope: listening on {args.interface} ({live.ring_text()})", file=sys.stderr, flush=True)
     procs = None if args.no_process else ProcessTable()
     if procs is not None:
         procs.watch()
     own = procs.own_portids if procs is not None else set()
     ctx.resolver = KernelGenlIds(own)
-    pipe = Pipeline(ctx, TransactionTable(), procs)
-    signal.signal(signal.SIGTERM, lambda *_: live.stop())
+    # a stream's table: only open transactions are held, so a capture that runs for days stays flat
+    pipe = Pipeline(ctx, TransactionTable(keep=False), procs)
     # A request's sender is known only from its answer (requests may carry port id 0), so a
     # request waits here until it is answered, or HOLD seconds, before it is shown or saved.
     HOLD = 0.25
@@ -450,42 +719,80 @@ def cmd_capture(args) -> int:
             if args.count is not None and printer.shown >= args.count:
                 return False
             printer.tf.see(m.time)
+            if m.process is None and m.tx and m.tx[1] == "request" and m.tx[0].request is not None:
+                m.process = m.tx[0].request.process   # learned from the answer, on the table's copy
             if flt is None or flt(m):
                 printer.show(m, frame)
         return args.count is None or printer.shown < args.count
 
-    # -q -w with nothing to show, filter, count or attribute: frames go to the file as
-    # they come, undecoded (as dumpcap does), which keeps up with bursts the decoder cannot
-    raw = args.quiet and flt is None and procs is None and args.count is None and printer.writer is not None
+    def release_rest() -> None:
+        """What still waits for an answer is shown now (the capture is ending)."""
+        nonlocal failure, status
+        try:
+            release(force=True)
+        except OutputError as exc:
+            failure, status = failure or str(exc), 2
+        except BrokenPipeError:
+            pass
+
+    # -w is flushed whenever a ring block has been read and when the ring is idle, so a
+    # capture killed outright (kill -9, a crash) leaves a valid file up to a recent point;
+    # every write is a whole pcapng block, and so is every flush
+    writer, flushed, left, status, failure = printer.writer, 0, 0, 0, None
     try:
         import time
         for fr in live.frames(duration=duration, idle=True):
             if raw:
                 if fr is not None:
                     printer.write_frame(fr)
-                continue
-            if fr is not None and not _own(fr, own):
-                for m in pipe.feed(fr):
-                    pending.append((m, fr, time.monotonic()))
-            if not release():
-                break
+            else:
+                if fr is not None and not _own(fr, own):
+                    for m in pipe.feed(fr):
+                        pending.append((m, fr, time.monotonic()))
+                if not release():
+                    left = live.left_in_ring()   # -c reached: what the ring still held is not read
+                    break
+            if writer is not None and (live.blocks != flushed or fr is None):
+                flushed = live.blocks
+                try:
+                    writer.flush()
+                except OSError as exc:
+                    raise OutputError(args.write, exc) from None
         release(force=True)
-    except KeyboardInterrupt:
-        release(force=True)
+    except CaptureError as exc:   # the interface went down or was deleted (the ring was drained first)
+        failure, status = str(exc), 2
+        release_rest()
+    except FilterError as exc:    # at match time: a filter out of time (FilterTimeout)
+        failure, status = f"the filter stopped: {exc.message}", 2
+    except KeyboardInterrupt:     # a third signal: give up at once
+        left = live.left_in_ring()
+        release_rest()
     except BrokenPipeError:
         return 0
+    except OutputError as exc:    # -w or stdout cannot be written (a full disk): stop, and say so
+        live.stop()
+        left = live.left_in_ring()
+        failure, status = str(exc), 2
     finally:
+        if live.abandoned and not left:   # a second signal: what the ring still held is counted
+            left = live.left_in_ring()
         received, dropped = live.statistics()
-        printer.close()
+        try:
+            printer.close(ok=failure is None)
+        except OutputError as exc:
+            failure, status = failure or str(exc), 2
         live.close()
         if procs is not None:
             procs.close()
+    unread = f"; {left} left unread in the ring" if left else ""
     print(f"nlscope: {live.number} frames captured on {args.interface}; the kernel passed {received} and dropped "
-          f"{dropped} (PACKET_STATISTICS)", file=sys.stderr)
+          f"{dropped} (PACKET_STATISTICS){unread}", file=sys.stderr)
     if procs is not None:
         print(f"nlscope: sockets traced to their process: {procs.found}; closed before they could be: "
               f"{procs.gone}; frames read at most {live.max_lag:.3f} s after they arrived", file=sys.stderr)
-    return 0
+    if failure:
+        _err(failure)
+    return status
 
 
 def _own(frame, own: set) -> bool:
@@ -524,13 +831,16 @@ def cmd_fields(args) -> int:
         rows[name] = (kind, desc)
     for name in INDEX_FIELDS:
         rows.setdefault(name, ("bool" if name.startswith("netlink.flags.") else "uint", name))
+    from dissectors.text import escape_text
     try:
         for name in sorted(rows):
             if name.startswith(args.prefix):
-                kind, desc = rows[name]
-                print(f"{name}\t{kind}\t{desc}")
+                kind, desc = rows[name]  # a spec file's names and docs are its writer's text
+                print(f"{escape_text(name)}\t{escape_text(kind)}\t{escape_text(desc)}")
     except BrokenPipeError:
         sys.stderr.close()
+    except OSError as exc:
+        raise OutputError("standard output", exc) from None
     return 0
 
 
@@ -538,6 +848,8 @@ def cmd_stats(args) -> int:
     from .analysis.filter import FilterError
     from .analysis.stats import Stats
     from .analysis.transactions import TransactionTable
+    from dissectors.text import escape_text
+
     from .messages import messages
     from .sources import CaptureError, read_capture
     try:
@@ -553,16 +865,42 @@ def cmd_stats(args) -> int:
     # a stream: each transaction is counted when it ends, and only open ones are held
     table = TransactionTable(keep=False, on_done=st.add_transaction)
     status = 0
+    faults = []   # frames the reader could not read as netlink: counted, said once at the end
+
+    def netlink_frames():
+        for fr in read_capture(args.file, warn=_err):
+            if fr.fault is None:
+                yield fr
+            elif faults:
+                faults[0] += 1
+            else:
+                faults[:] = [1, fr]
     try:
-        for m in messages(read_capture(args.file, warn=_err), ctx, table):
+        for m in messages(netlink_frames(), ctx, table):
             if flt is None or flt(m):
                 st.add(m)
             _let_go(m)
     except CaptureError as exc:
         _err(str(exc))
         status = 2
+    except FilterError as exc:   # at match time: a filter out of time (FilterTimeout)
+        _err(f"the filter stopped: {exc.message}")
+        status = 2
     table.finish()
-    print(st.report())
+    report = st.report()
+    try:
+        # the report quotes the capture's text (errors' extack, process names): escaped, line by line
+        print(report if report.replace("\n", "").isprintable() else "\n".join(map(escape_text, report.split("\n"))))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone()
+        return status
+    except OSError as exc:
+        raise OutputError("standard output", exc) from None
+    if faults:
+        n, fr = faults
+        _err(f"{n} frame{'s' if n > 1 else ''} could not be read as netlink and are not counted (frame {fr.number}: "
+             f"{fr.fault}); 'nlscope read -V' shows their bytes")
     return status
 
 
@@ -583,8 +921,9 @@ def cmd_open(args) -> int:
         _err(str(exc))
         return 2
     from .tui.app import NlscopeApp
-    NlscopeApp(path, genl).run()
-    return 0
+    app = NlscopeApp(path, genl, show_secrets=getattr(args, "show_secrets", False))
+    app.run()
+    return app.return_code or 0   # a crash inside the TUI is one line (printed by the app) and status 1
 
 
 def cmd_live(args) -> int:
@@ -596,13 +935,21 @@ def cmd_live(args) -> int:
         if args.create:
             nlmon_up(args.interface)
         from .tui.live_store import LiveStore
-        store = LiveStore(args.interface, args.limit, genl)
+        store = LiveStore(args.interface, args.limit, genl, show_secrets=getattr(args, "show_secrets", False))
     except (CaptureError, ValueError) as exc:
         _err(str(exc))
         return 2
     from .tui.app import NlscopeApp
-    NlscopeApp(store=store, save_path=args.write).run()
-    return 0
+    app = NlscopeApp(store=store, save_path=args.write)
+    # the socket is open: keep of root what process lookups read, and CAP_DAC_OVERRIDE while
+    # 'w' opens its file only when pressed, in a directory root may not own (sources/privileges.py)
+    from .sources.privileges import CAP_DAC_OVERRIDE, PROCESS_LOOKUPS, PrivilegeError, drop_privileges
+    try:
+        drop_privileges(PROCESS_LOOKUPS | {CAP_DAC_OVERRIDE})
+    except PrivilegeError as exc:
+        _err(f"warning: could not drop privileges ({exc}); capturing with them")
+    app.run()
+    return app.return_code or 0
 
 
 COMMANDS = {"live": cmd_live, "read": cmd_read, "capture": cmd_capture, "nlmon": cmd_nlmon, "fields": cmd_fields, "stats": cmd_stats,
@@ -617,8 +964,13 @@ def main(argv: list[str] | None = None) -> int:
             argv = ["read"] + argv
         else:
             argv = ["open"] + argv
+    closed = _standard_streams()
     ap = build_parser()
     args = ap.parse_args(argv)
+    if 1 in closed and not (args.command in ("read", "capture") and args.quiet and args.write != "-"):
+        _err("standard output is closed: nothing could be printed; send it somewhere (> FILE, > /dev/null), "
+             "or add -q to read or capture")
+        return 2
     if getattr(args, "spec", None):
         from dissectors.ynl import SpecError, load_specs
         try:
@@ -627,6 +979,52 @@ def main(argv: list[str] | None = None) -> int:
             _err(f"{e} (see https://docs.kernel.org/userspace-api/netlink/specs.html)")
             return 2
     if args.command in COMMANDS:
-        return COMMANDS[args.command](args)
+        try:
+            status = COMMANDS[args.command](args)
+        except OutputError as exc:
+            return _output_failed(exc)
+        except BrokenPipeError:
+            _reader_gone()
+            return 0
+        try:
+            sys.stdout.flush()   # what a command printed is written now, while a failure can still be said
+        except BrokenPipeError:
+            _reader_gone()
+            return 0
+        except OSError as exc:   # a full disk, /dev/full
+            return _output_failed(OutputError("standard output", exc))
+        return status
     ap.print_help()
     return 2
+
+
+def _standard_streams() -> set[int]:
+    """Make stdin, stdout and stderr safe to use; the ones that were closed (`>&-`).
+
+    A closed descriptor would be the next one a file opens: the capture read or the -w
+    file would take fd 1, and what is printed would go into it.  So each closed one gets
+    /dev/null.  Text that stdout's encoding cannot hold (PYTHONIOENCODING=latin-1, a
+    non-UTF-8 locale) is written as backslash escapes instead of raising."""
+    import os
+    closed = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+    for fd in sorted(closed):  # the lowest free descriptor first: os.open gives exactly that one
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    if 1 in closed and sys.stdout is None:
+        sys.stdout = open(1, "w", closefd=False)
+    if 2 in closed and sys.stderr is None:
+        sys.stderr = open(2, "w", closefd=False)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (OSError, ValueError):
+                pass
+    return closed

@@ -20,6 +20,26 @@ from collections import deque
 from typing import Callable, TextIO
 
 
+class OutputError(Exception):
+    """Output that could not be written (a full disk, /dev/full, a descriptor closed or
+    read-only): where, and the system's reason, in one line.  A reader that went away is
+    a BrokenPipeError instead, and ends the output quietly."""
+
+    def __init__(self, where: str, why):
+        super().__init__(f"cannot write {where}: {why.strerror or why if isinstance(why, OSError) else why}")
+
+
+class ForkError(Exception):
+    """A worker process could not be started (no memory, a process limit)."""
+
+
+def _output_failed(exc: OSError) -> Exception:
+    """What a failed write to stdout raises: the BrokenPipeError itself, else an OutputError."""
+    if isinstance(exc, BrokenPipeError):
+        return exc
+    return OutputError("standard output", exc)
+
+
 # frames per chunk: the first chunk small (the first output comes soon; a small capture is
 # read without a fork), then doubling up to MAX_CHUNK
 FIRST_CHUNK, MAX_CHUNK = 256, 2048
@@ -74,7 +94,15 @@ class ChunkWorkers:
         self.live = 0                  # workers in `running`
         self._status: dict[int, int] = {}  # exit status of workers reaped before their turn
         self.failed: list[str] = []
-        out.flush()
+        self._flush()
+
+    def _flush(self) -> None:
+        try:
+            self.text.flush()
+            sys.stdout.flush()
+            self.out.flush()
+        except OSError as exc:
+            raise _output_failed(exc) from None
 
     def start(self, work: Callable[[TextIO], None], what: str) -> None:
         """Fork a worker running work(text stream); wait first if `jobs` are running."""
@@ -84,10 +112,14 @@ class ChunkWorkers:
             self.prepare()
             self.prepare = None
         mem = _memory_file()
-        self.text.flush()
-        sys.stdout.flush()
+        self._flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            mem.close()
+            raise ForkError(f"cannot start a worker process ({exc.strerror or exc}); '-j 1' reads in one "
+                            f"process") from None
         if pid == 0:  # the worker: print, then leave without running the reader's exit handlers
             status = 0
             try:
@@ -109,7 +141,7 @@ class ChunkWorkers:
         """Output made by the reader itself, written in its turn after the workers started
         before (what is ready is written now, so such outputs do not pile up)."""
         self.running.append((None, text.encode(self.encoding, self.errors), ""))
-        self.text.flush()
+        self._flush()
         while self.running and (self.running[0][0] is None or self._exited(self.running[0][0])):
             self._finish_oldest()
 
@@ -122,22 +154,32 @@ class ChunkWorkers:
     def _finish_oldest(self) -> None:
         pid, mem, what = self.running.popleft()
         if pid is None:  # the reader's own output
-            self.out.write(mem)
+            self._write(mem)
             return
         status = self._status.pop(pid, None)
         if status is None:
             _, status = os.waitpid(pid, 0)
         self.live -= 1
-        _copy(mem, self.out)
-        mem.close()
+        try:
+            _copy(mem, self.out)
+        except OSError as exc:
+            raise _output_failed(exc) from None
+        finally:
+            mem.close()
         if status:
             self.failed.append(what)
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.out.write(data)
+        except OSError as exc:
+            raise _output_failed(exc) from None
 
     def finish(self) -> None:
         """Wait for every worker and write the outputs not yet written."""
         while self.running:
             self._finish_oldest()
-        self.out.flush()
+        self._flush()
 
     def kill(self) -> None:
         """Stop every worker (the reader is interrupted, or its reader went away)."""

@@ -242,3 +242,62 @@ def test_a_reader_that_goes_away_ends_the_read_quietly(jobs):
     p.stdout.close()
     err = p.stderr.read()
     assert p.wait(timeout=60) == 0 and err == b"", err
+
+
+def _with_a_frame_naming_no_interface(tmp_path):
+    """Three frames of rtnl-extack, the second in an EPB naming interface 3 of a section that has one."""
+    from nlscope.sources import read_capture
+    from tests.nlscope.sources import craft
+    frames = [bytes(f.header) + bytes(f.data) for f in list(read_capture(str(EXTACK)))[:3]]
+    raw = craft.shb() + craft.idb(253, options=craft.opts((craft.IF_TSRESOL, bytes([9])))) + b"".join(
+        craft.epb(3 if i == 1 else 0, 1_700_000_000 * 10**9 + i * 1000, f) for i, f in enumerate(frames))
+    path = tmp_path / "noiface.pcapng"
+    path.write_bytes(raw)
+    return path, frames[1]
+
+
+def test_a_frame_the_reader_cannot_tie_to_netlink_is_shown_in_its_place(tmp_path):
+    """Frame.fault: one summary row whose Info says the fault, its bytes with -V, a "fault"
+    key in JSON; -T fields, -q -w and stats say it once on stderr. Never decoded as netlink."""
+    path, raw = _with_a_frame_naming_no_interface(tmp_path)
+    rows = run("read", path).stdout.decode().splitlines()[1:]
+    assert [r.split()[0] for r in rows] == ["1.1", "2", "3.1"]
+    assert "UNREADABLE" in rows[1] and "names interface 3" in rows[1] and f"{len(raw)} bytes" in rows[1]
+    verbose = run("read", "-V", path).stdout.decode()
+    assert f"Frame 2: {len(raw)} bytes" in verbose and raw[:16].hex(" ") in verbose
+    objs = [json.loads(x) for x in run("read", "-T", "json", path).stdout.decode().splitlines()]
+    assert [o.get("fault") is not None for o in objs] == [False, True, False]
+    assert objs[1]["frame"] == 2 and bytes.fromhex(objs[1]["data"]) == raw
+    for args in (["-T", "fields", "-e", "frame.number"], ["-q", "-w", tmp_path / "o.pcapng"]):
+        r = run("read", *args, path)
+        err = r.stderr.decode()
+        assert r.returncode == 0 and len(err.splitlines()) == 1 and "1 frame could not be read as netlink" in err
+    assert len(run("read", tmp_path / "o.pcapng").stdout.decode().splitlines()) == 3
+    s = run("stats", path)
+    assert s.returncode == 0 and "could not be read as netlink and are not counted (frame 2" in s.stderr.decode()
+
+
+def test_show_secrets_reaches_the_decoding_context():
+    from nlscope.cli import _context, build_parser
+    ap = build_parser()
+    for argv in (["read", "x"], ["stats", "x"], ["capture"], ["open", "x"], ["live"]):
+        assert ap.parse_args(argv).show_secrets is False
+        assert ap.parse_args([*argv, "--show-secrets"]).show_secrets is True
+    assert _context(ap.parse_args(["read", "--show-secrets", "x"])).show_secrets is True
+    assert _context(ap.parse_args(["read", "x"])).show_secrets is False
+
+
+def test_show_secrets_prints_the_keys_only_when_asked(tmp_path):
+    import struct
+    from tests.dissectors.wireguard_frames import PRIVATE_KEY, WG_ID, leaks, newfamily, wg_device
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 253)
+    for i, data in enumerate([newfamily(WG_ID, "wireguard"), wg_device()]):
+        rec = struct.pack(">HHH8sH", 4, 824, 0, b"", 16) + data
+        out += struct.pack("<IIII", 1700000000 + i, 0, len(rec), len(rec)) + rec
+    cap = tmp_path / "wg.pcap"
+    cap.write_bytes(out)
+    for mode in (["-V"], ["-T", "json"], ["-V", "-j", "2"]):
+        hidden, shown = run("read", *mode, cap), run("read", *mode, "--show-secrets", cap)
+        assert hidden.returncode == shown.returncode == 0
+        assert not leaks(hidden.stdout.decode(), PRIVATE_KEY) and leaks(shown.stdout.decode(), PRIVATE_KEY), mode
+    assert run("stats", "--show-secrets", cap).returncode == 0

@@ -121,3 +121,28 @@ def test_a_header_filter_keeping_little_forks_nothing():
     deep = subprocess.run([sys.executable, "-c", probe, "read", "-j", "2", "-Y", "rtnl.link.mtu > 0", path],
                           capture_output=True)
     assert deep.returncode != 0 and b"NoneType" in deep.stderr  # a tree field: workers are forked
+
+
+def test_jobs_are_bounded_by_the_cores(tmp_path):
+    """-j 100000 starts no more workers at once than there are cores (each holds a chunk's output)."""
+    probe = ("import sys\nimport nlscope.workers as w\nw.FIRST_CHUNK = w.MAX_CHUNK = 5\nseen = []\n"
+             "real = w.ChunkWorkers.__init__\n"
+             "def init(self, jobs, *a, **k):\n    seen.append(jobs)\n    real(self, jobs, *a, **k)\n"
+             "w.ChunkWorkers.__init__ = init\nfrom nlscope.cli import main\nstatus = main(sys.argv[1:])\n"
+             "sys.stderr.write(f'jobs={seen} cores={w.available_cores()}')\nsys.exit(status)\n")
+    path = str(CAPTURES / "mixed.pcapng")
+    r = subprocess.run([sys.executable, "-c", probe, "read", "-j", "100000", path], capture_output=True)
+    assert r.returncode == 0, r.stderr
+    jobs, cores = r.stderr.decode().split()
+    n = int(cores.split("=")[1])
+    assert jobs == (f"jobs=[{n}]" if n > 1 else "jobs=[]")  # one core: no worker at all
+    assert r.stdout == read(5, "-j", "1", path).stdout
+
+
+def test_a_frame_with_a_fault_prints_in_its_place_from_workers_too(tmp_path):
+    from tests.nlscope.test_cli import _with_a_frame_naming_no_interface
+    path, _ = _with_a_frame_naming_no_interface(tmp_path)
+    for fmt in ([], ["-V"], ["-T", "json"], ["-T", "fields", "-e", "frame.number"]):
+        one, many = read(1, "-j", "1", *fmt, path), read(1, "-j", "2", *fmt, path)
+        assert one.returncode == many.returncode == 0 and one.stdout == many.stdout and one.stdout, fmt
+        assert one.stderr == many.stderr, fmt
