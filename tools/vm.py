@@ -14,6 +14,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +66,7 @@ def build_kmod(dest: str) -> str:
     return dest
 
 
-def run_scenarios(outdir: str, timeout: int = 420) -> Path:
+def run_scenarios(outdir: str, timeout: int = 1200) -> Path:
     """Build the modules, boot once and run captures/scenarios/all.sh; return outdir."""
     outdir = os.path.abspath(outdir)
     os.makedirs(outdir, exist_ok=True)
@@ -93,7 +94,18 @@ def run(script: str, outdir: str, timeout: int = 600, env: dict | None = None) -
                                                  "PYTHON": sys.executable, **(env or {})}.items())
     cmd = ["vng", "--run", img, "--user", "root", "--disable-kvm", "--memory", "1G", "--cpus", "2", "--rwdir", outdir,
            "--exec", f"env {exports} sh {script} > {outdir}/scenario.log 2>&1; echo $? > {outdir}/scenario.rc"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    # its own process group, so that a timeout ends qemu too (killing vng alone leaves the
+    # emulator running, and a second VM would then compete with it for the two cores)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as p:
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
+            raise VMError(f"the VM did not finish in {timeout} s; it was stopped (scenario log: "
+                          f"{outdir}/scenario.log)") from None
+    proc = subprocess.CompletedProcess(cmd, p.returncode, out, err)
     rc_file = Path(outdir, "scenario.rc")
     if not rc_file.exists():
         tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-5:]

@@ -19,16 +19,29 @@ changes.  A block not yet full is handed over after RETIRE_MS, which bounds the 
 the rest of a block handed over early is lost space, so blocks are small (128 KiB) and
 many: with 1 MiB blocks a steady 10,000 messages a second filled a tenth of each block,
 and a burst of 200,000 frames overflowed what should have held it.
+
+How a capture ends: whatever stops it (a signal, -a duration, the caller), `stop()` unbinds
+the socket, which takes no new packet, and `frames()` then yields what the kernel had already
+put in the ring, which it counted as passed: every passed frame is either read or counted as
+dropped.  A caller that gives up before the ring is empty (-c, a second ^C) asks
+`left_in_ring()` how many it leaves.  When the interface goes down or is deleted, the kernel
+unhooks the socket and sets its error (ENETDOWN, net/packet/af_packet.c packet_notifier):
+select() then reports it readable forever with an empty ring, so an empty ring after a
+wakeup looks at SO_ERROR, drains what is left and ends with a CaptureError, as libpcap says
+"The interface went down" / "The interface disappeared".
 """
 from __future__ import annotations
 
+import errno
+import os
 import select
+import signal
 import socket
 import struct
 import time
 
 from .capture import LINKTYPE_NETLINK, CaptureError, Frame
-from .nlmon import check_capture_interface
+from .nlmon import check_capture_interface, interface_type
 from .writer import netlink_header
 
 ETH_P_ALL = 0x0003
@@ -47,6 +60,7 @@ _SLL = struct.Struct(">HHiHBB8s")      # family, protocol, ifindex, hatype, pktt
 SO_TIMESTAMPNS = 35
 SO_RCVBUFFORCE = 33
 MAX_FRAME = 1 << 18
+FLUSH_FRAMES = 64        # without V3 blocks (V2 slots, recvmsg): a flush point every this many frames
 
 
 class LiveCapture:
@@ -97,7 +111,10 @@ class LiveCapture:
         self.dropped = 0
         self.number = 0
         self.max_lag = 0.0  # how far behind the kernel's timestamps we read (seconds)
+        self.blocks = 0     # ring blocks read to the end (a point where a writer may flush)
+        self.error: str | None = None  # why the capture ended on its own (the interface went away)
         self._stopped = False
+        self.abandoned = False
 
     def ring_text(self) -> str:
         """Which way packets come in, for the first line a capture prints."""
@@ -110,12 +127,64 @@ class LiveCapture:
     def stop(self):
         """Stop capturing: the socket takes no new packet (bound to protocol 0), and frames()
         still yields what the kernel had already put in the ring, which it counted as passed
-        to nlscope: leaving them unread would lose them silently."""
-        try:
-            self.sock.bind((self.ifname, 0))
-        except OSError:
-            pass
+        to nlscope: leaving them unread would lose them silently.  Safe in a signal handler."""
+        if not self._stopped:
+            try:
+                self.sock.bind((self.ifname, 0))
+            except OSError:   # the interface is gone: the kernel has unhooked the socket already
+                pass
         self._stopped = True
+
+    def abandon(self):
+        """Stop, and stop reading what the ring still holds too (frames() ends at once):
+        `left_in_ring()` then says how many frames were left.  Safe in a signal handler."""
+        self.abandoned = True
+        self.stop()
+
+    def left_in_ring(self) -> int:
+        """After stop(): the frames the kernel put in the ring (and counted as passed) that were
+        not read.  A block still being filled is handed over RETIRE_MS after its last packet."""
+        self.stop()
+        if self.ring is None:
+            left = 0
+            while True:
+                try:
+                    self.sock.recv(MAX_FRAME, socket.MSG_DONTWAIT)
+                except (BlockingIOError, InterruptedError):
+                    return left
+                except OSError:
+                    return left
+                left += 1
+        time.sleep(2 * RETIRE_MS / 1000)
+        ring, left = self.ring, 0
+        if not self.v3:
+            return sum(1 for i in range(RING_FRAMES)
+                       if struct.unpack_from("=I", ring, i * RING_FRAME)[0] & TP_STATUS_USER)
+        for i in range(BLOCKS):
+            base = ((self._block + i) % BLOCKS) * BLOCK
+            status, npkts = struct.unpack_from("=II", ring, base + 8)
+            if not status & TP_STATUS_USER:
+                break
+            left += self._left if i == 0 and self._left else npkts
+        return left
+
+    def _gone(self) -> bool:
+        """select() woke with nothing in the ring: has the kernel unhooked the socket (the
+        interface went down or was deleted)?  Sets `error` and stops if so."""
+        try:
+            err = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        except OSError as exc:
+            err = exc.errno or errno.EIO
+        if not err:
+            return False
+        self._went_away(err)
+        return True
+
+    def _went_away(self, err: int) -> None:
+        what = ("was deleted" if interface_type(self.ifname) is None else "went down") if err == errno.ENETDOWN \
+            else f"failed: {os.strerror(err)}"
+        self.error = f"the capture ended: {self.ifname} {what} ({errno.errorcode.get(err, err)})"
+        self.stop()
 
     def close(self):
         if self.ring is not None:
@@ -133,18 +202,23 @@ class LiveCapture:
     def frames(self, count: int | None = None, duration: float | None = None, poll: float = 0.2,
                idle: bool = False):
         """Yield frames as they arrive until stopped, `count` frames or `duration` seconds;
-        with `idle`, yield None whenever `poll` seconds pass without one."""
+        with `idle`, yield None whenever `poll` seconds pass without one.  Once stopped (by
+        stop(), the duration, or the interface going away) the frames already in the ring
+        are yielded too; if the interface went away, CaptureError follows them."""
         deadline = None if duration is None else time.monotonic() + duration
         while not self._stopped and (count is None or self.number < count):
             timeout = poll if deadline is None else max(0.0, min(poll, deadline - time.monotonic()))
             if deadline is not None and time.monotonic() >= deadline:
+                self.stop()
                 break
             if self.ring is not None:
                 fr = self._from_ring()
                 if fr is None:
-                    select.select([self.sock], [], [], timeout)
+                    ready, _, _ = select.select([self.sock], [], [], timeout)
                     fr = self._from_ring()
                     if fr is None:
+                        if ready and self._gone():
+                            break
                         if idle:
                             yield None
                         continue
@@ -155,32 +229,52 @@ class LiveCapture:
                 if idle:
                     yield None
                 continue
-            data, anc, flags, addr = self.sock.recvmsg(MAX_FRAME, socket.CMSG_SPACE(16), socket.MSG_TRUNC)
-            ts_ns = None
-            for level, ctype, cdata in anc:
-                if level == socket.SOL_SOCKET and ctype == SO_TIMESTAMPNS and len(cdata) >= 16:
-                    sec, nsec = struct.unpack("=qq", cdata[:16])
-                    ts_ns = sec * 10**9 + nsec
-            now_ns = time.time_ns()
-            if ts_ns is None:
-                ts_ns = now_ns
-            self.max_lag = max(self.max_lag, (now_ns - ts_ns) / 1e9)
-            _, proto, pkttype, _hatype, _addr = addr
-            wirelen = len(data)
-            self.number += 1
-            yield Frame(self.number, ts_ns / 1e9, data, proto, len(data), wirelen, pkttype, LINKTYPE_NETLINK,
-                        netlink_header(proto, pkttype), ts_ns)
-        if self._stopped and self.ring is not None:
+            fr = self._from_socket()
+            if fr is not None:
+                yield fr
+        if self._stopped:
             yield from self._drain()
+        if self.error:
+            raise CaptureError(self.error)
+
+    def _from_socket(self, wait: bool = True) -> Frame | None:
+        """The next packet by recvmsg (no ring); None if none is queued (or the socket failed)."""
+        try:
+            data, anc, flags, addr = self.sock.recvmsg(MAX_FRAME, socket.CMSG_SPACE(16),
+                                                       socket.MSG_TRUNC | (0 if wait else socket.MSG_DONTWAIT))
+        except (BlockingIOError, InterruptedError):
+            return None
+        except OSError as exc:
+            if not self.abandoned and not self.error:
+                self._went_away(exc.errno or errno.EIO)
+            return None
+        ts_ns = None
+        for level, ctype, cdata in anc:
+            if level == socket.SOL_SOCKET and ctype == SO_TIMESTAMPNS and len(cdata) >= 16:
+                sec, nsec = struct.unpack("=qq", cdata[:16])
+                ts_ns = sec * 10**9 + nsec
+        now_ns = time.time_ns()
+        if ts_ns is None:
+            ts_ns = now_ns
+        self.max_lag = max(self.max_lag, (now_ns - ts_ns) / 1e9)
+        _, proto, pkttype, _hatype, _addr = addr
+        wirelen = len(data)
+        self.number += 1
+        if self.number % FLUSH_FRAMES == 0:
+            self.blocks += 1
+        return Frame(self.number, ts_ns / 1e9, data, proto, len(data), wirelen, pkttype, LINKTYPE_NETLINK,
+                     netlink_header(proto, pkttype), ts_ns)
 
     def _drain(self):
-        """After stop(): the frames already in the ring.  A block the kernel was still filling
-        is handed over RETIRE_MS after its last packet, so an empty ring is looked at twice
-        more before it counts as drained."""
+        """After stop(): the frames already in the ring (or the socket's queue).  A block the
+        kernel was still filling is handed over RETIRE_MS after its last packet, so an empty
+        ring is looked at twice more before it counts as drained.  abandon() ends it early."""
         quiet = 0
-        while quiet < 3:
-            fr = self._from_ring()
+        while quiet < 3 and not self.abandoned:
+            fr = self._from_ring() if self.ring is not None else self._from_socket(wait=False)
             if fr is None:
+                if self.ring is None:
+                    return
                 quiet += 1
                 time.sleep(2 * RETIRE_MS / 1000)
                 continue
@@ -220,6 +314,7 @@ class LiveCapture:
         if self._left == 0:
             struct.pack_into("=I", ring, self._block * BLOCK + 8, TP_STATUS_KERNEL)
             self._block = (self._block + 1) % BLOCKS
+            self.blocks += 1
         return self._ring_frame(sec * 10**9 + nsec, data, proto, snaplen, length, pkttype)
 
     def _from_v2(self) -> Frame | None:
@@ -233,4 +328,31 @@ class LiveCapture:
         data = ring[base + mac:base + mac + snaplen]
         struct.pack_into("=I", ring, base, TP_STATUS_KERNEL)
         self._slot = (self._slot + 1) % RING_FRAMES
+        if self._slot % FLUSH_FRAMES == 0:
+            self.blocks += 1
         return self._ring_frame(sec * 10**9 + nsec, data, proto, snaplen, length, pkttype)
+
+
+def stop_on_signals(live: "LiveCapture") -> None:
+    """SIGINT, SIGTERM and SIGHUP stop a live capture the same way: no new packet, and what the
+    ring holds is still read (a KeyboardInterrupt would lose it).  Installed whatever the
+    inherited disposition, as tcpdump and dumpcap do: a background job of a non-interactive
+    shell starts with SIGINT ignored; only SIGHUP keeps an inherited SIG_IGN (nohup).  A
+    second signal stops reading the ring (what is left is counted), a third raises
+    KeyboardInterrupt."""
+    signals = []
+
+    def on_signal(signum, _frame):
+        signals.append(signum)
+        if len(signals) == 1:
+            live.stop()
+        elif len(signals) == 2:
+            live.abandon()
+        else:
+            raise KeyboardInterrupt
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if sig == signal.SIGHUP and signal.getsignal(sig) == signal.SIG_IGN:
+            continue
+        signal.signal(sig, on_signal)
+
