@@ -16,7 +16,7 @@ request paired with its answers.
 
   nlscope read capture.pcapng              one line per netlink message
   nlscope read -V capture.pcapng           every field of every message
-  nlscope read -Y 'netlink.error != 0' -T json capture.pcapng
+  nlscope read -Y 'netlink.type == NLMSG_ERROR and netlink.error != 0' -T json capture.pcapng
   nlscope -r capture.pcapng -c 20          tshark style: the first 20 messages
   nlscope capture -i nlmon0 -w out.pcapng  live, as root (nlscope nlmon up makes nlmon0)
   nlscope stats capture.pcapng             counts, errors, processes, latency, rate
