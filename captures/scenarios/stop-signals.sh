@@ -9,9 +9,12 @@
 # costs tens of seconds, so they all start at once (SIGHUP is left to the unit tests).
 . "$(dirname "$0")/lib.sh"
 nlmon_up || exit 1
-ip link show nlmon1 >/dev/null 2>&1 || { ip link add nlmon1 type nlmon && ip link set nlmon1 up; } || exit 1
+# made anew: an earlier scenario (rtnl-deep) leaves an nlmon1 that is down
+ip link del nlmon1 2>/dev/null
+{ ip link add nlmon1 type nlmon && ip link set nlmon1 up; } || exit 1
 P="$OUT/stop-signals"
-rm -f "$P".*
+# this run's files only: all.sh writes this scenario's own output to $P.log
+rm -f "$P".*.pcapng "$P".*.log "$P".*.pid "$P".caps "$P".batch
 "$PYTHON" - "$P.batch" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
