@@ -54,6 +54,7 @@ BLOCK = 1 << 17          # TPACKET_V3: a block holds many packets, and any singl
 BLOCKS = 512             # 64 MiB in all
 V3_FRAME = 1 << 11       # the kernel's accounting unit within blocks
 RETIRE_MS = 50
+DRAIN_WAIT = 30.0         # seconds a stopped capture waits for the kernel to hand over what it counted
 _TP3_HDR = struct.Struct("=IIIIIIHH")  # next_offset, sec, nsec, snaplen, len, status, mac, net
 _TP2_HDR = struct.Struct("=IIIHHII")   # tp_status, tp_len, tp_snaplen, tp_mac, tp_net, tp_sec, tp_nsec
 _SLL = struct.Struct(">HHiHBB8s")      # family, protocol, ifindex, hatype, pkttype, halen, addr (at 32)
@@ -266,14 +267,33 @@ class LiveCapture:
                      netlink_header(proto, pkttype), ts_ns)
 
     def _drain(self):
-        """After stop(): the frames already in the ring (or the socket's queue).  A block the
-        kernel was still filling is handed over RETIRE_MS after its last packet, so an empty
-        ring is looked at twice more before it counts as drained.  abandon() ends it early."""
+        """After stop(): the frames already in the ring (or the socket's queue).
+
+        stop() unhooks the socket (the kernel's bind waits for packets in flight:
+        synchronize_net), so PACKET_STATISTICS is final then: every packet it counted and did
+        not drop is in the ring, and the drain reads until it has them all.  A block the
+        kernel was still filling is handed over by its retire timer (RETIRE_MS), which under
+        load — an emulated VM, a flood — comes much later than RETIRE_MS: waiting for a
+        count, not for a time, loses nothing however late it comes (DRAIN_WAIT bounds it; the
+        closing line says what was left).  abandon() ends it early."""
+        expected = None
+        if self.ring is not None:
+            try:
+                received, dropped = self.statistics()
+                expected = received - dropped   # tp_packets counts the drops too
+            except OSError:
+                pass
+        deadline = time.monotonic() + DRAIN_WAIT
         quiet = 0
-        while quiet < 3 and not self.abandoned:
+        while not self.abandoned:
             fr = self._from_ring() if self.ring is not None else self._from_socket(wait=False)
             if fr is None:
                 if self.ring is None:
+                    return
+                if expected is not None:
+                    if self.number >= expected or time.monotonic() > deadline:
+                        return
+                elif quiet >= 3:
                     return
                 quiet += 1
                 time.sleep(2 * RETIRE_MS / 1000)
