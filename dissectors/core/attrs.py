@@ -585,7 +585,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
             return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label, kids)
         data = bytes(buf[vo:vo + vl])
         if spec.decode is not None:
-            return Node(spec.field, _binary(spec, data) if spec.hint else data, pos, nla_len, None, kids, label=label)
+            return Node(spec.field, _binary(spec, data) if spec.hint else data, pos, nla_len,
+                        spec.show(data) if spec.show is not None else None, kids, label=label)
         if spec.hint:
             return Node(spec.field, _binary(spec, data), pos, nla_len, None, label=label)
         return Node(spec.field, data, pos, nla_len, spec.show(data) if spec.show is not None else None, label=label)

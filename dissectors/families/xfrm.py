@@ -253,7 +253,36 @@ class XfrmProtocol(Protocol):
         return self.types.get(mtype)
 
     def dissect(self, buf, off, length, mt, order, ctx, root):
-        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)
+        attrs = dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)
+        name_icmp_ports(root)
+        return attrs
+
+
+ICMP_PROTOS = (1, 58)   # IPPROTO_ICMP, IPPROTO_ICMPV6
+ICMP_PORT_LABELS = {"sport": "ICMP type (sport)", "sport_mask": "ICMP type mask (sport_mask)",
+                    "dport": "ICMP code (dport)", "dport_mask": "ICMP code mask (dport_mask)"}
+
+
+def name_icmp_ports(root) -> None:
+    """A selector of proto ICMP/ICMPv6 holds the ICMP type in sport and the code in dport
+    (the kernel's xfrm_flowi_sport/xfrm_flowi_dport; `ip xfrm` prints them "type T code C")."""
+    for node in root.walk():
+        kids = node.children
+        if not kids or node.field.abbrev == "netlink":
+            continue
+        by_abbrev = {c.field.abbrev: c for c in kids}
+        for c in kids:
+            ab = c.field.abbrev
+            if not ab.endswith("sport") or c.value is None:
+                continue
+            prefix = ab[:-len("sport")]
+            proto = by_abbrev.get(prefix + "proto")
+            if proto is None or proto.value not in ICMP_PROTOS:
+                continue
+            for suffix, label in ICMP_PORT_LABELS.items():
+                n = by_abbrev.get(prefix + suffix)
+                if n is not None:
+                    n.label = label
 
 
 XFRM = register_protocol(XfrmProtocol())

@@ -77,6 +77,19 @@ CMD_ATTRS = AttrSet("ipvs", "ipvs", {
     "IPVS_CMD_ATTR_TIMEOUT_UDP": a("u32", unit="s"),
 }, V, strip="IPVS_CMD_ATTR_", label="IPVS")
 
+def _version(v: int) -> str:
+    """IP_VS_VERSION_CODE: major, minor, patch in one byte each (0x010201 = 1.2.1)."""
+    return f"{v >> 16}.{(v >> 8) & 0xff}.{v & 0xff} ({v:#08x})"
+
+
+# the IPVS_CMD_GET_INFO reply (the kernel answers with cmd IPVS_CMD_SET_INFO, ip_vs_genl_get_cmd)
+# carries this set at the top level, not IPVS_CMD_ATTR_*
+INFO_ATTRS = AttrSet("info", "ipvs.info", {
+    "IPVS_INFO_ATTR_VERSION": a("u32", show=_version),
+    "IPVS_INFO_ATTR_CONN_TAB_SIZE": a("u32"),
+}, V, strip="IPVS_INFO_ATTR_", label="IPVS info")
+INFO_CMDS = (V.IPVS_CMD_SET_INFO, V.IPVS_CMD_GET_INFO)
+
 
 def ipvs_info(root) -> str:
     """`TCP 192.168.1.128:4000 rr` / `-> 10.0.0.2:80`."""
@@ -91,6 +104,10 @@ def ipvs_info(root) -> str:
             out[-1] += f":{n.value}"
         elif ab == "ipvs.svc.sched_name":
             out.append(n.value)
+        elif ab == "ipvs.info.version":
+            out.append(f"version {n.value >> 16}.{(n.value >> 8) & 0xff}.{n.value & 0xff}")
+        elif ab == "ipvs.info.conn_tab_size":
+            out.append(f"conn_tab_size {n.value}")
         elif ab == "netlink.echo":
             break
     return " ".join(out)
@@ -100,6 +117,7 @@ CMD_NAMES = names_from(V, "IPVS_CMD_", exclude=("UNSPEC", "MAX"))
 CMD_NAMES = {k: v for k, v in CMD_NAMES.items() if not v.startswith("IPVS_CMD_ATTR")}
 register_genl_family(GenlFamily(
     "IPVS", "ipvs",
-    {cmd: MessageType(0, name, kind_from_name(name), None, CMD_ATTRS, info=ipvs_info)
+    {cmd: MessageType(0, name, kind_from_name(name), None, INFO_ATTRS if cmd in INFO_CMDS else CMD_ATTRS,
+                      info=ipvs_info)
      for cmd, name in CMD_NAMES.items()},
     CMD_ATTRS))

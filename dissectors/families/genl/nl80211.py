@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from construct import Int32ul
 
-from ...core.attrs import AttrSet, a, enum_set
+from ...core.attrs import AttrSet, a, enum_set, malformed
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import FixedStruct, flags_show, member, names_from
 from ...generated import nl80211 as N
+from ...model import FIELDS, UINT, Node
 from .ieee80211_ies import decode_beacon_head, decode_ies, ssid_of
 
 CMD_NAMES = names_from(N, "NL80211_CMD_", "nl80211_commands", exclude=("UNSPEC", "MAX"))
@@ -56,6 +57,25 @@ def _mhz(v):
 
 def _mbm(v):
     return f"{v / 100:g} dBm" if isinstance(v, int) else str(v)
+
+
+F_ETHERTYPE = FIELDS.add("nl80211.control_port_ethertype.value", "Ethertype", UINT,
+                         "the control port's ethertype (host order, nla_get_u16)")
+
+
+def _control_port_ethertype(buf, start, end, order):
+    """NL80211_ATTR_CONTROL_PORT_ETHERTYPE: a u16 in requests (nl80211_policy: NLA_U16, read by
+    nl80211_crypto_settings), an empty flag in the wiphy dump (nl80211_send_wiphy puts it with
+    nla_put_flag when WIPHY_FLAG_CONTROL_PORT_PROTOCOL is set)."""
+    if end == start:
+        return []   # the flag: shown "set" (WIPHY_FLAG_CONTROL_PORT_PROTOCOL)
+    if end - start != 2:
+        return [malformed(buf, start, end, f"expected 2 bytes (u16) or none (flag), got {end - start}")]
+    v = int.from_bytes(buf[start:end], "little" if order == "<" else "big")
+    return [Node(F_ETHERTYPE, v, start, 2, f"{v:#06x}" + (" (EAPOL)" if v == 0x888E else ""))]
+
+
+_CONTROL_PORT_ETHERTYPE = a("binary", decode=_control_port_ethertype, show=lambda d: "" if d else "set")
 
 
 def _ext_features(data: bytes) -> str:
@@ -221,7 +241,7 @@ NL80211_TYPES = {
     "ACK": "flag", "PS_STATE": a("u32", enum=PS_STATES), "CQM": a("nest", nested=CQM), "LOCAL_STATE_CHANGE": "flag",
     "AP_ISOLATE": "u8", "WIPHY_TX_POWER_SETTING": a("u32", enum=TX_POWER), "WIPHY_TX_POWER_LEVEL": a("u32", show=_mbm),
     "TX_FRAME_TYPES": a("nest", nested=FRAME_TYPES), "RX_FRAME_TYPES": a("nest", nested=FRAME_TYPES),
-    "FRAME_TYPE": a("u16", show=hex), "CONTROL_PORT_ETHERTYPE": "flag", "CONTROL_PORT_NO_ENCRYPT": "flag",
+    "FRAME_TYPE": a("u16", show=hex), "CONTROL_PORT_ETHERTYPE": _CONTROL_PORT_ETHERTYPE, "CONTROL_PORT_NO_ENCRYPT": "flag",
     "SUPPORT_IBSS_RSN": "flag", "WIPHY_ANTENNA_TX": a("u32", show=hex), "WIPHY_ANTENNA_RX": a("u32", show=hex),
     "MCAST_RATE": "u32", "OFFCHANNEL_TX_OK": "flag", "BSS_HT_OPMODE": "u16", "KEY_DEFAULT_TYPES": "nest",
     "MAX_REMAIN_ON_CHANNEL_DURATION": a("u32", unit="ms"), "MESH_SETUP": "nest",

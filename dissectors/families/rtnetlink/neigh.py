@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...core.attrs import AttrSet, a
 from ...core.schema import c_struct, names_from
 from ...generated import neighbour as N
-from .common import show_af, show_rtn
+from .common import RTPROT_NAMES, show_af, show_rtn
 from .link import RTGENMSG
 from .protocol import add_types, is_dump_request, top
 
@@ -28,7 +28,7 @@ NEIGH_ATTRS = AttrSet("neigh", "rtnl.neigh", {
     "NDA_MASTER": a("u32"),
     "NDA_LINK_NETNSID": a("s32"),
     "NDA_SRC_VNI": a("u32"),
-    "NDA_PROTOCOL": a("u8"),
+    "NDA_PROTOCOL": a("u8", enum=RTPROT_NAMES),   # RTPROT_* (neigh_fill_info, iproute2 "proto")
     "NDA_NH_ID": a("u32"),
     "NDA_FDB_EXT_ATTRS": a("binary"),
     "NDA_FLAGS_EXT": a("u32", flags=NTF_EXT_NAMES),

@@ -1,8 +1,11 @@
 """The NETLINK_ROUTE protocol entry and its message-type table."""
 from __future__ import annotations
 
+from ...core.attrs import decode_attrs
+from ...core.control import PAYLOAD_FIELD
 from ...core.dissect import dissect_body
 from ...core.header import NLMSG_HDRLEN, is_request
+from ...model import MALFORMED, Node
 from ...core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
 from ...generated import rtnetlink as R
 
@@ -25,10 +28,96 @@ class RouteProtocol(Protocol):
         return self.types.get(mtype)
 
     def dissect(self, buf, off, length, mt, order, ctx, root):
-        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)
+        body, end = off + NLMSG_HDRLEN, off + length
+        first = len(root.children)
+        attrs = dissect_body(buf, body, end, mt, order, root)
+        if mt is None or mt.kind != GET or end <= body or not is_dump_request(root):
+            return attrs
+        ours = root.children[first:]
+        short = bool(ours) and mt.header is not None and ours[0].field is not mt.header.field
+        if mt.name in LEGACY_DUMPS and (short or any(n.status == MALFORMED for c in ours for n in c.walk())):
+            # not what a strict-checking socket may send: read it the way the kernel's legacy
+            # (non-NETLINK_F_STRICT_CHK) dump path does
+            del root.children[first:]
+            return legacy_dump(buf, body, end, mt, order, root)
+        return attrs
 
 
 ROUTE = register_protocol(RouteProtocol())
+
+# --- dump requests from sockets without NETLINK_F_STRICT_CHK -----------------------------
+# rtnetlink_rcv_msg() reads the family byte of any body (struct rtgenmsg); each dump handler's
+# legacy path then reads what it reads.  Where the kernel parses attributes there, it does so
+# with nlmsg_parse_deprecated(): attributes up to the first that does not fit, the rest ignored.
+IGNORED = "ignored by the kernel's legacy dump path"
+# the dumps whose handlers check the header only on a strict socket (the others — tc, nexthop,
+# stats, vlan — parse it strictly whatever the socket, and refuse what does not fit)
+LEGACY_DUMPS = frozenset({
+    "RTM_GETLINK",        # rtnl_dump_ifinfo -> rtnl_valid_dump_ifinfo_req
+    "RTM_GETNEIGH",       # neigh_dump_info -> neigh_valid_dump_req; AF_BRIDGE: rtnl_fdb_dump
+    "RTM_GETROUTE",       # inet_dump_fib, inet6_dump_fib, ipmr/mpls: ip_valid_fib_dump_req if strict
+    "RTM_GETADDR", "RTM_GETMULTICAST", "RTM_GETANYCAST",   # inet_dump_ifaddr, inet6_dump_addr
+    "RTM_GETRULE",        # fib_nl_dumprule -> fib_valid_dumprule_req if strict
+    "RTM_GETNETCONF",     # inet_netconf_dump_devconf, inet6_netconf_dump_devconf
+    "RTM_GETNSID",        # rtnl_net_dumpid -> rtnl_valid_dump_net_req if strict
+    "RTM_GETADDRLABEL",   # ip6addrlbl_dump -> ip6addrlbl_valid_dump_req if strict
+    "RTM_GETNEIGHTBL",    # neightbl_dump_info -> neightbl_valid_dump_info if strict
+    "RTM_GETMDB",         # br_mdb_dump -> br_mdb_valid_dump_req if strict
+})
+
+
+def _ignored(buf, pos: int, end: int, root) -> None:
+    if pos < end:
+        root.add(Node(PAYLOAD_FIELD, bytes(buf[pos:end]), pos, end - pos, None,
+                      label=f"Rest of the request ({IGNORED})"))
+
+
+def _attrs_deprecated(buf, pos: int, end: int, aset, order: str, root) -> None:
+    """Attributes as nlmsg_parse_deprecated() reads them: leftover bytes are not an error."""
+    for n in decode_attrs(buf, pos, end, aset, order) if pos < end else ():
+        if n.status == MALFORMED:
+            _ignored(buf, n.offset, end, root)
+            return
+        root.add(n)
+
+
+def _header(buf, body: int, st, order: str, why: str, root):
+    root.add(st.node(buf, body, order, label=f"{st.label}, legacy header ({why})"))
+    return body + ((st.size + 3) & ~3)
+
+
+def legacy_dump(buf, body: int, end: int, mt, order: str, root):
+    """A dump request decoded as the kernel's legacy path reads it; never malformed."""
+    from .link import RTGENMSG
+    have = end - body
+    name = mt.name
+    link = ROUTE.types[R.RTM_GETLINK]
+    if name == "RTM_GETLINK":
+        # rtnl_valid_dump_ifinfo_req(): shorter than ifinfomsg means rtgenmsg (iproute2 < 3.9)
+        st = link.header if have >= link.header.size else RTGENMSG
+        why = "ifinfomsg" if st is link.header else "rtgenmsg: the kernel reads the family, then attributes"
+        pos = _header(buf, body, st, order, why, root)
+        aset = (mt.by_family or {}).get(buf[body], mt.attrs)
+        _attrs_deprecated(buf, pos, end, aset, order, root)
+        return aset
+    if name == "RTM_GETNEIGH" and buf[body] == 7 and have not in (12, 20) and have >= link.header.size:
+        # AF_BRIDGE: rtnl_fdb_dump() / valid_fdb_dump_legacy() read an ifinfomsg and IFLA_MASTER
+        pos = _header(buf, body, link.header, order, "ifinfomsg, as rtnl_fdb_dump reads an AF_BRIDGE dump", root)
+        _attrs_deprecated(buf, pos, end, link.attrs, order, root)
+        return link.attrs
+    if name == "RTM_GETNEIGH" and have >= mt.header.size and buf[body] != 7:
+        # neigh_valid_dump_req(): ndmsg (ndm_flags NTF_PROXY), NDA_* parsed, leftovers ignored
+        pos = _header(buf, body, mt.header, order, "ndmsg, attributes parsed leniently", root)
+        _attrs_deprecated(buf, pos, end, mt.attrs, order, root)
+        return mt.attrs
+    if name == "RTM_GETROUTE" and have >= mt.header.size:
+        # ip_valid_fib_dump_req() not called: inet_dump_fib()/inet6_dump_fib() read rtm_flags only
+        pos = _header(buf, body, mt.header, order, "the kernel reads rtm_flags only", root)
+    else:   # inet_dump_ifaddr, inet6_dump_addr, fib_nl_dumprule, neightbl_dump_info … read no more
+        size = f"{have}-byte body" + (f", {mt.header.cname} is {mt.header.size}" if mt.header is not None else "")
+        pos = _header(buf, body, RTGENMSG, order, f"{size}: the kernel reads the family only", root)
+    _ignored(buf, pos, end, root)
+    return None
 
 
 def kind_of(name: str) -> str:

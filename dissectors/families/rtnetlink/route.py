@@ -11,10 +11,12 @@ from .common import RTM_F_NAMES, show_af, show_prot, show_rtn, show_scope, show_
 from .link import RTGENMSG
 from .protocol import add_types, is_dump_request, top
 
+RTNH_F_NAMES = names_from(R, "RTNH_F_", exclude=())
+# rtm_flags: the route's nexthop flags (RTNH_F_*, low byte: fib_dump_info / rt6_fill_node copy them
+# there) and the RTM_F_* request/route flags above them
 RTMSG = c_struct(R, "rtmsg", "rtnl.route", strip="rtm_", label="Route message (rtmsg)",
                  show={"family": show_af, "table": show_table, "protocol": show_prot, "scope": show_scope,
-                       "type": show_rtn}, flags={"flags": RTM_F_NAMES})
-RTNH_F_NAMES = names_from(R, "RTNH_F_", exclude=())
+                       "type": show_rtn}, flags={"flags": {**RTNH_F_NAMES, **RTM_F_NAMES}})
 RTA_CACHEINFO_MEMBERS = None
 
 METRICS_ATTRS = AttrSet("metrics", "rtnl.route.metrics", {

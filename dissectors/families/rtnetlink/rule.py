@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...core.attrs import AttrSet, a
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import fib_rules as F
-from .common import TABLE_NAMES, show_af, show_table
+from .common import RTPROT_NAMES, TABLE_NAMES, show_af, show_table
 from .link import RTGENMSG
 from .protocol import add_types, is_dump_request, top
 
@@ -33,7 +33,7 @@ RULE_ATTRS = AttrSet("rule", "rtnl.rule", {
     "FRA_PAD": a("pad"),
     "FRA_L3MDEV": a("u8"),
     "FRA_UID_RANGE": a("struct", struct=UID_RANGE),
-    "FRA_PROTOCOL": a("u8"),
+    "FRA_PROTOCOL": a("u8", enum=RTPROT_NAMES),   # RTPROT_* (fib_nl_fill_rule)
     "FRA_IP_PROTO": a("u8"),
     "FRA_SPORT_RANGE": a("struct", struct=PORT_RANGE),
     "FRA_DPORT_RANGE": a("struct", struct=PORT_RANGE),

@@ -12,7 +12,8 @@ from ...core.attrs import a, enum_set, malformed
 from ...core.schema import FixedStruct, c_struct, member, names_from, pad
 from ...generated import inet_diag as ID, sock_diag as SD
 from ...model import FIELDS, STRING, UINT, Node
-from .protocol import register_sock_family
+from ...core.registry import GET, OTHER, MessageType
+from .protocol import register_legacy, register_sock_family
 
 TCP_STATES = {1: "ESTAB", 2: "SYN-SENT", 3: "SYN-RECV", 4: "FIN-WAIT-1", 5: "FIN-WAIT-2", 6: "TIME-WAIT",
               7: "UNCONN", 8: "CLOSE-WAIT", 9: "LAST-ACK", 10: "LISTEN", 11: "CLOSING", 12: "NEW-SYN-RECV"}
@@ -44,6 +45,16 @@ def _req(af):
         member("family", Int8ul), member("protocol", Int8ul, lambda v: f"{PROTOS.get(v, v)} ({v})"),
         member("ext", Int8ul, lambda v: f"{v:#x}"), pad(1), member("states", Int32ul, _states),
         *_sockid(af, "sock_diag.inet.req")], label=f"inet_diag_req_v2 ({'AF_INET' if af == 2 else 'AF_INET6'})")
+
+
+def _req_legacy(af):
+    """struct inet_diag_req (<linux/inet_diag.h>): the request of TCPDIAG_GETSOCK/DCCPDIAG_GETSOCK,
+    which the kernel still serves (inet_diag_rcv_msg_compat); the protocol is the message type's."""
+    return FixedStruct("inet_diag_req", "sock_diag.inet.req", [
+        member("family", Int8ul), member("src_len", Int8ul), member("dst_len", Int8ul),
+        member("ext", Int8ul, lambda v: f"{v:#x}"), *_sockid(af, "sock_diag.inet.req"),
+        member("states", Int32ul, _states), member("dbs", Int32ul)],
+        label=f"inet_diag_req ({'AF_INET' if af == 2 else 'AF_INET6'}, legacy)")
 
 
 def _msg(af):
@@ -140,7 +151,8 @@ def inet_info(root) -> str:
         return ""
     vals = {c.field.abbrev.rsplit(".", 1)[1]: c for c in hdr.children}
     if "states" in vals:   # a request
-        proto = PROTOS.get(vals["protocol"].value, str(vals["protocol"].value))
+        pv = vals["protocol"].value if "protocol" in vals else LEGACY_PROTOS.get(root.children[0].children[1].value)
+        proto = PROTOS.get(pv, str(pv))
         states = vals["states"].value
         names = [s for b, s in TCP_STATES.items() if states & (1 << b)]
         ops = root.find_all("sock_diag.inet.bc.op")
@@ -150,11 +162,13 @@ def inet_info(root) -> str:
         return f"{proto} " + ("all states" if len(names) >= 10 else f"states {','.join(names)}") + \
             (f", filter of {len(ops)} ops" if ops else "")
     proto = root.first("sock_diag.inet.protocol")
+    if proto is None:   # an answer to TCPDIAG_GETSOCK/DCCPDIAG_GETSOCK: the type says it
+        proto = LEGACY_PROTOS.get(root.children[0].children[1].value)
     if proto is None and (vals["state"].value == 10 or root.find("sock_diag.inet.cong") is not None
                           or root.find("sock_diag.inet.info") is not None):
         proto = 6   # only TCP listens or carries tcp_info and a congestion algorithm
     state = TCP_STATES.get(vals["state"].value, str(vals["state"].value))
-    src, dst = vals["src"].field.show(vals["src"].value), vals["dst"].field.show(vals["dst"].value)
+    src, dst = vals["src"].show, vals["dst"].show
     sport, dport = vals["sport"].value, vals["dport"].value
     v6 = vals["family"].value == 10
     fmt = (lambda h, p: f"[{h}]:{p}") if v6 else (lambda h, p: f"{h}:{p}")
@@ -162,5 +176,25 @@ def inet_info(root) -> str:
     return f"{PROTOS.get(proto, 'inet') if proto is not None else 'inet'} {state} {fmt(src, sport)} {peer}"
 
 
+def addresses_by_family(root, buf, body) -> None:
+    """The sockid's src/dst are 16 bytes whatever the family: show them as the family says
+    (both families share the field, whose own display is IPv4's)."""
+    fam = buf[body]
+    if fam not in (2, 10):
+        return
+    for n in root.children[1].children if len(root.children) > 1 and root.children[1].children else ():
+        if n.field.abbrev.endswith((".src", ".dst")) and isinstance(n.value, bytes) and len(n.value) == 16:
+            n.text = _addr(fam)(n.value)
+
+
+# TCPDIAG_GETSOCK / DCCPDIAG_GETSOCK: the protocol each serves (inet_diag_type2proto)
+LEGACY_PROTOS = {ID.TCPDIAG_GETSOCK: 6, ID.DCCPDIAG_GETSOCK: 33}
+
 for _af in (2, 10):
-    register_sock_family(_af, _req(_af), REQ, _msg(_af), INET_DIAG, inet_info)
+    _fam = register_sock_family(_af, _req(_af), REQ, _msg(_af), INET_DIAG, inet_info, post=addresses_by_family)
+    for _mtype, _name in ((ID.TCPDIAG_GETSOCK, "TCPDIAG_GETSOCK"), (ID.DCCPDIAG_GETSOCK, "DCCPDIAG_GETSOCK")):
+        # the request's attributes: INET_DIAG_REQ_BYTECODE only (inet_diag_dump_compat)
+        register_legacy(_mtype, _af, MessageType(_mtype, f"{_name} {'inet' if _af == 2 else 'inet6'} request", GET,
+                                                 _req_legacy(_af), REQ, info=inet_info),
+                        MessageType(_mtype, f"{_name} {'inet' if _af == 2 else 'inet6'}", OTHER, _msg(_af),
+                                    INET_DIAG, info=inet_info))

@@ -39,6 +39,15 @@ def register_sock_family(af: int, req_header, req_attrs, msg_header, msg_attrs, 
     return fam
 
 
+# the legacy inet requests (TCPDIAG_GETSOCK, DCCPDIAG_GETSOCK: struct inet_diag_req) and the
+# replies the kernel sends with the same type (inet_diag_rcv_msg_compat): (type, family) -> (request, reply)
+LEGACY: dict[tuple, tuple] = {}
+
+
+def register_legacy(mtype: int, af: int, request: MessageType, reply: MessageType) -> None:
+    LEGACY[(mtype, af)] = (request, reply)
+
+
 class SockDiagProtocol(Protocol):
     number = 4
     name = "NETLINK_SOCK_DIAG"
@@ -62,6 +71,9 @@ class SockDiagProtocol(Protocol):
                                                        fam.request.header, fam.request.attrs, info=mt.info)
                     return self._other[key]
                 return mt
+        legacy = LEGACY.get((mtype, buf[body])) if body < off + length else None
+        if legacy is not None:
+            return legacy[0] if request else legacy[1]
         key = (mtype, request)
         if key not in self._other:
             self._other[key] = MessageType(mtype, TYPE_NAMES.get(mtype, f"type {mtype}"), GET if request else OTHER)
@@ -69,6 +81,8 @@ class SockDiagProtocol(Protocol):
 
     def claims(self, buf, off, length, mtype, order, ctx):
         body = off + NLMSG_HDRLEN
+        if body < off + length and (mtype, buf[body]) in LEGACY:
+            return True
         return mtype in (SD.SOCK_DIAG_BY_FAMILY, SD.SOCK_DESTROY) and body < off + length and buf[body] in FAMILIES
 
     def family_label(self, buf, off, length, mtype, order, ctx):
