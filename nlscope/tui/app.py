@@ -29,12 +29,14 @@ class NlscopeApp(App):
         Binding("q", "quit", "Quit"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "focus_list", "List", show=False),
+        Binding("enter", "focus_tree", "Tree", show=False),
         Binding("n", "next_match(1)", "Next", show=False),
         Binding("N", "next_match(-1)", "Prev", show=False),
         Binding("t", "transaction", "Transaction"),
         Binding("r", "related", "Request/answer", show=False),
         Binding("m", "mark", "Mark", show=False),
-        Binding("M", "next_mark", "Next mark", show=False),
+        Binding("M", "next_mark(1)", "Next mark", show=False),
+        Binding("less_than_sign", "next_mark(-1)", "Previous mark", show=False),
         Binding("T", "time_format", "Time", show=False),
         Binding("s", "stats", "Stats"),
         Binding("w", "save", "Save"),
@@ -74,7 +76,8 @@ class NlscopeApp(App):
         ("Request / answer", "Jump between a request and its first answer (r)", "related"),
         ("Blamed attribute", "On an error: select the request attribute its extack blames (b)", "blame"),
         ("Mark", "Mark or unmark the message (m)", "mark"),
-        ("Next mark", "Go to the next marked message (M)", "next_mark"),
+        ("Next mark", "Go to the next marked message (M)", "next_mark(1)"),
+        ("Previous mark", "Go to the previous marked message (<)", "next_mark(-1)"),
         ("Time format", "Relative, absolute or delta times (T)", "time_format"),
         ("Statistics", "Counts, errors, processes, latency, rate (s)", "stats"),
         ("Save", "Save the messages shown as pcapng (w)", "save"),
@@ -147,7 +150,8 @@ class NlscopeApp(App):
 
     def _status(self) -> None:
         s = self.store
-        parts = [f"{len(s.messages)} messages" + ("" if s.done else " (reading…)")]
+        # a live capture reads until it is stopped: "reading…" is for a file being indexed
+        parts = [f"{len(s.messages)} messages" + ("" if s.done or self.live else " (reading…)")]
         if s.view is not None:
             parts.append(f"{len(s.view)} shown by filter")
         lst = self.query_one(MessageList)
@@ -155,7 +159,7 @@ class NlscopeApp(App):
             parts.append(f"row {lst.cursor + 1}")
         if self.live:
             received, dropped = s.statistics()
-            parts.append(f"{s.rate:.0f} msg/s · kernel passed {received}, dropped {dropped}")
+            parts.append(f"{s.rate:.0f} msg/s · kernel passed {received} frames, dropped {dropped}")
             if s.paused:
                 parts.append(f"PAUSED ({len(s.backlog)} waiting)")
             parts.append("following" if lst.follow else "not following (G to follow)")
@@ -253,6 +257,11 @@ class NlscopeApp(App):
     def action_focus_list(self) -> None:
         self.query_one(MessageList).focus()
 
+    def action_focus_tree(self) -> None:
+        """Enter on the list: into the selected message's tree (Esc comes back)."""
+        for tree in self.screen.query(DetailTree):   # none while a statistics or help screen is up
+            tree.focus()
+
     def action_next_match(self, direction: int) -> None:
         text = self.query_one("#filter", Input).value.strip()
         lst = self.query_one(MessageList)
@@ -288,16 +297,22 @@ class NlscopeApp(App):
             self.query_one(MessageList).go(row)
 
     def action_mark(self) -> None:
-        lst = self.query_one(MessageList)
-        lst.marks.symmetric_difference_update({lst.cursor})
-        lst.refresh()
+        self.query_one(MessageList).toggle_mark()
         self._status()
 
-    def action_next_mark(self) -> None:
+    def action_next_mark(self, direction: int) -> None:
+        """The next (1) or previous (-1) marked message the view shows, round the end (said)."""
         lst = self.query_one(MessageList)
-        after = sorted(r for r in lst.marks if r > lst.cursor)
-        if after:
-            lst.go(after[0])
+        rows = lst.marked_rows()
+        if not rows:
+            self.notify("no marked message in this view" if lst.marks else "no message is marked (m marks)")
+            return
+        ahead = [r for r in rows if r > lst.cursor] if direction > 0 else [r for r in rows if r < lst.cursor][::-1]
+        if ahead:
+            lst.user_went(ahead[0])
+            return
+        lst.user_went(rows[0] if direction > 0 else rows[-1])
+        self.notify("wrapped to the first mark" if direction > 0 else "wrapped to the last mark")
 
     def action_time_format(self) -> None:
         lst = self.query_one(MessageList)

@@ -80,6 +80,7 @@ class LiveStore(ViewStore):
         if self.limit and len(self.messages) > self.limit:
             drop = len(self.messages) - self.limit
             del self.messages[:drop]
+            self.dropped += drop
             if self.view is not None:
                 self.view = [i - drop for i in self.view if i >= drop]
 
@@ -92,6 +93,7 @@ class LiveStore(ViewStore):
 
     def clear(self) -> None:
         with self.lock:
+            self.dropped += len(self.messages)
             self.messages.clear()
             self.backlog.clear()
             if self.view is not None:

@@ -39,6 +39,23 @@ class ViewStore:
         if self.first_fault is None:
             self.first_fault = fr
 
+    dropped = 0   # messages forgotten from the front of `messages` (a live store's limit, clear)
+
+    def number_at(self, row: int) -> int:
+        """The lasting number of the message at `row`: its place among every message read,
+        whatever the filter shows and whatever was forgotten since (what a mark holds)."""
+        return (row if self.view is None else self.view[row]) + self.dropped
+
+    def row_of_number(self, number: int) -> int | None:
+        """The row showing message `number` (of `number_at`); None if filtered out or forgotten."""
+        i = number - self.dropped
+        if not 0 <= i < len(self.messages):
+            return None
+        if self.view is None:
+            return i
+        r = bisect.bisect_left(self.view, i)
+        return r if r < len(self.view) and self.view[r] == i else None
+
     def number_of(self, msg: Message) -> int | None:
         """The message's place in `messages`."""
         try:

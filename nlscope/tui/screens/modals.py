@@ -138,7 +138,7 @@ HELP = """[b]nlscope keys[/b]
                hex bytes ("c0 a8 01 80") in the message, else text in Info or Type
   t            transaction of the message (request, answers, extack)
   r            jump to the request of an answer, or to the first answer of a request
-  m            mark / unmark   M           next mark
+  m            mark / unmark   M / <       next / previous mark (round the end)
   T            time column: relative, absolute, delta
   s            statistics      w           save the shown messages as pcapng
   b            on an error: its request, with the blamed attribute selected (tree and bytes)

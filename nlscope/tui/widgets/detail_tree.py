@@ -52,8 +52,13 @@ class DetailTree(Tree):
                     best = tn
             stack.extend(tn.children)
         if best is not None:
+            folded = False
             p = best.parent
             while p is not None:
+                folded = folded or not p.is_expanded
                 p.expand()
                 p = p.parent
-            self.move_cursor(best)
+            if folded:   # the nodes just unfolded get their lines on the next refresh
+                self.call_after_refresh(self.move_cursor, best)
+            else:
+                self.move_cursor(best)

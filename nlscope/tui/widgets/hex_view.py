@@ -48,10 +48,26 @@ class HexView(Static):
     def on_click(self, event) -> None:
         if self.msg is None:
             return
-        x, y = event.x, event.y
-        col = x - 8
-        if col < 0 or col >= 49:
+        where = event.get_content_offset(self)   # inside the border (the top line is one)
+        if where is None:
             return
-        i = col // 3 if col < 24 else (col - 1) // 3
-        if 0 <= i < 16:
-            self.post_message(self.ByteClicked(self.msg.offset + y * 16 + i))
+        i = byte_at(where.x)
+        line = where.y + round(self.scroll_offset.y)
+        if i is None or line < 0:
+            return
+        rel = line * 16 + i
+        if rel < max(self.msg.length, 0):   # not the blank past the last byte
+            self.post_message(self.ByteClicked(self.msg.offset + rel))
+
+
+def byte_at(col: int) -> int | None:
+    """Which byte of a hex line (0-15) column `col` shows, in the hex or the ASCII part.
+    A line is "oooooo  " then "xx " per byte (a second space after the 8th), " ", the ASCII."""
+    hexcol = col - 8
+    if 0 <= hexcol < 24:
+        return hexcol // 3 if hexcol % 3 != 2 else None
+    if 25 <= hexcol < 49:
+        return 8 + (hexcol - 25) // 3 if (hexcol - 25) % 3 != 2 else None
+    if 58 <= col < 74:
+        return col - 58
+    return None

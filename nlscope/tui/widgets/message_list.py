@@ -17,6 +17,9 @@ from textual.strip import Strip
 from ...output import TimeFormat, header_line, summary_line
 
 
+MARK_SIGN = "*"   # drawn in the first column of a marked message's row
+
+
 class MessageList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"messagelist--cursor", "messagelist--error", "messagelist--request",
                          "messagelist--notification", "messagelist--dump", "messagelist--mark",
@@ -37,7 +40,7 @@ class MessageList(ScrollView, can_focus=True):
         super().__init__(**kw)
         self.store = store
         self.time_format = "r"
-        self.marks: set[int] = set()
+        self.marks: set[int] = set()   # messages, by the store's lasting number (number_at), not rows
         self.show_process = False
         self.follow = True  # live: stay on the newest row until the user moves away from it
         self._cache: dict[int, str] = {}
@@ -47,6 +50,8 @@ class MessageList(ScrollView, can_focus=True):
     def refresh_rows(self) -> None:
         """The store grew or its view changed."""
         self._cache.clear()
+        if self.marks and self.store.dropped:   # a live store forgot its oldest messages
+            self.marks = {n for n in self.marks if n >= self.store.dropped}
         self.virtual_size = Size(self.size.width, len(self.store) + 1)
         if self.cursor >= len(self.store):
             self.cursor = max(0, len(self.store) - 1)
@@ -54,6 +59,7 @@ class MessageList(ScrollView, can_focus=True):
 
     def on_resize(self, event) -> None:
         self.virtual_size = Size(event.size.width, len(self.store) + 1)
+        self.call_after_refresh(self.show_cursor)   # a smaller list keeps the selected row in sight
 
     def set_time_format(self, mode: str) -> None:
         self.time_format = mode
@@ -104,20 +110,42 @@ class MessageList(ScrollView, can_focus=True):
         cls = self._row_class(row)
         if cls:
             style = self.get_component_rich_style(cls)
-        if row in self.marks:
+        if self.marks and self.store.number_at(row) in self.marks:
             style += self.get_component_rich_style("messagelist--mark")
+            text = MARK_SIGN + text[1:]   # seen under the cursor and without colours too
         if row == self.cursor:
             style += self.get_component_rich_style("messagelist--cursor")
         return Strip([Segment(text, style)])
 
+    # --- marks ------------------------------------------------------------------------
+    def toggle_mark(self) -> None:
+        """Mark or unmark the message at the cursor."""
+        if len(self.store):
+            self.marks.symmetric_difference_update({self.store.number_at(self.cursor)})
+            self.refresh()
+
+    def marked_rows(self) -> list[int]:
+        """The rows of the marked messages the view shows, in order."""
+        rows = (self.store.row_of_number(n) for n in self.marks)
+        return sorted(r for r in rows if r is not None)
+
     # --- moving -----------------------------------------------------------------------
+    @property
+    def visible_rows(self) -> int:
+        """How many message rows are drawn whole: the height inside the borders and above
+        the horizontal scrollbar, less the column header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def show_cursor(self) -> None:
+        """Scroll (no more than needed) so that the cursor's row is drawn whole."""
+        top, visible, row = self.scroll_offset.y, self.visible_rows, self.cursor
+        if row < top:
+            self.scroll_to(y=row, animate=False, force=True)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False, force=True)
+
     def watch_cursor(self, old: int, new: int) -> None:
-        top = self.scroll_offset.y
-        visible = max(1, self.size.height - 1)
-        if new < top:
-            self.scroll_to(y=new, animate=False)
-        elif new >= top + visible:
-            self.scroll_to(y=new - visible + 1, animate=False)
+        self.show_cursor()
         self.refresh()
         if len(self.store):
             self.post_message(self.Selected(new))
@@ -126,23 +154,24 @@ class MessageList(ScrollView, can_focus=True):
         if len(self.store):
             self.cursor = max(0, min(row, len(self.store) - 1))
 
-    def _user_went(self, row: int) -> None:
+    def user_went(self, row: int) -> None:
+        """A move the user made: following (live) stops unless it lands on the newest row."""
         self.go(row)
         self.follow = self.cursor >= len(self.store) - 1
 
     def action_move(self, delta: int) -> None:
-        self._user_went(self.cursor + delta)
+        self.user_went(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
-        self._user_went(self.cursor + direction * max(1, self.size.height - 2))
+        self.user_went(self.cursor + direction * max(1, self.visible_rows - 1))
 
     def action_first(self) -> None:
-        self._user_went(0)
+        self.user_went(0)
 
     def action_last(self) -> None:
-        self._user_went(len(self.store) - 1)
+        self.user_went(len(self.store) - 1)
 
     def on_click(self, event) -> None:
         row = self.scroll_offset.y + event.y - 1
         if 0 <= row < len(self.store):
-            self._user_went(row)
+            self.user_went(row)
