@@ -9,13 +9,21 @@ Grammar (parsed by hand, never eval'd; errors name the column):
     expr    := and_ ( ("or" | "||") and_ )*
     and_    := not_ ( ("and" | "&&") not_ )*
     not_    := ("not" | "!") not_ | "(" expr ")" | test
-    test    := FIELD [ OP value | "contains" value | "matches" STRING | "in" "{" value* "}" ]
-    OP      := == != < <= > >= (or eq ne lt le gt ge)
+    test    := FIELD [ OP value | "contains" value | ("matches" | "~") STRING | "in" "{" value* "}" ]
+    OP      := == != === !== ~= < <= > >= (or eq ne lt le gt ge, any_eq all_ne all_eq any_ne)
     value   := integer (decimal, 0x hex, 0 octal) | "string" | IPv4/IPv6 address or prefix | MAC | NAME
-A field alone tests presence (a flag field is present when the flag is set).  `==`, `<` …
-hold when any occurrence of the field satisfies them, `!=` when none equals.  NAME
-compares with the symbolic names in the field's display (RTM_NEWLINK, EEXIST, IF_OPER_UP,
-ACK) and with string values.  A prefix literal tests membership: `rtnl.route.dst ==
+As in Wireshark 4.0: a comparison with a field the message does not have is false, whatever
+the operator (only `not` turns that round).  `==`, `<`, `contains` … hold when any occurrence
+of the field satisfies them; `!=` (all_ne) when there is one and every occurrence differs;
+`===` (all_eq) when every occurrence equals; `!==` (any_ne, and 3.6's `~=`) when one differs.
+`matches` is case-insensitive unless the pattern says `(?-i)`; `contains` is not.  A bit of a
+flags value (`rtnl.link.flags.up`) is there wherever its flags value is, True or False; a
+field alone tests presence, and a bit is "present" when it is set.  NAME compares with the
+symbolic names in the field's display (RTM_NEWLINK, EEXIST, IF_OPER_UP, ACK); where the field
+is text it is the text itself (`rtnl.link.ifname == dummy0`).  A value the field cannot have
+is refused at compile time (filter_values.py): a string or an address for a number, a name
+netlink.type or netlink.error does not know (with the nearest ones), `contains` or `matches`
+on a number.  A prefix literal tests membership: `rtnl.route.dst ==
 10.0.0.0/8` and `in 10.0.0.0/8` mean the same.  Index fields (netlink.type, .flags.*, .seq,
 .pid, .len, netlink.protocol, netlink.family, frame.number, nlscope.*) are answered from
 the message header without decoding the body.
@@ -40,6 +48,7 @@ from dissectors.core.errors import ERRNO_VALUES
 from ..sources.procs import Process  # noqa: F401  (documents what nlscope.process holds)
 from .filter_errors import FilterError, FilterTimeout, quote
 from .filter_regex import compile_regex
+from .filter_values import NAME_RE as _NAME_RE, NUMBER_KINDS, did_you_mean, known_names
 
 __all__ = ["DisplayFilter", "FilterError", "FilterTimeout", "compile_filter", "known_field"]
 
@@ -59,7 +68,6 @@ _CHECK_EVERY = 256
 
 
 # --- values -----------------------------------------------------------------------
-_NAME_RE = re.compile(r"\b[A-Z][A-Z0-9_]{1,}\b")
 
 
 class Literal:
@@ -153,12 +161,12 @@ def _eq(value, show: str, lit: Literal) -> bool:
     if lit.kind in ("ip", "net"):
         ip = _as_ip(value) if isinstance(value, str) else None
         if ip is None:
-            return False
+            return isinstance(value, str) and value == lit.text   # a text field: the word as written
         return ip == lit.ip if lit.kind == "ip" else (ip.version == lit.net.version and ip in lit.net)
     if lit.kind == "mac":
         if isinstance(value, (bytes, bytearray)):
             return bytes(value).hex(":") == lit.text
-        return isinstance(value, str) and value.lower() == lit.text
+        return isinstance(value, str) and (value.lower() == lit.text or value == lit.raw.decode())
     return False
 
 
@@ -171,11 +179,19 @@ def _order(value, lit: Literal):
         ip = _as_ip(value)
         if ip is not None and ip.version == lit.ip.version:
             return ip, lit.ip
+    if lit.kind == "string":  # text and bytes order as Wireshark's: byte by byte (code points: UTF-8's order)
+        if isinstance(value, str):
+            return value, lit.text
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value), lit.raw
     return None
 
 
 _ORD = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
-_ALIASES = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+# Wireshark 4.0's names of its operators; `~=` is 3.6's spelling of `!==`, which 4.0 still reads
+_ALIASES = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "any_eq": "==", "all_ne": "!=",
+            "all_eq": "===", "any_ne": "!==", "~=": "!==", "~": "matches"}
+_EQUALITY = ("==", "!=", "===", "!==")
 
 
 # --- fields the application adds, and the cheap ones read from the header ----------
@@ -202,8 +218,8 @@ INDEX_FIELDS: dict[str, Callable] = {
     "nlscope.transaction": lambda m: [(m.tx[0].id, str(m.tx[0].id))] if m.tx and m.tx[0] else [],
     "nlscope.latency": lambda m: [(m.tx[0].latency, str(m.tx[0].latency))]
     if m.tx and m.tx[0] and m.tx[0].latency is not None and m.tx[1] == "request" else [],
-    "nlscope.malformed": lambda m: [(True, "True")] if m.malformed else [],
-    "nlscope.unknown": lambda m: [(True, "True")] if m.unknown_count() else [],
+    "nlscope.malformed": lambda m: [(True, "True")] if m.malformed else [(False, "False")],
+    "nlscope.unknown": lambda m: [(True, "True")] if m.unknown_count() else [(False, "False")],
 }
 APP_FIELDS = {
     "frame.number": ("uint", "frame number in the capture"),
@@ -229,6 +245,25 @@ def known_field(name: str) -> bool:
     return name in INDEX_FIELDS or name in FIELDS
 
 
+def _all_fields() -> list[str]:
+    return list(INDEX_FIELDS) + [f.abbrev for f in FIELDS]
+
+
+def _kind(name: str) -> str:
+    """What a field holds: uint, int, float, bool, string, bytes, ipv4, ipv6, mac, none ('' unknown)."""
+    if name == "netlink.protocol":
+        return "uint"
+    f = FIELDS.get(name)
+    if f is not None:
+        return f.kind
+    return APP_FIELDS.get(name, ("",))[0]
+
+
+_NOT_TEXT = NUMBER_KINDS | {"bool", "ipv4", "ipv6", "none"}
+_KIND_TEXT = {"uint": "a number", "int": "a number", "float": "a number", "bool": "a boolean",
+              "ipv4": "an IPv4 address", "ipv6": "an IPv6 address", "none": "a field with no value"}
+
+
 def _tree_values(m, abbrev):
     return [(n.value, n.show) for n in m.tree.find_all(abbrev)]
 
@@ -239,14 +274,33 @@ def _is_bool(name: str) -> bool:
         f is not None and f.kind == "bool") or APP_FIELDS.get(name, ("",))[0] == "bool"
 
 
+def _bit_of(name: str) -> str | None:
+    """The flags field a boolean field is one bit of (`rtnl.link.flags` for
+    `rtnl.link.flags.up`), or None (a flag attribute: there when it is set)."""
+    f = FIELDS.get(name)
+    parent = FIELDS.get(name.rpartition(".")[0])
+    if f is None or f.kind != "bool" or parent is None or parent.kind != "uint":
+        return None
+    return parent.abbrev
+
+
 def _getter(name: str):
-    """Occurrences (value, display) of a field in a message.  A boolean field that does not
-    occur is one occurrence of False, so `x == 0` holds where the flag is not set."""
+    """Occurrences (value, display) of a field in a message.  A field the message does not
+    have has none, so every comparison with it is false (as in Wireshark).  A bit of a flags
+    value is there wherever its flags value is, as Wireshark shows every bit: True where it
+    is set, False where not, so `rtnl.link.flags.up == 0` finds the links that are down."""
     get = INDEX_FIELDS.get(name)
     if get is not None:
         return get
-    if _is_bool(name):
-        return lambda m: _tree_values(m, name) or [(False, "False")]
+    parent = _bit_of(name)
+    if parent is not None:
+        def bits(m):
+            out = []
+            for flags in m.tree.find_all(parent):
+                set_ = any(c.field.abbrev == name for c in flags.children or ())
+                out.append((set_, "True" if set_ else "False"))
+            return out
+        return bits
     return lambda m: _tree_values(m, name)
 
 
@@ -254,7 +308,7 @@ def _getter(name: str):
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<str>"[^"\\]*(?:\\.[^"\\]*)*")
-  | (?P<op>==|!=|<=|>=|&&|\|\||[<>!(){},])
+  | (?P<op>===|!==|==|!=|~=|<=|>=|&&|\|\||[<>!(){},~])
   | (?P<word>[A-Za-z0-9_.:/\-]+)
 """, re.X | re.S)
 
@@ -552,11 +606,27 @@ class _Parser:
             return node
         return self.test()
 
-    def value(self) -> Literal:
+    def value(self, name: str = "") -> Literal:
+        """The next value, compared with the field `name`: a bare word is text where the
+        field is text (`rtnl.link.ifname == dummy0`, as Wireshark reads it), and a value it
+        cannot have is refused here (check_value)."""
+        lit = self._value(_kind(name))
+        if name:
+            self.check_value(name, lit)
+        return lit
+
+    def _value(self, kind: str) -> Literal:
         k, v, col = self.take()
         if k == "str":
             raw = _string_bytes(v[1:-1], col + 1, self.text)
             return Literal(raw.decode("utf-8", "backslashreplace"), "string", col, raw)
+        if k == "word" and kind == "string":
+            # an address or prefix stays one (addresses are often shown as text), the rest is text
+            try:
+                lit = Literal(v, "word", col)
+            except FilterError:
+                lit = None
+            return lit if lit is not None and lit.kind in ("ip", "net", "mac") else Literal(v, "string", col)
         if k == "word":
             try:
                 return Literal(v, "word", col)
@@ -564,23 +634,69 @@ class _Parser:
                 raise FilterError(exc.message, col, self.text) from None
         raise FilterError(f"expected a value, found '{quote(v) or 'end of filter'}'", col, self.text)
 
+    def check_value(self, name: str, lit: Literal) -> None:
+        """Refuse a value the field cannot have, as Wireshark does: a string, an address or an
+        unknown name for a number, anything but a number for a boolean, anything for a field
+        with no value; a symbolic name its field does not know (with the nearest ones)."""
+        kind = _kind(name)
+        what = {"string": "a string", "ip": "an address", "net": "an address prefix", "mac": "a MAC address",
+                "int": "a number", "name": "a name"}.get(lit.kind, "a value")
+        shown = quote(lit.text)
+
+        def refuse(why: str):
+            raise FilterError(why, lit.col, self.text)
+
+        if kind == "none":
+            refuse(f"{name} has no value to compare (test whether it is there: '{name}' alone)")
+        if kind in NUMBER_KINDS or kind == "bool":
+            holds = "a boolean (0, 1, true or false)" if kind == "bool" else f"a number ({kind})"
+            if lit.kind in ("string", "ip", "net", "mac"):
+                refuse(f"{name} is {holds}: it cannot be compared with {what} \"{shown}\"")
+            if lit.kind == "int" and isinstance(lit.num, float) and kind != "float":
+                refuse(f"'{shown}' is not an integer, and {name} holds integers")
+            if lit.kind == "name":
+                if kind == "bool":
+                    refuse(f"{name} is {holds}, not '{shown}'")
+                names = known_names(name)
+                if names is not None and lit.text.upper() not in names:
+                    refuse(f"'{shown}' is not among the values of {name}{did_you_mean(lit.text, names)}")
+        elif kind in ("ipv4", "ipv6"):
+            if lit.kind not in ("ip", "net"):
+                refuse(f"{name} is an IPv{kind[-1]} address: it cannot be compared with {what} \"{shown}\"")
+            version = (lit.ip or lit.net).version
+            if version != int(kind[-1]):
+                refuse(f"'{shown}' is an IPv{version} address, and {name} an IPv{kind[-1]} one")
+
     def test(self):
         k, name, col = self.take()
         if k != "word" or not re.fullmatch(r"[A-Za-z_][\w]*(\.[\w]+)*", name):
             raise FilterError(f"expected a field name, found '{quote(name) or 'end of filter'}'", col, self.text)
         if not known_field(name):
-            raise FilterError(f"unknown field '{quote(name, 80)}' (see 'nlscope fields')", col, self.text)
+            raise FilterError(f"unknown field '{quote(name, 80)}'{did_you_mean(name, _all_fields())} "
+                              f"(see 'nlscope fields')", col, self.text)
         get = _occurrences(name)
         self.fields.add(name)
-        k2, op, _ = self.peek()
-        op = _ALIASES.get(op.lower(), op) if k2 == "word" else op
-        if op in ("==", "!=", "<", "<=", ">", ">=") and k2 in ("op", "word"):
+        k2, written, op_col = self.peek()
+        op = _ALIASES.get(written.lower(), written) if k2 in ("word", "op") else written
+        if (op in _EQUALITY or op in _ORD) and k2 in ("op", "word"):
             self.take()
-            lit = self.value()
+            lit = self.value(name)
+            # a field the message does not have makes every comparison false (Wireshark 4.0):
+            # == any occurrence equal, != every occurrence differs, === all equal, !== any differs
             if op == "==":
                 return lambda m, memo: any(_eq(v, s, lit) for v, s in get(m, memo))
             if op == "!=":
-                return lambda m, memo: not any(_eq(v, s, lit) for v, s in get(m, memo))
+                def all_ne(m, memo):
+                    found = get(m, memo)
+                    return bool(found) and not any(_eq(v, s, lit) for v, s in found)
+                return all_ne
+            if op == "===":
+                def all_eq(m, memo):
+                    found = get(m, memo)
+                    return bool(found) and all(_eq(v, s, lit) for v, s in found)
+                return all_eq
+            if op == "!==":
+                return lambda m, memo: any(not _eq(v, s, lit) for v, s in get(m, memo))
             if lit.kind == "net":
                 raise FilterError(f"'{op}' cannot compare with a prefix; use 'in' or '=='", lit.col, self.text)
             cmp = _ORD[op]
@@ -592,9 +708,12 @@ class _Parser:
                         return True
                 return False
             return ordered
+        if op in ("contains", "matches") and _kind(name) in _NOT_TEXT:
+            raise FilterError(f"{name} is {_KIND_TEXT.get(_kind(name), 'not text')}: it cannot take '{quote(written)}' "
+                              f"(only text and bytes can)", op_col, self.text)
         if k2 == "word" and op.lower() == "contains":
             self.take()
-            lit = self.value()
+            lit = self._value(_kind(name))
             needle, raw = lit.text, lit.raw
 
             def contains(m, memo):
@@ -607,9 +726,11 @@ class _Parser:
                         return True
                 return False
             return contains
-        if k2 == "word" and op.lower() == "matches":
+        if op == "matches":
             self.take()
             lit = self.value()
+            if lit.kind != "string":
+                raise FilterError("'matches' takes a regular expression in double quotes", lit.col, self.text)
             search = compile_regex(lit.text, lit.col, self.text)
             at = lit.col
             self.costly = True
@@ -625,11 +746,11 @@ class _Parser:
         if k2 == "word" and op.lower() == "in":
             self.take()
             if self.peek()[1] != "{":
-                lit = self.value()  # `in 10.0.0.0/8`
+                lit = self.value(name)  # `in 10.0.0.0/8`
                 if lit.kind != "net":
                     raise FilterError("'in' takes a set {…} or an address prefix", lit.col, self.text)
                 return lambda m, memo: any(_eq(v, s, lit) for v, s in get(m, memo))
-            members = _Set(self.set_items())
+            members = _Set(self.set_items(name))
             if len(members.others) > _CHECK_EVERY:
                 self.costly = True
 
@@ -646,7 +767,7 @@ class _Parser:
             return lambda m, memo: any(v for v, _ in get(m, memo))  # a flag "is there" when it is set
         return lambda m, memo: bool(get(m, memo))
 
-    def set_items(self) -> list:
+    def set_items(self, name: str) -> list:
         """The values and (lo, hi) ranges of a `{…}`, at most MAX_SET_ITEMS of them."""
         open_col = self.take()[2]
         items: list = []
@@ -665,7 +786,7 @@ class _Parser:
                 except (FilterError, ValueError):
                     raise FilterError(f"bad range '{quote(v3)}'", c3, self.text) from None
             else:
-                items.append(self.value())
+                items.append(self.value(name))
         if self.peek()[1] != "}":
             raise self.error(f"missing '}}' for the '{{' at column {open_col}")
         self.take()

@@ -9,8 +9,8 @@ Why RE2 (the google-re2 package), not Python's `re`, nor the `regex` module with
   `((a{1000}){1000}){1000}` exhausted 2 GB while compiling, where no timeout applies.
 - RE2 matches in time linear in the text, builds its program within a memory budget, and
   refuses at compile time what it cannot run in linear time: backreferences and lookaround,
-  the PCRE2 features given up (the refusal says so).  Its `(?i)` / `(?-i)` flags are what
-  Wireshark's case-insensitive `matches` needs.
+  the PCRE2 features given up (the refusal says so).  A pattern is case-insensitive, as
+  Wireshark compiles every `matches` (PCRE2_CASELESS); `(?-i)` in it makes it sensitive.
 Linear is not free: a search costs about (program size × text length), and when RE2's DFA
 runs out of its memory budget it falls back to a slower simulation.  So the program is
 bounded (MAX_PROGRAM instructions: a search of a 64 KiB attribute stays near a second at
@@ -40,6 +40,7 @@ def _options():
     opts.log_errors = False      # RE2 would log the refusal to stderr itself; we say it once
     opts.never_capture = True    # `matches` asks only whether: no groups to record
     opts.max_mem = MAX_MEMORY
+    opts.case_sensitive = False  # Wireshark's `matches` is caseless; `(?-i)` turns that off
     return opts
 
 
