@@ -15,11 +15,13 @@ NLM_F_EXCL, NLM_F_CREATE = 0x200, 0x400
 
 
 def interface_type(name: str) -> int | None:
-    """ARPHRD type of an interface, None if there is no such interface."""
+    """ARPHRD type of an interface, None if there is no such interface.  While an interface
+    is being unregistered its sysfs file is still there but reading it fails (EINVAL, seen
+    when `ip link del` ends a capture): that interface is going, so None too."""
     try:
         with open(f"/sys/class/net/{name}/type") as f:
             return int(f.read())
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):
         return None
 
 

@@ -71,3 +71,25 @@ def test_watcher_names_a_process_that_exited_before_its_lookup():
     finally:
         table.close()
     assert table._watcher is None
+
+
+def test_an_interface_being_unregistered_has_no_type(monkeypatch):
+    """Its sysfs 'type' file is still there while `ip link del` runs, but reading it fails with
+    EINVAL: that raised out of the capture (a VM run) instead of 'nlmon1 was deleted'."""
+    import builtins
+    import errno
+    from nlscope.sources import nlmon
+
+    class Dying:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self):
+            raise OSError(errno.EINVAL, "Invalid argument")
+    real_open = builtins.open
+    monkeypatch.setattr(builtins, "open", lambda path, *a, **k: Dying() if str(path).startswith("/sys/class/net/")
+                        else real_open(path, *a, **k))
+    assert nlmon.interface_type("nlmon1") is None
