@@ -45,6 +45,12 @@ from .nlmon import check_capture_interface, interface_type
 from .writer import netlink_header
 
 ETH_P_ALL = 0x0003
+# stop() rebinds to this protocol.  A bind with protocol 0 keeps the socket's protocol
+# (packet_bind: `sll_protocol ? : po->num`), so it stops nothing; a bind to another
+# protocol unhooks the socket, waiting for packets in flight (__unregister_prot_hook with
+# synchronize_net), and hooks it for that protocol only — which nlmon never sends: its
+# frames reach only ETH_P_ALL taps (dev_queue_xmit_nit).  0x88B5: IEEE 802 local experimental.
+ETH_P_STOP = 0x88B5
 SOL_PACKET, PACKET_STATISTICS, PACKET_RX_RING, PACKET_VERSION, TPACKET_V2 = 263, 6, 5, 10, 1
 TP_STATUS_KERNEL, TP_STATUS_USER = 0, 1
 RING_FRAME = 1 << 17     # TPACKET_V2 (fallback): one slot holds the largest netlink skb plus headers
@@ -126,12 +132,12 @@ class LiveCapture:
         return f"TPACKET_V2 ring, {RING_FRAMES} slots of {RING_FRAME >> 10} KiB"
 
     def stop(self):
-        """Stop capturing: the socket takes no new packet (bound to protocol 0), and frames()
+        """Stop capturing: the socket takes no new packet (rebound to ETH_P_STOP), and frames()
         still yields what the kernel had already put in the ring, which it counted as passed
         to nlscope: leaving them unread would lose them silently.  Safe in a signal handler."""
         if not self._stopped:
             try:
-                self.sock.bind((self.ifname, 0))
+                self.sock.bind((self.ifname, ETH_P_STOP))
             except OSError:   # the interface is gone: the kernel has unhooked the socket already
                 pass
         self._stopped = True
@@ -291,8 +297,18 @@ class LiveCapture:
                 if self.ring is None:
                     return
                 if expected is not None:
-                    if self.number >= expected or time.monotonic() > deadline:
+                    if time.monotonic() > deadline:
                         return
+                    if self.number >= expected:
+                        # all that was counted is read; once more, in case the kernel counted
+                        # more (a packet in flight as the socket was unhooked)
+                        try:
+                            received, dropped = self.statistics()
+                        except OSError:
+                            return
+                        if received - dropped <= expected:
+                            return
+                        expected = received - dropped
                 elif quiet >= 3:
                     return
                 quiet += 1

@@ -64,7 +64,9 @@ class FakeSocket:
         return self.r
 
     def bind(self, addr):
-        if addr[1] == 0:
+        # as packet_bind(): protocol 0 keeps the socket's protocol (ETH_P_ALL: still capturing);
+        # another protocol unhooks it from nlmon's frames
+        if addr[1] not in (0, 0x0003):
             self.bound = False
 
     def setsockopt(self, *a):
@@ -374,3 +376,35 @@ def test_the_drain_is_bounded_when_the_kernel_never_hands_the_block_over(monkeyp
     import time
     t = time.monotonic()
     assert list(cap._drain()) == [] and time.monotonic() - t < 5
+
+
+def test_stop_unhooks_the_socket_from_nlmon():
+    """bind((ifname, 0)) keeps the socket's protocol (packet_bind: `sll_protocol ? : po->num`),
+    so stop() used to stop nothing: a capture stopped mid-flood went on counting packets
+    after its drain (a VM run: 942 of 1,008 frames written, 0 dropped)."""
+    from nlscope.sources import live as live_mod
+    cap = object.__new__(live_mod.LiveCapture)
+    cap.sock, cap.ifname, cap._stopped = FakeSocket(0, 0), "nlmon0", False
+    cap.stop()
+    assert cap.sock.bound is False and cap._stopped
+
+
+def test_the_drain_reads_what_the_kernel_counted_after_its_first_look(monkeypatch):
+    from nlscope.sources import live as live_mod
+    monkeypatch.setattr(live_mod, "RETIRE_MS", 1)
+    cap = object.__new__(live_mod.LiveCapture)
+    cap.ring, cap.v3, cap.abandoned, cap.number = object(), True, False, 0
+    counts = iter([(100, 0), (110, 0), (110, 0)])   # 10 in flight as the socket was unhooked
+    cap.statistics = lambda: next(counts)
+
+    empty = {"looks": 0}
+
+    def from_ring():
+        # the 10 come in a block handed over after a few empty looks
+        if cap.number >= 110 or (cap.number == 100 and empty["looks"] < 3):
+            empty["looks"] += cap.number == 100
+            return None
+        cap.number += 1
+        return cap.number
+    cap._from_ring = from_ring
+    assert len(list(cap._drain())) == 110
