@@ -239,10 +239,19 @@ class NlscopeApp(App):
         def progress(done: int, total: int) -> None:
             self.call_from_thread(self.query_one("#status", Static).update,
                                   f"filtering… {done * 100 // max(total, 1)} % of {total} messages")
-        self.store.apply_filter(text, progress)
-        self.call_from_thread(self._filtered)
+        from ..analysis.filter import FilterError
+        try:
+            view, text = self.store.compute_view(text, progress)
+        except FilterError as exc:   # at match time: out of time (FilterTimeout); the view stays
+            self.call_from_thread(self.notify, f"the filter stopped: {exc.message}", severity="error",
+                                  markup=False)
+            self.call_from_thread(self._status)
+            return
+        self.call_from_thread(self._filtered, view, text)
 
-    def _filtered(self) -> None:
+    def _filtered(self, view, text: str) -> None:
+        # installed here, on the UI thread: a row being drawn never sees the view change
+        self.store.view, self.store.filter_text = view, text
         lst = self.query_one(MessageList)
         lst.cursor = 0
         lst.refresh_rows()

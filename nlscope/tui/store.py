@@ -72,11 +72,17 @@ class ViewStore:
         return i if i < len(self.view) and self.view[i] == idx else None
 
     def apply_filter(self, text: str, progress=None, every: int = 50_000) -> int:
-        """Compute the view for a filter (worker thread); returns the number kept.
-        `progress(done, total)` is told every `every` messages."""
+        """Compute the view for a filter and show it; returns the number kept (for callers
+        outside the UI; the app computes in a worker and installs the view on its own thread)."""
+        self.view, self.filter_text = self.compute_view(text, progress, every)
+        return len(self.messages) if self.view is None else len(self.view)
+
+    def compute_view(self, text: str, progress=None, every: int = 50_000) -> tuple[list | None, str]:
+        """(view, filter text) for a filter, without changing what is shown (worker thread):
+        the rows a render is drawing must not change under it.  `progress(done, total)` is
+        told every `every` messages."""
         if not text.strip():
-            self.view, self.filter_text = None, ""
-            return len(self.messages)
+            return None, ""
         flt = compile_filter(text)
         total = len(self.messages)
         view = []
@@ -88,8 +94,7 @@ class ViewStore:
             self._filtered(m)
             if progress is not None and i % every == every - 1:
                 progress(i + 1, total)
-        self.view, self.filter_text = view, text
-        return len(view)
+        return view, text
 
     def _scan(self):
         """The messages in order, for a filter to look at each."""
