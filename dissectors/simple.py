@@ -13,6 +13,7 @@ Generic-netlink families need even less: `register_genl_family(GenlFamily(name, 
 """
 from __future__ import annotations
 
+from .core.attrs import FULL
 from .core.dissect import dissect_body
 from .core.header import NLMSG_HDRLEN
 from .core.registry import MessageType, Protocol, kind_from_name
@@ -36,5 +37,5 @@ class TableProtocol(Protocol):
     def message_type(self, buf, off, length, mtype, order, ctx):
         return self.types.get(mtype)
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
-        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root, family_attrs=self.attrs)
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
+        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root, family_attrs=self.attrs, req=req)

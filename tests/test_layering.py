@@ -23,3 +23,82 @@ def test_core_never_names_a_family():
             if re.match(r"\s*(from|import)\s", line):
                 assert not re.search(r"families\.\w", line), (f.name, line)
                 assert not any(re.search(rf"\b{name}\b", line) for name in families), (f.name, line)
+
+
+def _dissector_modules():
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "dissectors"
+    for f in sorted(root.rglob("*.py")):
+        yield f.relative_to(root.parent), ast.parse(f.read_text(), str(f))
+
+
+def test_no_context_variables_decide_what_a_decode_returns():
+    """What a decode makes (levels, wanted fields, depth so far) is an explicit parameter
+    (core.attrs.Request), not a context variable set around the call."""
+    import ast
+    found = []
+    for name, tree in _dissector_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "contextvars" for a in node.names):
+                found.append((str(name), node.lineno, "import contextvars"))
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "contextvars":
+                found.append((str(name), node.lineno, "from contextvars"))
+            elif isinstance(node, (ast.Name, ast.Attribute)) and getattr(node, "id", getattr(node, "attr", "")) \
+                    in ("ContextVar", "copy_context"):
+                found.append((str(name), node.lineno, "ContextVar"))
+    assert not found, found
+
+
+def test_no_attributes_hung_on_functions():
+    """Info functions declare what they read with @info (core/info.py); nothing sets
+    `f.needs`, `f.levels`, `f.full_tree`, `f.fast` on a function, nor reads such
+    attributes back with getattr."""
+    import ast
+    found = []
+    for name, tree in _dissector_modules():
+        funcs = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for node in _module_level(tree.body):
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+            for t in targets:
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id in funcs:
+                    found.append((str(name), node.lineno, f"{t.value.id}.{t.attr} ="))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "setattr",
+                                                                                                  "hasattr") \
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                    and node.args[1].value in ("needs", "levels", "full_tree", "fast", "_wanted"):
+                found.append((str(name), node.lineno, f"{node.func.id}(…, {node.args[1].value!r})"))
+    assert not found, found
+
+
+def _module_level(stmts):
+    """The statements run at import (into if/for/with/try blocks, not into functions or classes)."""
+    import ast
+    for s in stmts:
+        yield s
+        if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                yield from _module_level(getattr(s, field, None) or [])
+
+
+def test_the_layering_checks_catch_what_they_forbid():
+    """The two checks above find the patterns they forbid (a test that cannot fail is none)."""
+    import ast
+    src = ("import contextvars\nX = contextvars.ContextVar('x')\n"
+           "def f(root):\n    return ''\nf.needs = ('a',)\ny = getattr(f, 'levels', 1)\n")
+    tree = ast.parse(src)
+    kinds = {type(n).__name__ for n in ast.walk(tree)}
+    assert {"Import", "Attribute", "Assign", "Call"} <= kinds
+    import tests.test_layering as me
+    real = me._dissector_modules
+    try:
+        me._dissector_modules = lambda: iter([("fake.py", tree)])
+        import pytest
+        with pytest.raises(AssertionError, match="import contextvars"):
+            me.test_no_context_variables_decide_what_a_decode_returns()
+        with pytest.raises(AssertionError, match=r"f\.needs =.*getattr\(…, 'levels'\)"):
+            me.test_no_attributes_hung_on_functions()
+    finally:
+        me._dissector_modules = real

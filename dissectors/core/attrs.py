@@ -9,12 +9,12 @@ unknown node with its raw bytes.
 """
 from __future__ import annotations
 
-import contextvars
 import socket
 import struct
 
 from ..model import (BOOL, BYTES, FIELDS, INT, IPV4, IPV6, MAC, MALFORMED, NONE, STRING,
                      UINT, UNKNOWN, ArrayNode, Node)
+from .bits import declare_bits, flag_nodes
 from .secrets import is_secret_name, redacted, secret_node
 
 NLA_F_NESTED = 0x8000
@@ -22,86 +22,74 @@ NLA_F_NET_BYTEORDER = 0x4000
 NLA_TYPE_MASK = 0x3FFF
 MAX_DEPTH = 32  # deeper nests are reported as malformed (the kernel itself stops at 10)
 
-# How deep the decode already is where a decode hook, a sub-message or an echoed message
-# started over at depth 0 (a veth peer holds a whole link message, an error echoes a
-# message that may itself be an error): every recursion counts against the one MAX_DEPTH.
-_BASE_DEPTH = contextvars.ContextVar("nlscope_base_depth", default=0)
 TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
+_ALL_LEVELS = 1 << 30
 
 
-def nested_decode(hook, depth: int, buf, start: int, end: int, *args):
-    """Call a decode hook `hook(buf, start, end, *args)` one level below `depth` (relative
-    to the enclosing hook's); at the limit, the bytes are one malformed node instead."""
-    base = _BASE_DEPTH.get() + depth + 1
-    if base > MAX_DEPTH:
+class Request:
+    """What a decode makes, passed explicitly down every call that decodes (decode_attrs,
+    decode_one, decode hooks, FixedStruct.node, header_node, dissect_message):
+
+    - `levels`: how many levels of nests are expanded (deeper ones are folded); below
+      MAX_DEPTH it is a summary: no arrays, structs, flag bits or hooks' insides either;
+    - `wanted`: None (every attribute), or the field names to decode, with every enclosing
+      nest's name (an Info's `wanted`, core/info.py); the rest is skipped;
+    - `base`: how deep the decode already is where a decode hook, a sub-message or an
+      echoed message started over at depth 0 (a veth peer holds a whole link message, an
+      error echoes a message that may itself be an error): every recursion counts against
+      the one MAX_DEPTH.
+    """
+
+    __slots__ = ("levels", "wanted", "base", "full")
+
+    def __init__(self, levels: int = _ALL_LEVELS, wanted: frozenset | None = None, base: int = 0):
+        self.levels = levels
+        self.wanted = wanted
+        self.base = base
+        self.full = levels >= MAX_DEPTH
+
+    def below(self, depth: int) -> "Request | None":
+        """The request for what starts over one level below local `depth` (a hook's bytes, an
+        echoed message); None past the limit (the caller shows the bytes malformed)."""
+        base = self.base + depth + 1
+        if base > MAX_DEPTH:
+            return None
+        return Request(self.levels, self.wanted, base)
+
+    def __eq__(self, other):
+        return isinstance(other, Request) and (self.levels, self.wanted, self.base) == (
+            other.levels, other.wanted, other.base)
+
+    def __hash__(self):
+        return hash((self.levels, self.wanted, self.base))
+
+    def __repr__(self):
+        return f"Request(levels={self.levels}, wanted={self.wanted!r}, base={self.base})"
+
+
+FULL = Request()   # the whole tree
+
+
+def summary(levels: int = 1, wanted: frozenset | None = None) -> Request:
+    """A summary's request: `levels` levels of nests, no arrays or structs, with `wanted`
+    only those attributes (what an Info function declared it reads)."""
+    return Request(levels, wanted)
+
+
+def nested_decode(hook, depth: int, buf, start: int, end: int, order: str, req: Request):
+    """Call a decode hook `hook(buf, start, end, order, req)` one level below `depth`
+    (relative to the enclosing hook's); at the limit, the bytes are one malformed node."""
+    inner = req.below(depth)
+    if inner is None:
         return [malformed(buf, start, end, TOO_DEEP)]
-    token = _BASE_DEPTH.set(base)
-    try:
-        return hook(buf, start, end, *args)
-    finally:
-        _BASE_DEPTH.reset(token)
-
-
-class deeper:
-    """Context manager: what is decoded inside starts one level deeper (an echoed message).
-    `too_deep` is True when that is past the limit: the caller shows the bytes malformed."""
-
-    def __init__(self):
-        self.too_deep = False
-
-    def __enter__(self):
-        base = _BASE_DEPTH.get() + 1
-        self.too_deep = base > MAX_DEPTH
-        self._token = _BASE_DEPTH.set(base)
-        return self
-
-    def __exit__(self, *exc):
-        _BASE_DEPTH.reset(self._token)
+    if inner.full and inner.wanted is not None:
+        # a decode of some fields (core/wanted.py): what a hook makes is not declared, so
+        # it is made whole
+        inner = Request(inner.levels, None, inner.base)
+    return hook(buf, start, end, order, inner)
 
 
 _NLA_HDR = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
-
-# How deep nests are expanded.  A summary (the Info column) needs the top level and one
-# level below it, not counters arrays and stats structs: `shallow()` decodes that much,
-# and the full tree is built only when it is asked for.
-EXPAND = contextvars.ContextVar("nlscope_expand", default=1 << 30)
-
-
-def in_full() -> bool:
-    """True unless a summary is being decoded (inside `shallow()`)."""
-    return EXPAND.get() >= MAX_DEPTH
-
-
-# Which attributes a summary decodes at all: None (every one), or the field names an info
-# function declared it reads, with every enclosing nest's name (see `wanted_names`).
-WANTED = contextvars.ContextVar("nlscope_wanted", default=None)
-
-
-class shallow:
-    """Context manager: decode only `levels` levels of nests, no arrays or structs, and
-    with `wanted` only the attributes whose field name is in it."""
-
-    def __init__(self, levels: int = 1, wanted: frozenset | None = None):
-        self.levels = levels
-        self.wanted = wanted
-
-    def __enter__(self):
-        self._token = EXPAND.set(self.levels)
-        self._wtoken = WANTED.set(self.wanted)
-
-    def __exit__(self, *exc):
-        WANTED.reset(self._wtoken)
-        EXPAND.reset(self._token)
-
-
-def wanted_names(needs) -> frozenset:
-    """The field names an info function reads, with every dotted prefix (a nest holding
-    a needed attribute is needed too)."""
-    out = set()
-    for name in needs:
-        parts = name.split(".")
-        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return frozenset(out)
 
 
 def _folded(spec, pos, nla_len, label) -> Node:
@@ -133,10 +121,6 @@ def malformed(buf, off: int, end: int, why: str) -> Node:
                 + ("…" if len(data) > 32 else ""), status=MALFORMED, label="Malformed")
 
 
-# field name of a nest attribute -> the attribute set inside it (to name MISS_TYPE)
-NESTED_BY_FIELD: dict = {}
-
-
 class Attr:
     """The spec of one attribute type within a set."""
 
@@ -159,8 +143,9 @@ class Attr:
         self.elem_names = elem_names  # array: index -> name
         self.show = show            # custom value -> text
         self.unit = unit
-        # binary: callable(buf, start, end, order) -> child nodes (a protocol inside the
-        # bytes, e.g. 802.11 information elements); called only when the tree is expanded
+        # binary: callable -> child nodes (a protocol inside the
+        # bytes, e.g. 802.11 information elements), called as decode(buf, start, end, order,
+        # req) only when the whole tree is asked for (req.full)
         self.decode = decode
         self.name = None
         self.num = None
@@ -171,6 +156,10 @@ class Attr:
 def a(type_: str, **kw) -> Attr:
     """Shorthand to declare an attribute spec: a("u32"), a("nest", nested=SET)."""
     return Attr(type_, **kw)
+
+
+# every AttrSet built, so that what holds what can be followed (core/wanted.py)
+ALL_SETS: list = []
 
 
 class AttrSet:
@@ -203,11 +192,10 @@ class AttrSet:
             short = bare[len(strip):] if strip and bare.startswith(strip) else aname
             spec.field = FIELDS.add(f"{prefix}.{short.lower()}", aname, _value_kind(spec.type, spec.hint),
                                     f"{self.label}: {aname}")
-            if spec.nested is not None:
-                NESTED_BY_FIELD[spec.field.abbrev] = spec.nested
             if spec.type in ("array", "indexed-array") and spec.sub not in (None, "nest"):
                 spec.elem_field = FIELDS.add(f"{spec.field.abbrev}.value", f"{aname} element",
                                              _value_kind(spec.sub, spec.hint), f"{self.label}: an element of {aname}")
+            _declare_bits(spec)
             self.by_num[num] = spec
             self.by_name[aname] = spec
         self.unknown_field = FIELDS.add(f"{prefix}.unknown", "unknown attribute", BYTES,
@@ -219,9 +207,9 @@ class AttrSet:
             default.name = default.name or "entry"
             default.field = FIELDS.add(f"{prefix}.{default.name}", default.name,
                                        _value_kind(default.type, default.hint), f"{self.label}: entry")
-            if default.nested is not None:
-                NESTED_BY_FIELD[default.field.abbrev] = default.nested
+            _declare_bits(default)
             self.default = default
+        ALL_SETS.append(self)   # once complete (a set refused halfway is no set)
 
     def __contains__(self, name):
         return name in self.by_name
@@ -261,6 +249,17 @@ def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: d
         if cname not in numbers:
             specs[cname], numbers[cname] = spec, num
     return AttrSet(name, prefix, specs, numbers, strip=strip, label=label)
+
+
+def _declare_bits(spec: Attr) -> None:
+    """Declare the bit fields of an integer attribute with flag names (`ctnl.ct.status.assured`)
+    now, with its set, as a struct's members are: filters know them before any decode."""
+    if spec.flags is None:
+        return
+    if spec.type in _INTS:
+        declare_bits(spec.field, spec.flags)
+    elif spec.type == "indexed-array" and spec.sub in _INTS:
+        declare_bits(spec.elem_field or spec.field, spec.flags)
 
 
 def _value_kind(type_: str, hint: str | None) -> str:
@@ -396,10 +395,11 @@ def addr_value(data: bytes):
 
 
 # --- the walker ------------------------------------------------------------------
-def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: int = 0) -> list[Node]:
-    """Decode the attributes in buf[start:end] with `aset`; never raises."""
+def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: int = 0,
+                 req: Request = FULL) -> list[Node]:
+    """Decode the attributes in buf[start:end] with `aset`, as much as `req` asks; never raises."""
     out: list[Node] = []
-    if depth + _BASE_DEPTH.get() > MAX_DEPTH:
+    if depth + req.base > MAX_DEPTH:
         out.append(malformed(buf, start, end, f"attributes nested deeper than {MAX_DEPTH} levels"))
         return out
     unpack = _NLA_HDR[order].unpack_from
@@ -407,7 +407,7 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
     siblings = {} if aset is not None and aset.has_selector else None
     # a summary for an info function that named what it reads skips the rest (never
     # within a set whose sub-messages need their selectors)
-    wanted = WANTED.get() if siblings is None else None
+    wanted = req.wanted if siblings is None else None
     if wanted is not None:
         wanted_nums, default_wanted = _wanted_nums(aset, wanted)
     by_num = aset.by_num.get if aset is not None else _NO_SPEC
@@ -433,19 +433,19 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
             continue
         spec = by_num(num)
         if spec is not None and siblings is None:  # the common case
-            put(one(buf, pos, nla_len, nla_type, spec, order, depth))
+            put(one(buf, pos, nla_len, nla_type, spec, order, depth, None, req))
             pos += (nla_len + 3) & ~3
             continue
         if spec is None and aset is not None and aset.default is not None:
-            node = decode_one(buf, pos, nla_len, nla_type, aset.default, order, depth, None)
+            node = decode_one(buf, pos, nla_len, nla_type, aset.default, order, depth, None, req)
             node.label = f"[{num}]"
         elif spec is None:
-            node = _unknown(buf, pos, nla_len, nla_type, aset, order, depth)
+            node = _unknown(buf, pos, nla_len, nla_type, aset, order, depth, req)
         else:
             if siblings is not None and spec.type == "submsg" and spec.selector not in siblings:
                 # the selector comes after the data (RTA_ENCAP before RTA_ENCAP_TYPE): look ahead
-                siblings[("after", spec.selector)] = _look_ahead(buf, pos, end, aset, spec.selector, order, depth)
-            node = one(buf, pos, nla_len, nla_type, spec, order, depth, siblings)
+                siblings[("after", spec.selector)] = _look_ahead(buf, pos, end, aset, spec.selector, order, depth, req)
+            node = one(buf, pos, nla_len, nla_type, spec, order, depth, siblings, req)
             if siblings is not None:
                 siblings[spec.name] = node.value
         put(node)
@@ -476,16 +476,16 @@ def struct_array(st, head=None, item: str | None = None):
     last struct is malformed."""
     label = item or st.label
 
-    def decode(buf, start, end, order):
+    def decode(buf, start, end, order, req):
         out, p = [], start
         if head is not None:
             if end - p < head.size:
                 return [malformed(buf, p, end, f"{head.cname} needs {head.size} bytes")]
-            out.append(head.node(buf, p, order))
+            out.append(head.node(buf, p, order, req=req))
             p += head.size
         i = 0
         while p + st.size <= end:
-            out.append(st.node(buf, p, order, label=f"{label} [{i}]"))
+            out.append(st.node(buf, p, order, label=f"{label} [{i}]", req=req))
             p += st.size
             i += 1
         if p < end:
@@ -494,7 +494,7 @@ def struct_array(st, head=None, item: str | None = None):
     return decode
 
 
-def _look_ahead(buf, pos: int, end: int, aset, name: str, order: str, depth: int):
+def _look_ahead(buf, pos: int, end: int, aset, name: str, order: str, depth: int, req: Request):
     """The value of the later sibling `name` (a sub-message selector sent after its data)."""
     hdr = _NLA_HDR[order]
     spec = aset.by_name.get(name)
@@ -503,7 +503,7 @@ def _look_ahead(buf, pos: int, end: int, aset, name: str, order: str, depth: int
         if ln < 4 or pos + ln > end:
             return None
         if ty & NLA_TYPE_MASK == spec.num:
-            return decode_one(buf, pos, ln, ty, spec, order, depth).value
+            return decode_one(buf, pos, ln, ty, spec, order, depth, None, req).value
         pos += (ln + 3) & ~3
     return None
 
@@ -523,7 +523,7 @@ _UNKNOWN_GENERIC = FIELDS.add("netlink.attr.unknown", "unknown attribute", BYTES
                               "attribute of a set this dissector does not know")
 
 
-def _unknown(buf, pos, nla_len, nla_type, aset, order, depth) -> Node:
+def _unknown(buf, pos, nla_len, nla_type, aset, order, depth, req) -> Node:
     num = nla_type & NLA_TYPE_MASK
     data = bytes(buf[pos + 4:pos + nla_len])
     field = aset.unknown_field if aset is not None else _UNKNOWN_GENERIC
@@ -531,12 +531,12 @@ def _unknown(buf, pos, nla_len, nla_type, aset, order, depth) -> Node:
                 label=_label(f"attribute {num} (unknown)", nla_type))
     if nla_type & NLA_F_NESTED and nla_len > 4:
         # the sender says it is a nest: show its structure, still unknown
-        node.children = decode_attrs(buf, pos + 4, pos + nla_len, None, order, depth + 1)
+        node.children = decode_attrs(buf, pos + 4, pos + nla_len, None, order, depth + 1, req)
     return node
 
 
 def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: str, depth: int,
-               siblings: dict | None = None) -> Node:
+               siblings: dict | None = None, req: Request = FULL) -> Node:
     vo = pos + 4
     vl = nla_len - 4
     t = spec.type
@@ -554,19 +554,18 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         if spec.enum is None and spec.flags is None and spec.show is None and not spec.unit:
             return Node(spec.field, v, pos, nla_len, None, None, None, label)
         node = Node(spec.field, v, pos, nla_len, _enum_text(spec, v), None, None, label)
-        if spec.flags is not None and v and in_full():
+        if spec.flags is not None and v and req.full:
             # a boolean child per bit set, as header flags have: `ctnl.ct.status.assured`
-            from .schema import flag_nodes
             node.children = flag_nodes(spec.field, spec.flags, v, vo, st.size)
         return node
     if t == "string":
         if spec.hint == "secret":
             return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label)
         return Node(spec.field, c_string(buf, vo, vo + vl), pos, nla_len, None, None, None, label)
-    if t in ("nest", "indexed-array", "array", "struct", "submsg") and depth >= EXPAND.get():
+    if t in ("nest", "indexed-array", "array", "struct", "submsg") and depth >= req.levels:
         return _folded(spec, pos, nla_len, label)
     if t == "nest":
-        children = decode_attrs(buf, vo, vo + vl, spec.nested, order, depth + 1)
+        children = decode_attrs(buf, vo, vo + vl, spec.nested, order, depth + 1, req)
         return Node(spec.field, None, pos, nla_len, "", children, None, label)
     if t == "flag":
         if vl:
@@ -579,8 +578,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         v = int.from_bytes(buf[vo:vo + vl], "big" if o == ">" else "little", signed=(t == "sint"))
         return Node(spec.field, v, pos, nla_len, _enum_text(spec, v), label=label)
     if t == "binary":
-        kids = nested_decode(spec.decode, depth, buf, vo, vo + vl, order) \
-            if spec.decode is not None and in_full() else None
+        kids = nested_decode(spec.decode, depth, buf, vo, vo + vl, order, req) \
+            if spec.decode is not None and req.full else None
         if spec.hint == "secret":   # key material: never its bytes, whoever decoded it
             return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label, kids)
         data = bytes(buf[vo:vo + vl])
@@ -594,21 +593,21 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         data = bytes(buf[vo:vo + vl])
         return Node(spec.field, addr_value(data), pos, nla_len, None, label=label)
     if t == "struct":
-        if not in_full():
+        if not req.full:
             return _folded(spec, pos, nla_len, label)
         st = spec.struct
         if vl < st.size:
             return _wrong_size(buf, pos, nla_len, spec, label, f"struct {st.cname} needs {st.size} bytes, got {vl}")
-        inner = st.node(buf, vo, order)
+        inner = st.node(buf, vo, order, req=req)
         children = inner.children
         if vl > st.size:
             children.append(Node(spec.struct.field, bytes(buf[vo + st.size:vo + vl]), vo + st.size,
                                  vl - st.size, None, label="trailing bytes (newer struct?)", status=UNKNOWN))
         return Node(spec.field, None, pos, nla_len, "", children, label=label)
     if t == "indexed-array":
-        return _indexed_array(buf, pos, nla_len, spec, label, order, depth)
+        return _indexed_array(buf, pos, nla_len, spec, label, order, depth, req)
     if t == "array":
-        if not in_full():
+        if not req.full:
             return _folded(spec, pos, nla_len, label)
         return _array(buf, pos, nla_len, spec, label, order)
     if t == "bitfield32":
@@ -629,13 +628,13 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
             why = f"no decoder for {spec.selector} {key!r}" if key is not None else f"{spec.selector} not seen first"
             return Node(spec.field, data, pos, nla_len, f"{data.hex()} ({why})", status=UNKNOWN, label=label)
         if isinstance(chosen, AttrSet):
-            children = decode_attrs(buf, vo, vo + vl, chosen, order, depth + 1)
-        elif callable(chosen):  # a decode hook: (buf, start, end, order) -> nodes
-            children = nested_decode(chosen, depth, buf, vo, vo + vl, order)
+            children = decode_attrs(buf, vo, vo + vl, chosen, order, depth + 1, req)
+        elif callable(chosen):  # a decode hook: (buf, start, end, order, req) -> nodes
+            children = nested_decode(chosen, depth, buf, vo, vo + vl, order, req)
         else:  # a FixedStruct
             if vl < chosen.size:
                 return _wrong_size(buf, pos, nla_len, spec, label, f"struct {chosen.cname} needs {chosen.size} bytes")
-            children = chosen.node(buf, vo, order).children
+            children = chosen.node(buf, vo, order, req=req).children
         return Node(spec.field, key, pos, nla_len, f"({key})", children, label=label)
     raise AssertionError(f"attribute type {t} has no decoder")  # declared specs are checked by tests
 
@@ -645,7 +644,7 @@ def _wrong_size(buf, pos, nla_len, spec, label, why) -> Node:
     return Node(spec.field, data, pos, nla_len, f"{why}: {data.hex()}", status=MALFORMED, label=label)
 
 
-def _indexed_array(buf, pos, nla_len, spec, label, order, depth) -> Node:
+def _indexed_array(buf, pos, nla_len, spec, label, order, depth, req) -> Node:
     """A nest whose members are numbered 0, 1, 2 … (or 1, 2, …), each of one type."""
     end = pos + nla_len
     hdr = _NLA_HDR[order]
@@ -664,11 +663,11 @@ def _indexed_array(buf, pos, nla_len, spec, label, order, depth) -> Node:
         idx = ty & NLA_TYPE_MASK
         if sub == "nest":
             el = Node(spec.field, idx, p, ln, "",
-                      decode_attrs(buf, p + 4, p + ln, spec.nested, order, depth + 1), label=f"[{idx}]")
+                      decode_attrs(buf, p + 4, p + ln, spec.nested, order, depth + 1, req), label=f"[{idx}]")
         else:
             elspec = Attr(sub, enum=spec.enum, flags=spec.flags, hint=spec.hint)
             elspec.name, elspec.num, elspec.field = f"[{idx}]", idx, spec.elem_field or spec.field
-            el = decode_one(buf, p, ln, ty, elspec, order, depth + 1)
+            el = decode_one(buf, p, ln, ty, elspec, order, depth + 1, None, req)
             el.label = f"[{idx}]"
         children.append(el)
         p += (ln + 3) & ~3

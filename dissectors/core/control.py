@@ -13,7 +13,7 @@ import struct
 
 from ..generated import netlink as H
 from ..model import FIELDS, INT, NONE, STRING, Node
-from .attrs import NESTED_BY_FIELD, TOO_DEEP, AttrSet, a, decode_attrs, deeper, malformed
+from .attrs import FULL, NLA_TYPE_MASK, TOO_DEEP, AttrSet, Request, a, decode_attrs, malformed
 from .errors import errno_name, errno_text
 from .header import NLMSG_HDRLEN, NLMSGHDR_FAST
 from .registry import PROTOCOLS
@@ -55,6 +55,7 @@ MISS_NAME_FIELD = FIELDS.add("netlink.extack.missing", "Missing attribute", STRI
 PAYLOAD_FIELD = FIELDS.add("netlink.payload", "Payload", "bytes", "message body not decoded further")
 CAPPED_NOTE = FIELDS.add("netlink.echo.capped", "Capped", "bool", "only the request's header was echoed")
 _I32 = {"<": struct.Struct("<i"), ">": struct.Struct(">i")}
+_NLA_TYPE = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
 
 
 def error_code(buf, off: int, length: int, order: str) -> int | None:
@@ -86,7 +87,7 @@ def request_name(e_mt, e_type: int, protocol: int, ctx) -> str:
     return proto.type_text(e_type, None, ctx) if proto is not None and e_type >= 0x10 else f"{e_type:#06x}"
 
 
-def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_message, pos):
+def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_message, pos, req: Request = FULL):
     """Decode an NLMSG_ERROR body into `root`; return a summary dict for the error column."""
     body = off + NLMSG_HDRLEN
     end = off + length
@@ -103,12 +104,12 @@ def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_m
             root.add(malformed(buf, body + 4, end, "echoed request header truncated"))
         return info
     eo, avail, e_len, e_type, e_seq, capped = echoed
-    with deeper() as level:   # an echoed error may echo an error in turn: one depth limit for all
-        if level.too_deep:
-            root.add(malformed(buf, eo, end, f"echoed request: {TOO_DEEP}"))
-            return info
-        echo, e_mt, e_attrs, _ = dissect_message(buf, eo, avail, protocol, order, ctx, pos, declared_len=e_len,
-                                                 header_only=capped)
+    inner = req.below(0)   # an echoed error may echo an error in turn: one depth limit for all
+    if inner is None:
+        root.add(malformed(buf, eo, end, f"echoed request: {TOO_DEEP}"))
+        return info
+    echo, e_mt, e_attrs, _ = dissect_message(buf, eo, avail, protocol, order, ctx, pos, declared_len=e_len,
+                                             header_only=capped, req=inner)
     echo.field = ECHO_FIELD
     echo.label = "Echoed request" + (" (header only, NLM_F_CAPPED)" if capped else "")
     root.add(echo)
@@ -116,13 +117,13 @@ def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_m
     info["request_seq"] = e_seq
     tlv = eo + (NLMSG_HDRLEN if capped else ((avail + 3) & ~3))
     if flags & H.NLM_F_ACK_TLVS and tlv < end:
-        info["extack"] = _extack(buf, tlv, end, order, root, echo, eo, e_attrs)
+        info["extack"] = _extack(buf, tlv, end, order, root, echo, eo, e_attrs, req)
     elif tlv < end and any(buf[tlv:end]):
         root.add(Node(PAYLOAD_FIELD, bytes(buf[tlv:end]), tlv, end - tlv, label="Trailing bytes"))
     return info
 
 
-def dissect_done(buf, off, length, flags, order, root):
+def dissect_done(buf, off, length, flags, order, root, req: Request = FULL):
     body = off + NLMSG_HDRLEN
     end = off + length
     if end - body < 4:
@@ -133,12 +134,12 @@ def dissect_done(buf, off, length, flags, order, root):
     root.add(Node(ERROR_FIELD, code, body, 4, label="Dump status"))
     info = {"code": code, "name": errno_name(code), "extack": None, "request_type": None, "request_seq": None}
     if flags & H.NLM_F_ACK_TLVS and body + 4 < end:
-        info["extack"] = _extack(buf, body + 4, end, order, root, None, None, None)
+        info["extack"] = _extack(buf, body + 4, end, order, root, None, None, None, req)
     return info
 
 
-def _extack(buf, start, end, order, root, echo, echo_off, echo_attrs):
-    children = decode_attrs(buf, start, end, EXTACK_ATTRS, order)
+def _extack(buf, start, end, order, root, echo, echo_off, echo_attrs, req):
+    children = decode_attrs(buf, start, end, EXTACK_ATTRS, order, 0, req)
     node = root.add(Node(EXTACK_FIELD, None, start, end - start, "", children, label="Extended ACK"))
     ext = {}
     for c in children:
@@ -155,7 +156,7 @@ def _extack(buf, start, end, order, root, echo, echo_off, echo_attrs):
             ext["attr"] = path
             node.add(Node(OFFS_PATH_FIELD, path, echo_off + ext["offs"], 0, label="Offending attribute"))
     if "miss_type" in ext:
-        name = _missing_name(echo, echo_off, ext, echo_attrs)
+        name = _missing_name(buf, order, echo, echo_off, ext, echo_attrs)
         if name:
             ext["missing"] = name
             node.add(Node(MISS_NAME_FIELD, name, start, 0, label="Missing attribute"))
@@ -176,7 +177,7 @@ def attr_path(echo: Node, abs_off: int) -> str | None:
     return "/".join(n.field.name for n in chain[1:])
 
 
-def _missing_name(echo, echo_off, ext, top_attrs) -> str | None:
+def _missing_name(buf, order, echo, echo_off, ext, top_attrs) -> str | None:
     """Name the missing attribute: MISS_TYPE is a number in the set of the nest MISS_NEST
     points at, or of the message's top level when there is no MISS_NEST."""
     if echo is None:
@@ -185,9 +186,39 @@ def _missing_name(echo, echo_off, ext, top_attrs) -> str | None:
     if "miss_nest" in ext:
         chain = echo.path_to(echo_off + ext["miss_nest"])
         aset = None
-        if chain and chain[-1].offset == echo_off + ext["miss_nest"]:
-            aset = NESTED_BY_FIELD.get(chain[-1].field.abbrev)
+        if len(chain) > 1 and chain[-1].offset == echo_off + ext["miss_nest"]:
+            aset = set_inside(buf, order, chain[1:], top_attrs)
     if aset is None:
         return None
     spec = aset.by_num.get(ext["miss_type"])
     return spec.name if spec is not None else None
+
+
+def set_inside(buf, order: str, chain, top) -> AttrSet | None:
+    """The attribute set the decode used inside the last attribute of `chain` (attribute
+    nodes from the message's top level down), followed from `top`, the set the decode
+    used at the top level (the header's family already chose it): each attribute's spec by
+    its number in its parent's set, then its nested set, array element set or the
+    sub-message its selector chose.  None where the way is not known (a decode hook's
+    bytes, an unknown attribute)."""
+    aset, elements = top, False
+    hdr = _NLA_TYPE[order]
+    for node in chain:
+        if aset is None or node.offset is None or node.length < 4 or node.offset + 4 > len(buf):
+            return None
+        if elements:   # an element [i] of an indexed array of nests: its members are `aset`'s
+            elements = False
+            continue
+        spec = aset.by_num.get(hdr.unpack_from(buf, node.offset + 2)[0] & NLA_TYPE_MASK) or aset.default
+        if spec is None or spec.field is not node.field:
+            return None
+        if spec.type == "nest":
+            aset = spec.nested
+        elif spec.type == "indexed-array" and spec.sub in (None, "nest"):
+            aset, elements = spec.nested, True
+        elif spec.type == "submsg":
+            chosen = spec.choices.get(node.value) if spec.choices and node.value is not None else None
+            aset = chosen if isinstance(chosen, AttrSet) else None
+        else:
+            return None
+    return None if elements else aset

@@ -12,13 +12,15 @@ import struct
 
 from ..generated import netlink as H
 from ..model import FIELDS, MALFORMED, NONE, TRUNCATED, UNKNOWN, Node
-from .attrs import decode_attrs, malformed, shallow, wanted_names
+from .attrs import FULL, Request, decode_attrs, malformed, summary
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error, echo_header, error_code, request_name
 from .errors import errno_name
+from .info import as_info
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
                      split)
 from .registry import ECHOING, PROTOCOLS, RAW_TYPES, Context, MessageType, load_families
 from .secrets import reveal
+from .wanted import wanted_for
 
 ROOT_FIELD = FIELDS.add("netlink", "Netlink message", NONE, "a netlink message")
 _PROTO_NAMES = ("NETLINK_ROUTE", "NETLINK_UNUSED", "NETLINK_USERSOCK", "NETLINK_FIREWALL",
@@ -53,8 +55,8 @@ def _message_type(buf, off, length, mtype, protocol, order, ctx) -> MessageType 
 
 
 def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: Context, pos=None,
-                    declared_len: int | None = None, header_only: bool = False):
-    """Decode one message into a tree.
+                    declared_len: int | None = None, header_only: bool = False, req: Request = FULL):
+    """Decode one message into a tree, as much of it as `req` asks (core/attrs.Request).
 
     Returns (root node, MessageType or None, top-level AttrSet or None, status) where
     status is the error summary of an NLMSG_ERROR/NLMSG_DONE (else None).
@@ -74,7 +76,7 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
     else:
         kind, tname = None, f"{mtype:#06x} (unknown)"
     root = Node(ROOT_FIELD, None, off, length, "", label="Netlink message")
-    hdr = root.add(header_node(buf, off, order, tname, kind))
+    hdr = root.add(header_node(buf, off, order, tname, kind, req))
     if declared_len is not None and declared_len != length:
         hdr.children[0].text = f"{declared_len} ({length} bytes present)"
     top = status = None
@@ -83,16 +85,16 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
         return root, mt, (mt.attrs if mt is not None else None), None
     try:
         if control and mtype == H.NLMSG_ERROR:
-            status = dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_message, pos)
+            status = dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_message, pos, req)
         elif control and mtype == H.NLMSG_DONE:
-            status = dissect_done(buf, off, length, flags, order, root)
+            status = dissect_done(buf, off, length, flags, order, root, req)
         elif control or PROTOCOLS.get(protocol) is None:
             if body < end:
                 root.add(Node(PAYLOAD_FIELD, bytes(buf[body:end]), body, end - body, None,
                               status=None if control else UNKNOWN,
                               label="Payload" if control else f"Payload ({protocol_name(protocol)})"))
         else:
-            top = PROTOCOLS[protocol].dissect(buf, off, length, mt, order, ctx, root)
+            top = PROTOCOLS[protocol].dissect(buf, off, length, mt, order, ctx, root, req)
     except Exception as exc:  # a family bug loses nothing: the body is shown as malformed
         root.add(malformed(buf, body, end, f"dissector error ({type(exc).__name__}: {exc})"))
     if getattr(ctx, "show_secrets", False):
@@ -100,7 +102,8 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
     return root, mt, top, status
 
 
-def dissect_body(buf, body: int, end: int, mt: MessageType | None, order: str, root: Node, family_attrs=None):
+def dissect_body(buf, body: int, end: int, mt: MessageType | None, order: str, root: Node, family_attrs=None,
+                 req: Request = FULL):
     """Fixed header (or its short form) then attributes; the common body of table families."""
     header = mt.header if mt is not None else None
     attrs = mt.attrs if mt is not None else family_attrs
@@ -119,7 +122,7 @@ def dissect_body(buf, body: int, end: int, mt: MessageType | None, order: str, r
                 root.add(malformed(buf, body, end, f"{header.cname} needs {header.size} bytes, "
                                                    f"{have} present"))
                 return None
-        root.add(header.node(buf, body, order))
+        root.add(header.node(buf, body, order, req=req))
         pos = body + ((header.size + 3) & ~3)
         if mt.by_family is not None:  # attributes whose meaning depends on the header's family byte
             attrs = mt.by_family.get(buf[body], attrs)
@@ -128,21 +131,8 @@ def dissect_body(buf, body: int, end: int, mt: MessageType | None, order: str, r
             root.add(Node(PAYLOAD_FIELD, bytes(buf[pos:end]), pos, end - pos, None, status=UNKNOWN,
                           label="Payload (unknown message type)"))
         else:
-            root.children.extend(decode_attrs(buf, pos, end, attrs, order))
+            root.children.extend(decode_attrs(buf, pos, end, attrs, order, 0, req))
     return attrs
-
-
-def _wanted(info) -> frozenset | None:
-    """The attributes an info function declared (`info.needs`) it reads, prefixes included."""
-    w = getattr(info, "_wanted", False)
-    if w is False:
-        needs = getattr(info, "needs", None)
-        w = wanted_names(needs) if needs is not None else None
-        try:
-            info._wanted = w
-        except AttributeError:   # a builtin or bound method: work it out each time
-            pass
-    return w
 
 
 class Message:
@@ -273,14 +263,17 @@ class Message:
         if self._status is None:  # after forget(): the status kept what was learned since
             self._status = status
         if self.truncated:
-            # what ends at the cut is missing, not wrong
-            end = self.offset + self.length
-            self._tree.status = TRUNCATED
-            self._tree.label = (f"Netlink message (cut by the capture's snap length: {self.length} of "
-                                f"{self.type_len()} bytes captured)")
-            for n in self._tree.walk():
-                if n.status == MALFORMED and n.offset is not None and n.offset + n.length >= end:
-                    n.status = TRUNCATED
+            self._mark_truncated(self._tree)
+
+    def _mark_truncated(self, tree: Node) -> None:
+        """What ends at the snap length's cut is missing, not wrong."""
+        end = self.offset + self.length
+        tree.status = TRUNCATED
+        tree.label = (f"Netlink message (cut by the capture's snap length: {self.length} of "
+                      f"{self.type_len()} bytes captured)")
+        for n in tree.walk():
+            if n.status == MALFORMED and n.offset is not None and n.offset + n.length >= end:
+                n.status = TRUNCATED
 
     def forget(self) -> None:
         """Drop the decoded trees (a stream that has shown a message keeps memory flat);
@@ -329,9 +322,29 @@ class Message:
             return self._tree
         key = (levels, wanted)
         if self._summary is None or self._summary[0] != key:
-            with shallow(levels, wanted):
-                self._summary = (key, dissect_message(self.buf, self.offset, self.length, self.protocol,
-                                                      self.order, self.ctx, self.pos)[0])
+            self._summary = (key, dissect_message(self.buf, self.offset, self.length, self.protocol,
+                                                  self.order, self.ctx, self.pos, req=summary(levels, wanted))[0])
+        return self._summary[1]
+
+    def decode(self, fields=None) -> Node:
+        """The decoded tree: all of it without `fields` (what `tree` holds), or, with `fields`
+        (field names, e.g. those a display filter or `-T fields` reads), a tree in which every
+        node of those fields is there exactly as in the whole tree, and little else is
+        decoded (the attributes that hold them; see core/wanted.py).  Nodes of other fields
+        may be missing from it.  The whole tree when it is built already, or when a field
+        is one whose place the declarations do not tell."""
+        if fields is None or self._decoded or self.malformed:
+            return self.tree
+        wanted = wanted_for(fields)
+        if wanted is None:
+            return self.tree
+        key = ("fields", wanted)
+        if self._summary is None or self._summary[0] != key:
+            tree = dissect_message(self.buf, self.offset, self.length, self.protocol, self.order, self.ctx,
+                                   self.pos, req=Request(wanted=wanted))[0]
+            if self.truncated:
+                self._mark_truncated(tree)
+            self._summary = (key, tree)
         return self._summary[1]
 
     @property
@@ -341,18 +354,18 @@ class Message:
             mt = self.message_type
             if mt is not None and mt.info is not None:
                 try:
-                    # an info function marked full_tree needs structs or deep nests (a rule's
-                    # expressions); one marked `levels` needs that many levels of nests; one
-                    # with a `fast` twin may be answered from the bytes (None: ask the tree)
-                    info = mt.info
-                    fast = getattr(info, "fast", None)
-                    if fast is not None and not self._decoded:
-                        text = fast(self.buf, self.offset, self.length, self.order, self.flags)
+                    # what the Info function declared (core/info.py): full_tree needs structs
+                    # or deep nests (a rule's expressions), `levels` that many levels of nests,
+                    # `reads` those attributes; a `fast` twin may answer from the bytes
+                    # (None: ask the tree)
+                    info = as_info(mt.info)
+                    if info.fast is not None and not self._decoded:
+                        text = info.fast(self.buf, self.offset, self.length, self.order, self.flags)
                         if text is not None:
                             return text
-                    if getattr(info, "full_tree", False):
+                    if info.full_tree:
                         return info(self.tree)
-                    return info(self._summary_tree(getattr(info, "levels", 1), _wanted(info)))
+                    return info(self._summary_tree(info.levels, info.wanted))
                 except Exception:
                     return ""
         elif not self.malformed and not self._decoded and not self.flags & H.NLM_F_ACK_TLVS:

@@ -14,7 +14,7 @@ from construct import Int16ul, Int32ul
 from ..generated import netlink as H
 from ..model import FIELDS, UINT, Node
 from .registry import DEL, GET, NEW, OTHER
-from .attrs import in_full
+from .attrs import FULL, Request
 from .schema import FixedStruct, member
 
 NLMSG_HDRLEN = 16
@@ -116,6 +116,7 @@ def _declare_flag_fields():
         for name in table.values():
             _FLAG_FIELDS[name] = FIELDS.add(f"netlink.flags.{name.lower()}", f"NLM_F_{name}", "bool",
                                             f"NLM_F_{name} is set")
+    FIELDS.add("netlink.flags.unknown_bits", "unknown bits", UINT, "flag bits with no meaning here")
 
 
 _declare_flag_fields()
@@ -174,13 +175,13 @@ def split(buf, order: str, start: int = 0):
         pos += (ln + 3) & ~3
 
 
-def header_node(buf, off: int, order: str, type_text: str, kind: str | None) -> Node:
+def header_node(buf, off: int, order: str, type_text: str, kind: str | None, req: Request = FULL) -> Node:
     """The decoded nlmsghdr with type name and flag meanings (the flags' boolean children
     only in a full decode: a summary never needs them)."""
     node = NLMSGHDR.node(buf, off, order)
     ln, ty, fl, seq, pid = node.children
     ty.text = type_text
     names, fl.text = _flags_read(fl.value, kind)
-    if fl.value and in_full():
+    if fl.value and req.full:
         fl.children = flag_nodes(names, off + 6)
     return node

@@ -10,7 +10,14 @@ import bisect
 import importlib
 import pkgutil
 
+from .info import as_info
+
 GET, NEW, DEL, OTHER = "get", "new", "del", "other"
+
+
+# every FixedStruct a message begins with (always decoded: see core/wanted.py); a family
+# that decodes one by hand (genlmsghdr) adds it too
+HEADER_STRUCTS: set = set()
 
 
 class MessageType:
@@ -26,7 +33,10 @@ class MessageType:
         self.header = header            # FixedStruct at the start of the body, or None
         self.short_header = short_header  # FixedStruct used when the body is shorter than header
         self.attrs = attrs              # AttrSet of the attributes after the header
-        self.info = info                # callable(root node) -> info column text
+        self.info = as_info(info)       # Info (core/info.py): root node -> info column text
+        for st in (header, short_header):
+            if st is not None:
+                HEADER_STRUCTS.add(st)
         # first byte of the fixed header (an address family) -> AttrSet, where the family
         # changes the attributes' meaning (rtnetlink links of AF_BRIDGE)
         self.by_family = by_family
@@ -71,8 +81,10 @@ class Protocol:
         """How the header's type field shows: `RTM_NEWLINK (16)` (a bare number when unknown)."""
         return f"{mt.name} ({mtype})" if mt is not None else f"{mtype:#06x}"
 
-    def dissect(self, buf, off: int, length: int, mt: MessageType | None, order: str, ctx, root):
-        """Add the body's nodes to `root`; return the top-level AttrSet used (or None)."""
+    def dissect(self, buf, off: int, length: int, mt: MessageType | None, order: str, ctx, root, req=None):
+        """Add the body's nodes to `root`, as much as `req` asks (a core.attrs.Request: pass it
+        on to dissect_body, decode_attrs and FixedStruct.node); return the top-level AttrSet
+        used (or None)."""
         raise NotImplementedError
 
     def claims(self, buf, off: int, length: int, mtype: int, order: str, ctx) -> bool:
@@ -97,6 +109,8 @@ class GenlFamily:
         self.commands = commands
         self.attrs = attrs          # default AttrSet for commands that declare none
         self.header = header        # family-specific fixed header after genlmsghdr (rare)
+        if header is not None:
+            HEADER_STRUCTS.add(header)
         # families whose command numbers mean other things in the kernel's messages than in
         # requests (ethtool's GET = 1 but GET_REPLY = 1 too): commands of messages without
         # NLM_F_REQUEST; None when both directions share `commands`

@@ -10,7 +10,6 @@ the three parsers (interpreted, compiled, fast) in agreement for every struct.
 """
 from __future__ import annotations
 
-import os
 import struct
 from typing import Callable
 
@@ -18,7 +17,8 @@ from construct import (Bytes, FormatField, Int8sl, Int8ul, Int16sl, Int16ub, Int
                        Int64sl, Int64ub, Int64ul, Padded, Pass, Struct)
 
 from ..model import FIELDS, INT, STRING, UINT, BYTES, Node
-from .attrs import in_full
+from .attrs import FULL, Request
+from .bits import bit_field_name, declare_bits, flag_nodes  # noqa: F401 (bit_field_name: re-exported)
 from .secrets import is_secret_name, secret_node
 
 
@@ -113,9 +113,8 @@ class FixedStruct:
         for m in self.shown:
             m.field = FIELDS.add(f"{prefix}.{m.name}", m.title or m.name.replace("_", " ").capitalize(), m.kind,
                                  m.desc, m.show)
-            for bit_name in (m.flag_names or {}).values():  # declared now so filters know them
-                FIELDS.add(bit_field_name(m.field.abbrev, m.flag_names, bit_name), bit_name, "bool",
-                           f"{m.field.name}: {bit_name}")
+            if m.flag_names is not None:  # declared now so filters know them
+                declare_bits(m.field, m.flag_names)
 
     def unpack(self, buf, off: int, order: str = "<") -> tuple:
         """Values of the shown members (padding skipped)."""
@@ -139,8 +138,9 @@ class FixedStruct:
         vals = {m.name: values.get(m.name, b"\0" * m.con.length if m.kind == BYTES else 0) for m in self.shown}
         return (self.construct if order == "<" else self.construct_be).build(vals)
 
-    def node(self, buf, off: int, order: str = "<", label: str | None = None) -> Node:
-        """Decode into a node with one child per member."""
+    def node(self, buf, off: int, order: str = "<", label: str | None = None, req: Request = FULL) -> Node:
+        """Decode into a node with one child per member (flag members with a child per set
+        bit when `req` asks for the whole tree)."""
         vals = self.unpack(buf, off, order)
         if self._layout is None:
             self._layout = list(zip([m.field for m in self.shown], self._offsets, self._widths))
@@ -148,7 +148,7 @@ class FixedStruct:
         for i in self._secret:
             f, o, w = self._layout[i]
             children[i] = secret_node(f, buf, off + o, off + o + w)
-        if self._flagged and in_full():
+        if self._flagged and req.full:
             for m, n in zip(self.shown, children):
                 if m.flag_names is not None and n.value:
                     n.children = flag_nodes(m.field, m.flag_names, n.value, n.offset, n.length)
@@ -193,43 +193,6 @@ def c_struct(module, cname: str, prefix: str, strip: str = "", label: str | None
     if pos % align:
         members.append(pad(align - pos % align))
     return FixedStruct(cname, prefix, members, label)
-
-
-_PREFIXES: dict[int, int] = {}
-
-
-def bit_field_name(parent: str, names: dict[int, str], name: str) -> str:
-    """`rtnl.link.flags.up` for IFF_UP: the names' shared prefix (IFF_) is dropped."""
-    cut = _PREFIXES.get(id(names))
-    if cut is None:
-        common = os.path.commonprefix(list(names.values())) if len(names) > 1 else ""
-        cut = _PREFIXES[id(names)] = common.rfind("_") + 1
-    return f"{parent}.{name[cut:].lower()}"
-
-
-_BIT_FIELDS: dict = {}
-
-
-def _bit_fields(parent, names: dict[int, str]) -> tuple:
-    """((bit, field) per named bit, all named bits together, names) for a parent's flags."""
-    key = (parent, id(names))
-    got = _BIT_FIELDS.get(key)
-    if got is None or got[2] is not names:
-        fields = tuple((bit, FIELDS.add(bit_field_name(parent.abbrev, names, name), name, "bool",
-                                        f"{parent.name}: {name}")) for bit, name in names.items())
-        got = _BIT_FIELDS[key] = (fields, sum(names), names)
-    return got
-
-
-def flag_nodes(parent, names: dict[int, str], value: int, off: int, width: int) -> list[Node]:
-    """A boolean child per set bit of a flags value (`<parent>.<name>`)."""
-    fields, known, _ = _bit_fields(parent, names)
-    out = [Node(f, True, off, width) for bit, f in fields if value & bit]
-    rest = value & ~known
-    if rest:
-        f = FIELDS.add(f"{parent.abbrev}.unknown_bits", "unknown bits", UINT, "bits with no known name")
-        out.append(Node(f, rest, off, width, f"{rest:#x}"))
-    return out
 
 
 # --- display helpers shared by families ---------------------------------------------

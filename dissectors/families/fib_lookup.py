@@ -11,6 +11,7 @@ import socket
 
 from construct import Int8ul, Int32sl, Int32ub, Int32ul
 
+from ..core.attrs import FULL
 from ..core.dissect import dissect_body
 from ..core.errors import errno_name
 from ..core.header import NLMSG_HDRLEN, is_request
@@ -63,8 +64,8 @@ class FibLookupProtocol(Protocol):
     def message_type(self, buf, off, length, mtype, order, ctx):
         return self._rep if self.answer(buf, off, length, order) else self._req
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
-        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
+        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root, req=req)
 
 
 register_protocol(FibLookupProtocol())

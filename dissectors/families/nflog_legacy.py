@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from construct import Bytes, Int8ul, Int32ul, Int64ul
 
-from ..core.attrs import malformed
+from ..core.attrs import FULL, malformed
 from ..core.header import NLMSG_HDRLEN
-from ..core.registry import OTHER, MessageType, Protocol, register_protocol
+from ..core.registry import HEADER_STRUCTS, OTHER, MessageType, Protocol, register_protocol
 from ..core.schema import FixedStruct, member, pad
 from .netfilter.packet import decode_ip
 
@@ -22,6 +22,7 @@ ULOG = FixedStruct("ulog_packet_msg", "ulog", [
     member("hook", Int32ul), member("indev_name", Bytes(16), _cstr), member("outdev_name", Bytes(16), _cstr), pad(4),
     member("data_len", Int64ul), member("prefix", Bytes(32), _cstr), member("mac_len", Int8ul),
     member("mac", Bytes(80), lambda b: b.hex(":"))], label="ulog_packet_msg_t (payload follows at byte 185)")
+HEADER_STRUCTS.add(ULOG)   # the whole body: decoded by hand
 
 
 def ulog_info(root) -> str:
@@ -39,13 +40,13 @@ class NflogLegacyProtocol(Protocol):
     def message_type(self, buf, off, length, mtype, order, ctx):
         return self._mt
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
         body, end = off + NLMSG_HDRLEN, off + length
         if end - body < ULOG.size:
             root.add(malformed(buf, body, end, f"ulog_packet_msg_t needs {ULOG.size} bytes"))
             return None
-        root.add(ULOG.node(buf, body, order))
-        root.children.extend(decode_ip(buf, body + ULOG.size, end, order))
+        root.add(ULOG.node(buf, body, order, req=req))
+        root.children.extend(decode_ip(buf, body + ULOG.size, end, order, req))
         return None
 
 

@@ -6,6 +6,7 @@ own message types register a richer dissector for protocol 2 in place of this on
 """
 from __future__ import annotations
 
+from ..core.attrs import FULL
 from ..core.header import NLMSG_HDRLEN
 from ..core.registry import OTHER, MessageType, Protocol, register_protocol
 from ..model import FIELDS, STRING, BYTES, Node
@@ -42,7 +43,7 @@ class UsersockProtocol(Protocol):
     def claims(self, buf, off, length, mtype, order, ctx):
         return True  # text or bytes is all this protocol can be
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
         body, end = off + NLMSG_HDRLEN, off + length
         if body < end:
             data = bytes(buf[body:end])

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul
 
-from ..core.attrs import a, enum_set, inet_addr_text, malformed, struct_array
+from ..core.attrs import FULL, a, enum_set, inet_addr_text, malformed, struct_array
 from ..core.dissect import dissect_body
 from ..core.header import NLMSG_HDRLEN, is_dump
+from ..core.info import info
 from ..core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
 from ..core.schema import FixedStruct, c_struct, enum_show, flags_show, member, names_from, pad
 from ..core.secrets import secret_node
@@ -129,7 +130,7 @@ F_ICV = FIELDS.add("xfrm.alg.icv_len", "ICV / truncation length (bits)", UINT, "
 def _alg(extra: bool):
     """xfrm_algo (name[64], key_len bits, key) or, with `extra`, the auth/aead form with one
     more u32 (trunc_len / icv_len) before the key."""
-    def decode(buf, start, end, order):
+    def decode(buf, start, end, order, req):
         head = 68 + (4 if extra else 0)
         if end - start < head:
             return [malformed(buf, start, end, f"algorithm shorter than its {head}-byte head")]
@@ -175,6 +176,7 @@ SPD = enum_set("spd", "xfrm.spd", X, "xfrm_spdattr_type_t", "XFRMA_SPD_", {
     "IPV6_HTHRESH": a("struct", struct=c_struct(X, "xfrmu_spdhthresh", "xfrm.spd.hthresh6"))}, label="SP database")
 
 
+@info(full_tree=True)   # the algorithm names are in structs; a dump request is all attributes
 def xfrm_info(root) -> str:
     """`esp spi 0x00001000 10.40.0.1 → 10.40.0.2 tunnel` / `policy out 10.40.0.0/24 → 10.41.0.0/24`."""
     hdr = root.children[1] if root.children and len(root.children) > 1 and root.children[1].children else None
@@ -210,8 +212,6 @@ def xfrm_info(root) -> str:
         parts.append(alg)
     return " ".join(parts)
 
-
-xfrm_info.full_tree = True   # the algorithm names are in structs; a dump request is all attributes
 
 _HEADERS = {
     "NEWSA": SA_INFO, "UPDSA": SA_INFO, "DELSA": SA_ID, "GETSA": SA_ID, "NEWPOLICY": POL_INFO, "UPDPOLICY": POL_INFO,
@@ -252,8 +252,8 @@ class XfrmProtocol(Protocol):
             return dump
         return self.types.get(mtype)
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
-        attrs = dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
+        attrs = dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root, req=req)
         name_icmp_ports(root)
         return attrs
 

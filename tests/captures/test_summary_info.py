@@ -36,7 +36,7 @@ def test_fast_info_answers_from_the_bytes_or_leaves_it_to_the_tree():
     for path in SOURCES:
         for m in decode_file(path):
             mt = m.message_type
-            fast = getattr(mt.info, "fast", None) if mt is not None and mt.info is not None else None
+            fast = mt.info.fast if mt is not None and mt.info is not None else None
             if fast is None or m.malformed:
                 continue
             raw = bytes(m.buf[m.offset:m.offset + m.length])

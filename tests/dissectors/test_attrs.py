@@ -70,15 +70,16 @@ def test_wrong_width_is_malformed_not_misread():
 def test_a_summary_decodes_only_what_the_info_function_reads():
     """link_info names what it reads (`needs`): its summary tree holds those attributes and
     their nests, not the forty others of a NEWLINK; the full tree still has everything."""
-    from dissectors.core.attrs import shallow, wanted_names
+    from dissectors.core.attrs import summary
+    from dissectors.core.info import wanted_names
     from dissectors.families.rtnetlink.link import link_info
     from tests.conftest import CAPTURES, decode_file
     m = next(m for m in decode_file(CAPTURES / "rtnl-deep.pcapng")
              if m.type_name == "RTM_NEWLINK" and m.direction == "from kernel"
              and m.tree.find("rtnl.link.linkinfo.kind") is not None)
     assert wanted_names(["a.b.c"]) == {"a", "a.b", "a.b.c"}
-    with shallow(1, wanted_names(link_info.needs)):
-        small = dissectors.dissect_message(m.buf, m.offset, m.length, m.protocol, m.order, m.ctx)[0]
+    small = dissectors.dissect_message(m.buf, m.offset, m.length, m.protocol, m.order, m.ctx,
+                                       req=summary(1, link_info.wanted))[0]
     names = {n.field.abbrev for n in small.walk()}
     assert {"rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.linkinfo", "rtnl.link.linkinfo.kind"} <= names
     assert "rtnl.link.txqlen" not in names and "rtnl.link.txqlen" in {n.field.abbrev for n in m.tree.walk()}

@@ -2,7 +2,7 @@
 import struct
 
 import dissectors
-from dissectors.generated import if_link as L, netlink as H, rtnetlink as R
+from dissectors.generated import if_bridge as BR, if_link as L, netlink as H, rtnetlink as R
 
 from .build import msg, nla
 
@@ -82,3 +82,39 @@ def test_noop_and_overrun_and_unknown_protocol():
     assert (a.type_name, b.type_name) == ("NLMSG_NOOP", "NLMSG_OVERRUN")
     (u,) = dissectors.decode_frame(msg(0x20, 1, b"hello"), 22)
     assert u.type_name == "0x0020" and u.tree.find("netlink.payload").value == b"hello\0\0\0"
+
+
+def _miss_in(req, nest_off, miss_type):
+    tlvs = (nla(H.NLMSGERR_ATTR_MISS_TYPE, struct.pack("<I", miss_type))
+            + nla(H.NLMSGERR_ATTR_MISS_NEST, struct.pack("<I", nest_off)))
+    (m,) = dissectors.decode_frame(_error(-22, req, H.NLM_F_ACK_TLVS, tlvs), 0)
+    return m.error["extack"].get("missing")
+
+
+def test_missing_attribute_is_named_from_the_set_the_decode_used_by_family():
+    """The missing attribute's set was looked up by the nest's field name, and the bridge's
+    IFLA_AF_SPEC set (AF_BRIDGE links) overwrote that of every other link: a MISS_TYPE inside
+    an AF_UNSPEC link's IFLA_AF_SPEC was named as a bridge attribute."""
+    from dissectors.families.rtnetlink.link import AF_SPEC_ATTRS, BRIDGE_AF
+    assert BRIDGE_AF.by_num[BR.IFLA_BRIDGE_VLAN_INFO].name != AF_SPEC_ATTRS.by_num[BR.IFLA_BRIDGE_VLAN_INFO].name
+    spec = nla(L.IFLA_AF_SPEC | 0x8000, nla(10 | 0x8000, b""))   # AF_INET6 {}
+    unspec = msg(R.RTM_NEWLINK, 0x5, IFINFO + spec, seq=17)
+    assert _miss_in(unspec, 32, 2) == AF_SPEC_ATTRS.by_num[2].name == "AF_INET"
+    bridge = msg(R.RTM_SETLINK, 0x5, bytes([7]) + IFINFO[1:] + spec, seq=17)   # ifi_family AF_BRIDGE
+    assert _miss_in(bridge, 32, BR.IFLA_BRIDGE_VLAN_INFO) == "IFLA_BRIDGE_VLAN_INFO"
+
+
+def test_missing_attribute_in_a_sub_message_and_in_a_nest_below_it():
+    """IFLA_INFO_DATA's set is the one IFLA_INFO_KIND chose (vlan here)."""
+    data = nla(L.IFLA_INFO_DATA | 0x8000, nla(L.IFLA_VLAN_INGRESS_QOS | 0x8000, b""))
+    info = nla(L.IFLA_LINKINFO | 0x8000, nla(L.IFLA_INFO_KIND, b"vlan\0") + data)
+    req = msg(R.RTM_NEWLINK, 0x5, IFINFO + info, seq=17)
+    data_off = 32 + 4 + 12
+    assert _miss_in(req, data_off, L.IFLA_VLAN_ID) == "IFLA_VLAN_ID"
+    assert _miss_in(req, data_off + 4, L.IFLA_VLAN_QOS_MAPPING) == "IFLA_VLAN_QOS_MAPPING"
+    assert _miss_in(req, data_off + 1, L.IFLA_VLAN_ID) is None   # not where an attribute starts
+
+
+def test_no_table_of_nested_sets_by_field_name_is_left():
+    import dissectors.core.attrs as attrs
+    assert not hasattr(attrs, "NESTED_BY_FIELD")

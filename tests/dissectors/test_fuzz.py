@@ -56,7 +56,7 @@ def exercise(protocol: int, data: bytes, ids=None) -> None:
     for m in decode_frame(data, protocol=protocol, ctx=ctx):
         # an Info read from the bytes (`fast`) says what the tree says, or nothing (None)
         mt = None if m.malformed else m.message_type
-        fast = getattr(mt.info, "fast", None) if mt is not None and mt.info is not None else None
+        fast = mt.info.fast if mt is not None and mt.info is not None else None
         quick = fast(m.buf, m.offset, m.length, m.order, m.flags) if fast is not None else None
         early = m.info if m.malformed or m.type < 0x10 else None  # control: from the headers
         assert quick is None or quick == mt.info(m.tree), (quick, mt.info(m.tree))

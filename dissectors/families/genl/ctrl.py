@@ -5,6 +5,7 @@ import struct
 
 from ...core.attrs import NLA_F_NET_BYTEORDER, Attr, AttrSet, a, c_string, scan_attrs
 from ...core.control import POLICY_ATTRS
+from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import genetlink as G
@@ -54,6 +55,54 @@ def _key(node) -> str:
     return (node.label or "").strip("[]")
 
 
+_U16 = {o: struct.Struct(o + "H") for o in "<>"}
+
+
+def _ctrl_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> str | None:
+    """ctrl_info from the bytes for a family (name, id, how many ops and groups: every
+    `genl ctrl list` and every program's family lookup); None for a policy dump or anything
+    unusual, which the tree then decides."""
+    if length < 20:
+        return None
+    found = scan_attrs(buf, off + 20, off + length, order, _CTRL_FAST)   # after nlmsghdr, genlmsghdr
+    if found is None or any(t in _CTRL_TREE or any(ty & NLA_F_NET_BYTEORDER for _, _, ty in spans)
+                            for t, spans in found.items()):
+        return None
+    name = id_ = None
+    ops = groups = 0
+    for t, spans in found.items():   # as in the tree, the last of each counts
+        start, stop, _ = spans[-1]
+        if t == G.CTRL_ATTR_FAMILY_NAME:
+            if stop == start:
+                return None
+            name = c_string(buf, start, stop)
+        elif t == G.CTRL_ATTR_FAMILY_ID:
+            if stop - start != 2:
+                return None
+            id_ = _U16[order].unpack_from(buf, start)[0]
+        else:
+            entries = scan_attrs(buf, start, stop, order)
+            if entries is None:
+                return None
+            count = sum(len(v) for v in entries.values())
+            if t == G.CTRL_ATTR_OPS:
+                ops = count
+            else:
+                groups = count
+    return _family_text(name, id_, ops, groups)
+
+
+_CTRL_TREE = frozenset({G.CTRL_ATTR_POLICY, G.CTRL_ATTR_OP_POLICY})
+_CTRL_FAST = frozenset({G.CTRL_ATTR_FAMILY_NAME, G.CTRL_ATTR_FAMILY_ID, G.CTRL_ATTR_OPS,
+                        G.CTRL_ATTR_MCAST_GROUPS}) | _CTRL_TREE
+
+
+@info(("genl.ctrl.family_name", "genl.ctrl.family_id", "genl.ctrl.ops", "genl.ctrl.mcast_groups",
+       "genl.ctrl.policy", "genl.ctrl.policy.entry", "genl.ctrl.policy.attr.entry",
+       "genl.ctrl.op_policy", "netlink.extack.policy.type", "genl.ctrl.op_policies.entry",
+       "genl.ctrl.op_policy.do", "genl.ctrl.op_policy.dump"),
+      levels=3,   # a policy dump part: policy, attribute, its rule
+      fast=_ctrl_info_fast)
 def ctrl_info(root) -> str:
     """`nl80211 id 0x1c 114 ops 6 groups`; a policy dump part: `policy 0 attr 3 NLA_U32`."""
     name = id_ = None
@@ -99,53 +148,6 @@ def _family_text(name, id_, ops: int, groups: int) -> str:
     return " ".join(parts)
 
 
-ctrl_info.levels = 3   # a policy dump part: policy, attribute, its rule
-ctrl_info.needs = ("genl.ctrl.family_name", "genl.ctrl.family_id", "genl.ctrl.ops", "genl.ctrl.mcast_groups",
-                   "genl.ctrl.policy", "genl.ctrl.policy.entry", "genl.ctrl.policy.attr.entry",
-                   "genl.ctrl.op_policy", "netlink.extack.policy.type", "genl.ctrl.op_policies.entry",
-                   "genl.ctrl.op_policy.do", "genl.ctrl.op_policy.dump")
-
-_U16 = {o: struct.Struct(o + "H") for o in "<>"}
-
-
-def _ctrl_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> str | None:
-    """ctrl_info from the bytes for a family (name, id, how many ops and groups: every
-    `genl ctrl list` and every program's family lookup); None for a policy dump or anything
-    unusual, which the tree then decides."""
-    if length < 20:
-        return None
-    found = scan_attrs(buf, off + 20, off + length, order, _CTRL_FAST)   # after nlmsghdr, genlmsghdr
-    if found is None or any(t in _CTRL_TREE or any(ty & NLA_F_NET_BYTEORDER for _, _, ty in spans)
-                            for t, spans in found.items()):
-        return None
-    name = id_ = None
-    ops = groups = 0
-    for t, spans in found.items():   # as in the tree, the last of each counts
-        start, stop, _ = spans[-1]
-        if t == G.CTRL_ATTR_FAMILY_NAME:
-            if stop == start:
-                return None
-            name = c_string(buf, start, stop)
-        elif t == G.CTRL_ATTR_FAMILY_ID:
-            if stop - start != 2:
-                return None
-            id_ = _U16[order].unpack_from(buf, start)[0]
-        else:
-            entries = scan_attrs(buf, start, stop, order)
-            if entries is None:
-                return None
-            count = sum(len(v) for v in entries.values())
-            if t == G.CTRL_ATTR_OPS:
-                ops = count
-            else:
-                groups = count
-    return _family_text(name, id_, ops, groups)
-
-
-_CTRL_TREE = frozenset({G.CTRL_ATTR_POLICY, G.CTRL_ATTR_OP_POLICY})
-_CTRL_FAST = frozenset({G.CTRL_ATTR_FAMILY_NAME, G.CTRL_ATTR_FAMILY_ID, G.CTRL_ATTR_OPS,
-                        G.CTRL_ATTR_MCAST_GROUPS}) | _CTRL_TREE
-ctrl_info.fast = _ctrl_info_fast
 
 CMD_NAMES = names_from(G, "CTRL_CMD_", exclude=("UNSPEC", "MAX"))
 NLCTRL = register_genl_family(GenlFamily(

@@ -174,7 +174,7 @@ def _contents(eid: int, buf, p: int, end: int) -> tuple[str, list[Node]]:
     return data.hex(), ([Node(F_DATA, data, p, n, None)] if n else [])
 
 
-def decode_ies(buf, start: int, end: int, order: str = "<") -> list[Node]:
+def decode_ies(buf, start: int, end: int, order: str = "<", req=None) -> list[Node]:
     """A node per information element in buf[start:end]; never raises."""
     out = []
     p = start
@@ -215,7 +215,7 @@ F_CAPAB = FIELDS.add("ieee80211.beacon.capabilities", "Capabilities", UINT, "")
 F_BSSID = FIELDS.add("ieee80211.beacon.bssid", "BSSID", STRING, "")
 
 
-def decode_beacon_head(buf, start: int, end: int, order: str = "<") -> list[Node]:
+def decode_beacon_head(buf, start: int, end: int, order: str = "<", req=None) -> list[Node]:
     """A beacon's head as nl80211 START_AP/SET_BEACON carry it: the 24-byte 802.11 header,
     timestamp, interval, capabilities, then information elements."""
     if end - start < 36:
@@ -225,4 +225,4 @@ def decode_beacon_head(buf, start: int, end: int, order: str = "<") -> list[Node
     return [Node(F_FRAME_HDR, hdr, start, 36, hdr[:24].hex(), [
         Node(F_BSSID, hdr[16:22].hex(":"), start + 16, 6),
         Node(F_BEACON_INT, interval, start + 32, 2, f"{interval} TU"),
-        Node(F_CAPAB, capab, start + 34, 2, f"{capab:#06x}")])] + decode_ies(buf, start + 36, end, order)
+        Node(F_CAPAB, capab, start + 34, 2, f"{capab:#06x}")])] + decode_ies(buf, start + 36, end, order, req)

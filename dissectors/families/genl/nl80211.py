@@ -14,6 +14,7 @@ from __future__ import annotations
 from construct import Int32ul
 
 from ...core.attrs import AttrSet, a, enum_set, malformed
+from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import FixedStruct, flags_show, member, names_from
 from ...generated import nl80211 as N
@@ -63,7 +64,7 @@ F_ETHERTYPE = FIELDS.add("nl80211.control_port_ethertype.value", "Ethertype", UI
                          "the control port's ethertype (host order, nla_get_u16)")
 
 
-def _control_port_ethertype(buf, start, end, order):
+def _control_port_ethertype(buf, start, end, order, req):
     """NL80211_ATTR_CONTROL_PORT_ETHERTYPE: a u16 in requests (nl80211_policy: NLA_U16, read by
     nl80211_crypto_settings), an empty flag in the wiphy dump (nl80211_send_wiphy puts it with
     nla_put_flag when WIPHY_FLAG_CONTROL_PORT_PROTOCOL is set)."""
@@ -317,6 +318,10 @@ NL80211_TYPES["AKM_SUITES"].enum = AKMS
 ATTRS = enum_set("attrs", "nl80211", N, "nl80211_attrs", "NL80211_ATTR_", NL80211_TYPES, label="nl80211")
 
 
+@info(("nl80211.wiphy_name", "nl80211.ifname", "nl80211.reg_alpha2", "nl80211.ssid", "nl80211.iftype",
+       "nl80211.wiphy_freq", "nl80211.mac", "nl80211.bss.bssid", "nl80211.bss.frequency",
+       "nl80211.bss.information_elements", "nl80211.ps_state", "nl80211.sta_info.signal",
+       "nl80211.ifindex"))
 def nl80211_info(root) -> str:
     """`phy0`, `wlan0 (ifindex 3) STATION`, `BSS 02:00:00:00:01:00 2412 MHz "nlscope-ap"`,
     `02:00:00:00:01:00 signal -30 dBm` …; `ifindex 3` when the message names nothing else."""
@@ -354,11 +359,6 @@ def nl80211_info(root) -> str:
         parts.append(f"ifindex {ifindex}")
     return " ".join(dict.fromkeys(parts))
 
-
-nl80211_info.needs = ("nl80211.wiphy_name", "nl80211.ifname", "nl80211.reg_alpha2", "nl80211.ssid", "nl80211.iftype",
-                      "nl80211.wiphy_freq", "nl80211.mac", "nl80211.bss.bssid", "nl80211.bss.frequency",
-                      "nl80211.bss.information_elements", "nl80211.ps_state", "nl80211.sta_info.signal",
-                      "nl80211.ifindex")
 
 COMMANDS = {num: MessageType(0, name, kind_from_name(name), None, ATTRS, info=nl80211_info)
             for num, name in CMD_NAMES.items()}

@@ -6,6 +6,7 @@ in the kernel's YNL spec format.
 from __future__ import annotations
 
 from ...core.attrs import AttrSet, a
+from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 
 CMDS = ["ECHO", "DUMP", "NOTIFY", "FAIL", "REQUIRE", "EVENT"]
@@ -46,6 +47,7 @@ TEST_ATTRS = AttrSet("nlscope_test", "nlscope_test", {
 }, _numbers("NLSCOPE_TEST_ATTR_", ATTRS), strip="NLSCOPE_TEST_ATTR_", label="nlscope_test")
 
 
+@info(("nlscope_test.index", "nlscope_test.count", "nlscope_test.u32"))
 def test_info(root) -> str:
     parts = []
     for c in root.children or ():
@@ -56,8 +58,6 @@ def test_info(root) -> str:
             parts.append(f"u32 {c.value}")
     return " ".join(parts)
 
-
-test_info.needs = ("nlscope_test.index", "nlscope_test.count", "nlscope_test.u32")
 
 register_genl_family(GenlFamily(
     "nlscope_test", "nlscope_test",

@@ -9,6 +9,7 @@ import socket
 from construct import Bytes, Int8ul, Int16ub, Int32ub
 
 from ...core.attrs import a, addr_value, enum_set
+from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import FixedStruct, c_struct, member, names_from, pad, raw
 from ...generated import openvswitch as O
@@ -146,6 +147,7 @@ def _either(root, name: str):
     return node if node is not None else root.find(f"ovs.packet.{name}")
 
 
+@info(full_tree=True)   # the key's addresses are members of its structs
 def flow_info(root) -> str:
     """`in_port 1 10.60.0.1 → 10.60.0.2 proto 1 actions output 0` (a dump part, an upcall …);
     the datapath when the message names no flow."""
@@ -164,8 +166,6 @@ def flow_info(root) -> str:
         parts.append("actions " + (", ".join(acts) if acts else "drop"))
     return " ".join(p for p in parts if p) or ovs_info(root)
 
-
-flow_info.full_tree = True   # the key's addresses are members of its structs
 
 for family, enum, prefix, aset in (("ovs_datapath", "ovs_datapath_cmd", "OVS_DP_CMD_", DP),
                                     ("ovs_vport", "ovs_vport_cmd", "OVS_VPORT_CMD_", VPORT),

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import struct
 
-from ...core.attrs import decode_attrs, malformed
+from ...core.attrs import FULL, decode_attrs, malformed
 from ...core.dissect import dissect_body
 from ...core.header import NLMSG_HDRLEN, is_request
-from ...core.registry import (GENL_FAMILIES, MessageType, Protocol, kind_from_name, register_protocol)
+from ...core.registry import (GENL_FAMILIES, HEADER_STRUCTS, MessageType, Protocol, kind_from_name,
+                              register_protocol)
 from ...core.schema import c_struct
 from ...generated import genetlink as G
 from ...generated.netlink import NLM_F_REQUEST
 
 GENLMSGHDR = c_struct(G, "genlmsghdr", "genl", label="Generic netlink header (genlmsghdr)")
+HEADER_STRUCTS.add(GENLMSGHDR)   # decoded by hand before every family's attributes
 GENL_HDRLEN = 4
 _U16 = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
 _U32 = {"<": struct.Struct("<I"), ">": struct.Struct(">I")}
@@ -78,7 +80,7 @@ class GenericProtocol(Protocol):
             return fam.label
         return name if name else f"genl {mtype:#x}"
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
         body = off + NLMSG_HDRLEN
         end = off + length
         if end - body < GENL_HDRLEN:
@@ -86,7 +88,7 @@ class GenericProtocol(Protocol):
             return None
         mtype = _U16[order].unpack_from(buf, off + 4)[0]
         name, fam = self.family(mtype, ctx)
-        hdr = root.add(GENLMSGHDR.node(buf, body, order))
+        hdr = root.add(GENLMSGHDR.node(buf, body, order, req=req))
         if mt is not None and fam is not None and not mt.name.startswith("cmd "):
             hdr.children[0].text = f"{mt.name} ({hdr.children[0].value})"
         attrs = (mt.attrs if mt is not None else None) or (fam.attrs if fam is not None else None)
@@ -94,8 +96,9 @@ class GenericProtocol(Protocol):
             root.label = f"Netlink message (genl family {name or hex(mtype)}: no dissector, attributes raw)"
         pos = body + GENL_HDRLEN
         if fam is not None and fam.header is not None:
-            return dissect_body(buf, pos, end, MessageType(mtype, "", header=fam.header, attrs=attrs), order, root)
-        root.children.extend(decode_attrs(buf, pos, end, attrs, order))
+            return dissect_body(buf, pos, end, MessageType(mtype, "", header=fam.header, attrs=attrs), order, root,
+                                req=req)
+        root.children.extend(decode_attrs(buf, pos, end, attrs, order, 0, req))
         return attrs
 
     def observe(self, buf, off, length, mtype, flags, order, ctx, pos):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from construct import Bytes, Int8ul, Int16ul, Int32ul, Int64ul
 
 from ...core.attrs import a, enum_set
+from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, register_genl_family
 from ...core.schema import FixedStruct, member, pad
 from ...generated import taskstats as TS
@@ -44,6 +45,7 @@ CMD_ATTR = enum_set("cmd", "taskstats.cmd", TS, "TASKSTATS_CMD_ATTR_UNSPEC", "TA
     label="taskstats request")
 
 
+@info(full_tree=True)   # the command name is in struct taskstats, inside a nest
 def taskstats_info(root) -> str:
     pid = root.first("taskstats.pid") or root.first("taskstats.cmd.pid")
     tgid = root.first("taskstats.tgid") or root.first("taskstats.cmd.tgid")
@@ -51,8 +53,6 @@ def taskstats_info(root) -> str:
     parts = [f"pid {pid}" if pid else "", f"tgid {tgid}" if tgid else "", _comm(comm) if comm else ""]
     return " ".join(p for p in parts if p)
 
-
-taskstats_info.full_tree = True   # the command name is in struct taskstats, inside a nest
 
 register_genl_family(GenlFamily("TASKSTATS", "taskstats", {
     TS.TASKSTATS_CMD_GET: MessageType(0, "TASKSTATS_CMD_GET", "get", None, CMD_ATTR, info=taskstats_info),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...core.attrs import a, by_width_text, enum_set
+from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import if_team as T
@@ -22,6 +23,7 @@ TEAM = enum_set("team", "team", T, "TEAM_ATTR_UNSPEC", "TEAM_ATTR_", {
     label="team")
 
 
+@info(levels=3)   # option names: list, option, name
 def team_info(root) -> str:
     idx = root.first("team.team_ifindex")
     opts = [n.value for n in root.find_all("team.option.name")]
@@ -30,8 +32,6 @@ def team_info(root) -> str:
         parts.append(f"{len(opts)} options")
     return " ".join(p for p in parts if p)
 
-
-team_info.levels = 3   # option names: list, option, name
 
 CMDS = names_from(T, "TEAM_CMD_", "TEAM_CMD_NOOP", exclude=("MAX",))
 register_genl_family(GenlFamily("team", "team", {

@@ -7,6 +7,7 @@ import struct
 from construct import Int8ul, Int16ul, Int32ul
 
 from ...core.attrs import a, c_string, enum_set
+from ...core.info import info
 from ...core.schema import FixedStruct, member, names_from, raw
 from ...generated import nf_tables_compat as C, nfnetlink as N, nfnetlink_osf as O
 from .protocol import Subsystem, register_subsystem, types
@@ -46,13 +47,13 @@ OSF = enum_set("osf", "osf", O, "nf_osf_attr_type", "OSF_ATTR_", {"FINGER": a("s
                label="OS fingerprint")
 
 
+@info(full_tree=True)   # the names are members of the fingerprint's struct
 def osf_info(root) -> str:
     """`Linux 2.6 (generic)`: the fingerprint's genre, version and subtype."""
     genre, version, sub = (_name(root.first(f"osf.finger.{k}") or b"") for k in ("genre", "version", "subtype"))
     return " ".join(x for x in (genre, version) if x) + (f" ({sub})" if sub else "")
 
 
-osf_info.full_tree = True   # the names are members of the fingerprint's struct
 register_subsystem(Subsystem(N.NFNL_SUBSYS_OSF, "osf",
                              types(names_from(O, "OSF_MSG_", "nf_osf_msg_types", exclude=("MAX",)), OSF, osf_info),
                              OSF))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from construct import Int8ul
 
 from ...core.attrs import a, enum_set
+from ...core.info import info
 from ...core.schema import FixedStruct, member, names_from
 from ...generated import nf_conntrack_common as CC, nf_conntrack_tcp as TCP, nfnetlink as N, nfnetlink_conntrack as CT
 from .protocol import Subsystem, register_subsystem, types
@@ -86,6 +87,7 @@ def _tuple_text(t) -> str:
     return f"{src}:{sport} → {dst}:{dport}" if sport is not None else f"{src} → {dst}"
 
 
+@info(levels=3)   # the tuples' addresses and the TCP state are two nests down
 def ct_info(root) -> str:
     """`tcp ESTABLISHED 127.0.0.1:40000 → 127.0.0.1:5555` (as much as the summary decoded)."""
     orig = root.find("ctnl.ct.tuple_orig")
@@ -104,9 +106,7 @@ def ct_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
-ct_info.levels = 3   # the tuples' addresses and the TCP state are two nests down
-
-
+@info(levels=3)   # as ct_info: the tuples' addresses are two nests down
 def exp_info(root) -> str:
     """`udp 127.0.0.1:0 → 127.0.0.1:35961 helper tftp, master 127.0.0.1:35961 → 127.0.0.1:69`:
     the connection expected, by which helper, for which connection."""
@@ -122,8 +122,6 @@ def exp_info(root) -> str:
     text = " ".join(p for p in parts if p)
     return f"{text}, master {_tuple_text(master)}" if master is not None else text
 
-
-exp_info.levels = 3   # as ct_info: the tuples' addresses are two nests down
 
 CT_TYPES = names_from(CT, "IPCTNL_MSG_CT_", "cntl_msg_types", exclude=("MAX",))
 EXP_TYPES = names_from(CT, "IPCTNL_MSG_EXP_", "ctnl_exp_msg_types", exclude=("MAX",))

@@ -4,6 +4,7 @@ decoded as IP with scapy.  Names from <linux/netfilter/nfnetlink_log.h>."""
 from __future__ import annotations
 
 from ...core.attrs import a, enum_set
+from ...core.info import info
 from ...core.schema import c_struct, names_from
 from ...generated import nfnetlink as N, nfnetlink_log as L
 from .conntrack import CTA
@@ -28,6 +29,7 @@ CFG = enum_set("log_config", "nflog.cfg", L, "nfulnl_attr_config", "NFULA_CFG_",
     "NLBUFSIZ": BE32, "TIMEOUT": BE32, "QTHRESH": BE32, "FLAGS": BE16}, label="log configuration")
 
 
+@info(full_tree=True)
 def log_info(root) -> str:
     group = root.first("nfnl.res_id")
     parts = [f"group {group}" if group is not None else ""]
@@ -43,7 +45,6 @@ def log_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
-log_info.full_tree = True
 MSGS = names_from(L, "NFULNL_MSG_", "nfulnl_msg_types", exclude=("MAX",))
 ltypes = types(MSGS, NFULA, log_info, kinds={"NFULNL_MSG_CONFIG": "new", "NFULNL_MSG_PACKET": "other"})
 ltypes[L.NFULNL_MSG_CONFIG].attrs = CFG

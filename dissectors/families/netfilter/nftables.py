@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 
 from ...core.attrs import a, enum_set
+from ...core.info import info
 from ...core.schema import names_from
 from ...generated import nf_tables as T, nfnetlink as N
 from .protocol import Subsystem, register_subsystem, types
@@ -299,6 +300,10 @@ def rule_text(rule) -> str:
     return " ".join(out)
 
 
+@info(("nft.table.name", "nft.chain.table", "nft.rule.table", "nft.set.table", "nft.setelem.table",
+       "nft.obj.table", "nft.flowtable.table", "nft.chain.name", "nft.rule.chain", "nft.set.name",
+       "nft.setelem.set", "nft.obj.name", "nft.flowtable.name", "nft.gen.id", "nft.chain.hook", "nft.flowtable.hook", "nft.hook.hooknum",
+       "nft.hook.priority"))
 def nft_info(root) -> str:
     # one walk: the first value of each field (what root.first() would find, field by field)
     vals: dict = {}
@@ -327,10 +332,6 @@ def nft_info(root) -> str:
         parts.append(rule_text(root))
     return " ".join(parts)
 
-nft_info.needs = ("nft.table.name", "nft.chain.table", "nft.rule.table", "nft.set.table", "nft.setelem.table",
-                  "nft.obj.table", "nft.flowtable.table", "nft.chain.name", "nft.rule.chain", "nft.set.name",
-                  "nft.setelem.set", "nft.obj.name", "nft.flowtable.name", "nft.gen.id", "nft.chain.hook", "nft.flowtable.hook", "nft.hook.hooknum",
-                  "nft.hook.priority")
 
 MSG_NAMES = names_from(T, "NFT_MSG_", "nf_tables_msg_types", exclude=("MAX",))
 SETS = {"TABLE": TABLE, "CHAIN": CHAIN, "RULE": RULE, "SETELEM": ELEM_LIST, "SET": SET, "GEN": GEN,
@@ -346,13 +347,12 @@ def _set_of(name: str):
     return SETS.get(word)
 
 
+@info(full_tree=True)   # the expressions are three nests down: the Info column decodes them
 def rule_info(root) -> str:
     return nft_info(root)
 
 
-rule_info.full_tree = True   # the expressions are three nests down: the Info column decodes them
-
-
+@info(levels=2)   # the verdict code is inside NFTA_TRACE_VERDICT
 def trace_info(root) -> str:
     """`trace 0xa3a69e6e rule nlsm out handle 5 accept` (what `nft monitor trace` prints)."""
     v = {c.field.abbrev: c for c in root.children or ()}
@@ -369,7 +369,6 @@ def trace_info(root) -> str:
     return " ".join(str(p) for p in parts)
 
 
-trace_info.levels = 2   # the verdict code is inside NFTA_TRACE_VERDICT
 nft_types = types(MSG_NAMES, None, nft_info)
 for _n, _mt in nft_types.items():
     _mt.attrs = _set_of(_mt.name)

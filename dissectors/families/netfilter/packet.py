@@ -22,7 +22,7 @@ def _ip_layers():
 DEFERRED_LOADS.append(_ip_layers)
 
 
-def decode_ip(buf, start: int, end: int, order: str = "<") -> list[Node]:
+def decode_ip(buf, start: int, end: int, order: str = "<", req=None) -> list[Node]:
     """Nodes for the layers of the IP packet in buf[start:end] (never raises)."""
     data = bytes(buf[start:end])
     if not data:

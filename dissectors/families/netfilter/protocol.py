@@ -4,7 +4,7 @@ modules register into, as generic-netlink families do; batches (NFNL_MSG_BATCH_B
 whose res_id names the subsystem of the batch) are the protocol's own."""
 from __future__ import annotations
 
-from ...core.attrs import a, enum_set
+from ...core.attrs import FULL, a, enum_set
 from ...core.dissect import dissect_body
 from ...core.header import NLMSG_HDRLEN
 from ...core.registry import OTHER, MessageType, Protocol, kind_from_name, register_protocol
@@ -96,8 +96,8 @@ class NetfilterProtocol(Protocol):
             return f"{mtype:#06x}"
         return f"{mt.name} ({mtype >> 8}:{mtype & 0xFF})" if mtype not in BATCH_TYPES else f"{mt.name} ({mtype})"
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
-        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root)
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
+        return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root, req=req)
 
 
 NETFILTER = register_protocol(NetfilterProtocol())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from construct import Int8ul, Int16ub, Int32ub
 
 from ...core.attrs import a, enum_set
+from ...core.info import info
 from ...core.schema import FixedStruct, c_struct, member, names_from
 from ...generated import nfnetlink as N, nfnetlink_queue as Q
 from .conntrack import CTA
@@ -47,6 +48,7 @@ CFG = enum_set("queue_config", "nfq.cfg", Q, "nfqnl_attr_config", "NFQA_CFG_", {
     label="queue configuration")
 
 
+@info(full_tree=True)   # the packet's summary comes from its decode
 def queue_info(root) -> str:
     """`queue 0 packet 1 INPUT IP / TCP 127.0.0.1:40000 > 127.0.0.1:5555 S` / `verdict NF_ACCEPT id 1`."""
     q = root.first("nfnl.res_id")
@@ -66,7 +68,6 @@ def queue_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
-queue_info.full_tree = True   # the packet's summary comes from its decode
 MSGS = names_from(Q, "NFQNL_MSG_", "nfqnl_msg_types", exclude=("MAX",))
 qtypes = types(MSGS, NFQA, queue_info, kinds={"NFQNL_MSG_CONFIG": "new", "NFQNL_MSG_VERDICT": "new",
                                              "NFQNL_MSG_VERDICT_BATCH": "new", "NFQNL_MSG_PACKET": "other"})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...core.attrs import AttrSet, a
+from ...core.info import info
 from ...core.schema import c_struct, names_from
 from ...generated import if_addr as A
 from .common import show_af, show_scope
@@ -28,6 +29,7 @@ ADDR_ATTRS = AttrSet("addr", "rtnl.addr", {
 }, A, strip="IFA_", label="address")
 
 
+@info(("rtnl.addr.local", "rtnl.addr.address", "rtnl.addr.label"))   # the rest is ifaddrmsg
 def addr_info(root) -> str:
     """`10.0.0.1/24 dev 3 label eth0`."""
     addr = top(root, "rtnl.addr.local") or top(root, "rtnl.addr.address")
@@ -38,8 +40,6 @@ def addr_info(root) -> str:
     label = top(root, "rtnl.addr.label")
     return out + (f" label {label}" if label else "")
 
-
-addr_info.needs = ("rtnl.addr.local", "rtnl.addr.address", "rtnl.addr.label")   # the rest is ifaddrmsg
 
 add_types(["RTM_NEWADDR", "RTM_DELADDR", "RTM_GETADDR"], IFADDRMSG, ADDR_ATTRS, addr_info, short_header=RTGENMSG)
 add_types(["RTM_GETMULTICAST", "RTM_GETANYCAST"], IFADDRMSG, ADDR_ATTRS, addr_info, short_header=RTGENMSG)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32ul
 
-from ...core.attrs import AttrSet, a, enum_set, inet_addr_text
+from ...core.attrs import AttrSet, a, decode_attrs, enum_set, inet_addr_text, malformed
+from ...core.info import info
 from ...core.schema import FixedStruct, c_struct, member, pad
 from ...generated import if_bridge as BR
+from ...model import FIELDS, UINT, Node
 from .common import show_af, struct_then_attrs
 from .protocol import add_types, is_dump_request, top
 
@@ -62,15 +64,15 @@ MDBA = S("mdb", "MDBA_UNSPEC", "MDBA_", {"MDB": a("nest", nested=MDB), "ROUTER":
          "multicast database")
 
 
-def _router_port(buf, start, end, order):
+_ROUTER_IFINDEX = FIELDS.add("rtnl.mdb.router.ifindex", "Router port ifindex", UINT, "")
+
+
+def _router_port(buf, start, end, order, req):
     """MDBA_ROUTER_PORT: the port's ifindex (u32), then its attributes."""
-    from ...core.attrs import decode_attrs, malformed
-    from ...model import FIELDS, UINT, Node
     if end - start < 4:
         return [malformed(buf, start, end, "router port without its ifindex")]
-    f = FIELDS.add("rtnl.mdb.router.ifindex", "Router port ifindex", UINT, "")
-    return [Node(f, int.from_bytes(buf[start:start + 4], "little" if order == "<" else "big"), start, 4)] + \
-        decode_attrs(buf, start + 4, end, RTR_PATTR, order, 1)
+    return [Node(_ROUTER_IFINDEX, int.from_bytes(buf[start:start + 4], "little" if order == "<" else "big"), start, 4)] \
+        + decode_attrs(buf, start + 4, end, RTR_PATTR, order, 1, req)
 
 
 RTR.by_name["MDBA_ROUTER_PORT"].decode = _router_port
@@ -91,6 +93,7 @@ def vlan_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
+@info(full_tree=True)   # the group addresses are in struct br_mdb_entry, two nests down
 def mdb_info(root) -> str:
     groups = [inet_addr_text(n.value) for n in root.find_all("rtnl.mdb.entry.addr") if isinstance(n.value, bytes)]
     idx = top(root, "rtnl.mdb.ifindex")
@@ -99,8 +102,6 @@ def mdb_info(root) -> str:
         parts.append("grp " + ",".join(groups))
     return " ".join(p for p in parts if p)
 
-
-mdb_info.full_tree = True   # the group addresses are in struct br_mdb_entry, two nests down
 
 add_types(["RTM_NEWVLAN", "RTM_DELVLAN"], BR_VLAN_MSG, VLANDB, vlan_info)
 add_types(["RTM_GETVLAN"], BR_VLAN_MSG, VLANDB_DUMP, vlan_info)   # dump requests: options, not entries

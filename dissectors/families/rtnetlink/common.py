@@ -28,9 +28,9 @@ show_table = enum_show(TABLE_NAMES)
 def struct_then_attrs(st, aset_ref: list):
     """Decode hook for an attribute holding a struct followed by attributes (netem's
     options, an MDB entry's info); `aset_ref[0]` is the set, filled in when declared."""
-    def decode(buf, start, end, order):
+    def decode(buf, start, end, order, req):
         if end - start < st.size:
             return [malformed(buf, start, end, f"{st.cname} needs {st.size} bytes")]
         p = start + ((st.size + 3) & ~3)
-        return [st.node(buf, start, order)] + decode_attrs(buf, p, end, aset_ref[0], order, 1)
+        return [st.node(buf, start, order, req=req)] + decode_attrs(buf, p, end, aset_ref[0], order, 1, req)
     return decode

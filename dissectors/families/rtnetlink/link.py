@@ -4,6 +4,7 @@ from __future__ import annotations
 import struct
 
 from ...core.attrs import NLA_F_NET_BYTEORDER, AttrSet, a, c_string, enum_set, scan_attrs
+from ...core.info import info
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import if_bridge as BR, if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
 from .common import AF_NUMBERS, show_af
@@ -167,32 +168,6 @@ LINK_ATTRS_BRIDGE = AttrSet("link_bridge", "rtnl.link", LINK_SPECS | {
 _IFF_UP = IF.IFF_UP
 
 
-def link_info(root) -> str:
-    """`dummy0 UP mtu 1500 dummy` (or `index 3` when a request names no interface)."""
-    name = top(root, "rtnl.link.ifname")
-    index = top(root, "rtnl.link.index")
-    parts = [name if name else (f"index {index}" if index else ("dump" if is_dump_request(root) else "no interface"))]
-    if name and index:
-        parts.append(f"index {index}")
-    flags = top(root, "rtnl.link.flags")
-    change = top(root, "rtnl.link.change")
-    if flags is not None and (flags or change):
-        parts.append("UP" if flags & _IFF_UP else "DOWN")
-    mtu = top(root, "rtnl.link.mtu")
-    if mtu is not None:
-        parts.append(f"mtu {mtu}")
-    kind = top(root, "rtnl.link.linkinfo.kind")
-    if kind:
-        parts.append(kind)
-    master = top(root, "rtnl.link.master")
-    if master:
-        parts.append(f"master {master}")
-    return " ".join(parts)
-
-
-# what link_info reads (besides the fixed header): a summary decodes these attributes alone
-link_info.needs = ("rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.linkinfo.kind", "rtnl.link.master")
-
 _IFINFO = {o: struct.Struct(o + "BxHiII") for o in "<>"}
 _U32 = {o: struct.Struct(o + "I") for o in "<>"}
 
@@ -251,7 +226,33 @@ def _link_info_fast(buf, off: int, length: int, order: str, nl_flags: int) -> st
 
 _LINK_FAST = frozenset({L.IFLA_IFNAME, L.IFLA_MTU, L.IFLA_MASTER, L.IFLA_LINKINFO})
 _KIND = frozenset({L.IFLA_INFO_KIND})
-link_info.fast = _link_info_fast
+
+
+# what link_info reads (besides the fixed header): a summary decodes these attributes alone
+@info(("rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.linkinfo.kind", "rtnl.link.master"), fast=_link_info_fast)
+def link_info(root) -> str:
+    """`dummy0 UP mtu 1500 dummy` (or `index 3` when a request names no interface)."""
+    name = top(root, "rtnl.link.ifname")
+    index = top(root, "rtnl.link.index")
+    parts = [name if name else (f"index {index}" if index else ("dump" if is_dump_request(root) else "no interface"))]
+    if name and index:
+        parts.append(f"index {index}")
+    flags = top(root, "rtnl.link.flags")
+    change = top(root, "rtnl.link.change")
+    if flags is not None and (flags or change):
+        parts.append("UP" if flags & _IFF_UP else "DOWN")
+    mtu = top(root, "rtnl.link.mtu")
+    if mtu is not None:
+        parts.append(f"mtu {mtu}")
+    kind = top(root, "rtnl.link.linkinfo.kind")
+    if kind:
+        parts.append(kind)
+    master = top(root, "rtnl.link.master")
+    if master:
+        parts.append(f"master {master}")
+    return " ".join(parts)
+
+
 
 set_veth_peer(IFINFOMSG, LINK_ATTRS)
 add_types(["RTM_NEWLINK", "RTM_DELLINK", "RTM_GETLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS, link_info,

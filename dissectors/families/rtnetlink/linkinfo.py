@@ -140,9 +140,10 @@ LINKINFO_ATTRS = AttrSet("linkinfo", "rtnl.link.linkinfo", {
 def set_veth_peer(ifinfomsg, link_attrs) -> None:
     """VETH_INFO_PEER holds a whole link: struct ifinfomsg, then IFLA_* attributes (set by
     link.py, which declares both, to keep the import order one way)."""
-    def peer(buf, start, end, order):
+    def peer(buf, start, end, order, req):
         if end - start < ifinfomsg.size:
             from ...core.attrs import malformed
             return [malformed(buf, start, end, "peer shorter than struct ifinfomsg")]
-        return [ifinfomsg.node(buf, start, order)] + decode_attrs(buf, start + ifinfomsg.size, end, link_attrs, order, 1)
+        return [ifinfomsg.node(buf, start, order, req=req)] + decode_attrs(buf, start + ifinfomsg.size, end,
+                                                                           link_attrs, order, 1, req)
     VETH.by_name["VETH_INFO_PEER"].decode = peer

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...core.attrs import AttrSet, a
+from ...core.info import info
 from ...core.schema import c_struct, names_from
 from ...generated import neighbour as N
 from .common import RTPROT_NAMES, show_af, show_rtn
@@ -37,6 +38,7 @@ NEIGH_ATTRS = AttrSet("neigh", "rtnl.neigh", {
 }, N, strip="NDA_", label="neighbour")
 
 
+@info(("rtnl.neigh.dst", "rtnl.neigh.lladdr"))   # ifindex and state are in ndmsg
 def neigh_info(root) -> str:
     """`10.0.0.2 lladdr 02:00:00:00:00:01 dev 3 REACHABLE`."""
     dst = top(root, "rtnl.neigh.dst")
@@ -52,7 +54,5 @@ def neigh_info(root) -> str:
         parts.append("|".join(n[4:] for b, n in NUD_NAMES.items() if state & b))
     return " ".join(parts)
 
-
-neigh_info.needs = ("rtnl.neigh.dst", "rtnl.neigh.lladdr")   # ifindex and state are in ndmsg
 
 add_types(["RTM_NEWNEIGH", "RTM_DELNEIGH", "RTM_GETNEIGH"], NDMSG, NEIGH_ATTRS, neigh_info, short_header=RTGENMSG)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...core.attrs import a, enum_set
+from ...core.info import info
 from ...core.schema import c_struct
 from ...generated import neighbour as N
 from .common import show_af
@@ -24,6 +25,7 @@ NDTA = enum_set("neightbl", "rtnl.neightbl", N, "NDTA_UNSPEC", "NDTA_", {
     "GC_INTERVAL": a("u64", **MS), "PAD": "pad"}, label="neighbour table")
 
 
+@info(("rtnl.neightbl.name", "rtnl.neightbl.parms.ifindex"))
 def neightbl_info(root) -> str:
     name = top(root, "rtnl.neightbl.name")
     dev = root.first("rtnl.neightbl.parms.ifindex")
@@ -33,5 +35,4 @@ def neightbl_info(root) -> str:
     return " ".join(p for p in parts if p)
 
 
-neightbl_info.needs = ("rtnl.neightbl.name", "rtnl.neightbl.parms.ifindex")
 add_types(["RTM_NEWNEIGHTBL", "RTM_GETNEIGHTBL", "RTM_SETNEIGHTBL"], NDTMSG, NDTA, neightbl_info)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...core.attrs import enum_set
+from ...core.info import info
 from ...core.schema import c_struct
 from ...generated import netconf as NC
 from .common import show_af
@@ -15,6 +16,7 @@ NETCONFA = enum_set("netconf", "rtnl.netconf", NC, "NETCONFA_UNSPEC", "NETCONFA_
 NETCONFA.by_name["NETCONFA_IFINDEX"].show = lambda v: _IFINDEX.get(v, str(v))
 
 
+@info(("rtnl.netconf.ifindex", "rtnl.netconf.forwarding"))
 def netconf_info(root) -> str:
     idx = top(root, "rtnl.netconf.ifindex")
     if idx is None:
@@ -26,5 +28,4 @@ def netconf_info(root) -> str:
     return " ".join(parts)
 
 
-netconf_info.needs = ("rtnl.netconf.ifindex", "rtnl.netconf.forwarding")
 add_types(["RTM_NEWNETCONF", "RTM_DELNETCONF", "RTM_GETNETCONF"], NETCONFMSG, NETCONFA, netconf_info)

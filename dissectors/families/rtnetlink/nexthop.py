@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...core.attrs import a, enum_set, struct_array
+from ...core.info import info
 from ...core.schema import c_struct, flags_show, names_from
 from ...generated import nexthop as NH, rtnetlink as R
 from .common import show_af, show_prot, show_scope, struct_then_attrs  # noqa: F401
@@ -26,6 +27,7 @@ NHA = enum_set("nexthop", "rtnl.nexthop", NH, "NHA_UNSPEC", "NHA_", {
     "RES_BUCKET": a("nest", nested=RES_BUCKET)}, label="nexthop")
 
 
+@info(full_tree=True)   # the group members are structs
 def nexthop_info(root) -> str:
     nid = top(root, "rtnl.nexthop.id")
     parts = [f"id {nid}" if nid is not None else ("dump" if is_dump_request(root) else "")]
@@ -40,8 +42,6 @@ def nexthop_info(root) -> str:
         parts.append(f"dev {oif}")
     return " ".join(p for p in parts if p)
 
-
-nexthop_info.full_tree = True   # the group members are structs
 
 add_types(["RTM_NEWNEXTHOP", "RTM_DELNEXTHOP", "RTM_GETNEXTHOP", "RTM_NEWNEXTHOPBUCKET", "RTM_DELNEXTHOPBUCKET",
            "RTM_GETNEXTHOPBUCKET"], NHMSG, NHA, nexthop_info)

@@ -1,7 +1,7 @@
 """The NETLINK_ROUTE protocol entry and its message-type table."""
 from __future__ import annotations
 
-from ...core.attrs import decode_attrs
+from ...core.attrs import FULL, decode_attrs
 from ...core.control import PAYLOAD_FIELD
 from ...core.dissect import dissect_body
 from ...core.header import NLMSG_HDRLEN, is_request
@@ -27,10 +27,10 @@ class RouteProtocol(Protocol):
             return self.request_types[mtype]
         return self.types.get(mtype)
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
         body, end = off + NLMSG_HDRLEN, off + length
         first = len(root.children)
-        attrs = dissect_body(buf, body, end, mt, order, root)
+        attrs = dissect_body(buf, body, end, mt, order, root, req=req)
         if mt is None or mt.kind != GET or end <= body or not is_dump_request(root):
             return attrs
         ours = root.children[first:]
@@ -39,7 +39,7 @@ class RouteProtocol(Protocol):
             # not what a strict-checking socket may send: read it the way the kernel's legacy
             # (non-NETLINK_F_STRICT_CHK) dump path does
             del root.children[first:]
-            return legacy_dump(buf, body, end, mt, order, root)
+            return legacy_dump(buf, body, end, mt, order, root, req)
         return attrs
 
 
@@ -72,21 +72,21 @@ def _ignored(buf, pos: int, end: int, root) -> None:
                       label=f"Rest of the request ({IGNORED})"))
 
 
-def _attrs_deprecated(buf, pos: int, end: int, aset, order: str, root) -> None:
+def _attrs_deprecated(buf, pos: int, end: int, aset, order: str, root, req) -> None:
     """Attributes as nlmsg_parse_deprecated() reads them: leftover bytes are not an error."""
-    for n in decode_attrs(buf, pos, end, aset, order) if pos < end else ():
+    for n in decode_attrs(buf, pos, end, aset, order, 0, req) if pos < end else ():
         if n.status == MALFORMED:
             _ignored(buf, n.offset, end, root)
             return
         root.add(n)
 
 
-def _header(buf, body: int, st, order: str, why: str, root):
-    root.add(st.node(buf, body, order, label=f"{st.label}, legacy header ({why})"))
+def _header(buf, body: int, st, order: str, why: str, root, req):
+    root.add(st.node(buf, body, order, label=f"{st.label}, legacy header ({why})", req=req))
     return body + ((st.size + 3) & ~3)
 
 
-def legacy_dump(buf, body: int, end: int, mt, order: str, root):
+def legacy_dump(buf, body: int, end: int, mt, order: str, root, req=FULL):
     """A dump request decoded as the kernel's legacy path reads it; never malformed."""
     from .link import RTGENMSG
     have = end - body
@@ -96,26 +96,26 @@ def legacy_dump(buf, body: int, end: int, mt, order: str, root):
         # rtnl_valid_dump_ifinfo_req(): shorter than ifinfomsg means rtgenmsg (iproute2 < 3.9)
         st = link.header if have >= link.header.size else RTGENMSG
         why = "ifinfomsg" if st is link.header else "rtgenmsg: the kernel reads the family, then attributes"
-        pos = _header(buf, body, st, order, why, root)
+        pos = _header(buf, body, st, order, why, root, req)
         aset = (mt.by_family or {}).get(buf[body], mt.attrs)
-        _attrs_deprecated(buf, pos, end, aset, order, root)
+        _attrs_deprecated(buf, pos, end, aset, order, root, req)
         return aset
     if name == "RTM_GETNEIGH" and buf[body] == 7 and have not in (12, 20) and have >= link.header.size:
         # AF_BRIDGE: rtnl_fdb_dump() / valid_fdb_dump_legacy() read an ifinfomsg and IFLA_MASTER
-        pos = _header(buf, body, link.header, order, "ifinfomsg, as rtnl_fdb_dump reads an AF_BRIDGE dump", root)
-        _attrs_deprecated(buf, pos, end, link.attrs, order, root)
+        pos = _header(buf, body, link.header, order, "ifinfomsg, as rtnl_fdb_dump reads an AF_BRIDGE dump", root, req)
+        _attrs_deprecated(buf, pos, end, link.attrs, order, root, req)
         return link.attrs
     if name == "RTM_GETNEIGH" and have >= mt.header.size and buf[body] != 7:
         # neigh_valid_dump_req(): ndmsg (ndm_flags NTF_PROXY), NDA_* parsed, leftovers ignored
-        pos = _header(buf, body, mt.header, order, "ndmsg, attributes parsed leniently", root)
-        _attrs_deprecated(buf, pos, end, mt.attrs, order, root)
+        pos = _header(buf, body, mt.header, order, "ndmsg, attributes parsed leniently", root, req)
+        _attrs_deprecated(buf, pos, end, mt.attrs, order, root, req)
         return mt.attrs
     if name == "RTM_GETROUTE" and have >= mt.header.size:
         # ip_valid_fib_dump_req() not called: inet_dump_fib()/inet6_dump_fib() read rtm_flags only
-        pos = _header(buf, body, mt.header, order, "the kernel reads rtm_flags only", root)
+        pos = _header(buf, body, mt.header, order, "the kernel reads rtm_flags only", root, req)
     else:   # inet_dump_ifaddr, inet6_dump_addr, fib_nl_dumprule, neightbl_dump_info … read no more
         size = f"{have}-byte body" + (f", {mt.header.cname} is {mt.header.size}" if mt.header is not None else "")
-        pos = _header(buf, body, RTGENMSG, order, f"{size}: the kernel reads the family only", root)
+        pos = _header(buf, body, RTGENMSG, order, f"{size}: the kernel reads the family only", root, req)
     _ignored(buf, pos, end, root)
     return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from construct import Int8ul, Int16ul, Int32sl, Int32ul
 
 from ...core.attrs import AttrSet, a, addr_value, decode_attrs, enum_set, malformed
+from ...core.info import info
 from ...core.schema import FixedStruct, c_struct, flags_show, member, names_from
 from ...model import FIELDS, STRING, Node
 from ...generated import lwtunnel as LW, rtnetlink as R
@@ -43,14 +44,14 @@ ENCAP_IP6 = enum_set("encap_ip6", "rtnl.route.encap.ip6", LW, "lwtunnel_ip6_t", 
 ENCAP_BY_TYPE = {LW.LWTUNNEL_ENCAP_IP: ENCAP_IP, LW.LWTUNNEL_ENCAP_IP6: ENCAP_IP6}
 
 
-def _via(buf, start, end, order):
+def _via(buf, start, end, order, req):
     """struct rtvia: an address family (u16) and an address of that family."""
     if end - start < 2:
         return [malformed(buf, start, end, "RTA_VIA shorter than its family")]
     return [Node(F_VIA, addr_value(bytes(buf[start + 2:end])), start, end - start)]
 
 
-def _multipath(buf, start, end, order):
+def _multipath(buf, start, end, order, req):
     """RTA_MULTIPATH: struct rtnexthop per path, each followed by its own RTA_* (gateway …)."""
     out, p, i = [], start, 0
     while p < end:
@@ -61,9 +62,9 @@ def _multipath(buf, start, end, order):
         if ln < RTNEXTHOP.size or p + ln > end:
             out.append(malformed(buf, p, end, f"rtnexthop length {ln} is invalid"))
             break
-        node = RTNEXTHOP.node(buf, p, order, label=f"nexthop [{i}]")
+        node = RTNEXTHOP.node(buf, p, order, label=f"nexthop [{i}]", req=req)
         node.length = ln
-        node.children.extend(decode_attrs(buf, p + RTNEXTHOP.size, p + ln, ROUTE_ATTRS, order, 1))
+        node.children.extend(decode_attrs(buf, p + RTNEXTHOP.size, p + ln, ROUTE_ATTRS, order, 1, req))
         out.append(node)
         p += (ln + 3) & ~3
         i += 1
@@ -104,6 +105,7 @@ ROUTE_ATTRS = AttrSet("route", "rtnl.route", {
 }, R, strip="RTA_", label="route")
 
 
+@info(("rtnl.route.dst", "rtnl.route.gateway", "rtnl.route.oif", "rtnl.route.table"))
 def route_info(root) -> str:
     """`10.9.0.0/24 via 10.0.0.1 dev 3 table main`."""
     dst = top(root, "rtnl.route.dst")
@@ -124,7 +126,5 @@ def route_info(root) -> str:
         parts.append(f"table {t[9:].lower() if t else table}")
     return " ".join(parts)
 
-
-route_info.needs = ("rtnl.route.dst", "rtnl.route.gateway", "rtnl.route.oif", "rtnl.route.table")
 
 add_types(["RTM_NEWROUTE", "RTM_DELROUTE", "RTM_GETROUTE"], RTMSG, ROUTE_ATTRS, route_info, short_header=RTGENMSG)

@@ -8,7 +8,7 @@ import socket
 
 from construct import Bytes, Int8ul, Int16ub, Int32ul, Int64ul
 
-from ...core.attrs import a, enum_set, malformed
+from ...core.attrs import FULL, a, enum_set, malformed
 from ...core.schema import FixedStruct, c_struct, member, names_from, pad
 from ...generated import inet_diag as ID, sock_diag as SD
 from ...model import FIELDS, STRING, UINT, Node
@@ -102,7 +102,7 @@ F_ARG = FIELDS.add("sock_diag.inet.bc.arg", "Operand", STRING, "what the op comp
 OP = c_struct(ID, "inet_diag_bc_op", "sock_diag.inet.bc.op_struct", label="inet_diag_bc_op")
 
 
-def _bytecode(buf, start, end, order):
+def _bytecode(buf, start, end, order, req):
     out, p, i = [], start, 0
     while p < end and i < 4096:
         if end - p < 4:
@@ -158,7 +158,7 @@ def inet_info(root) -> str:
         ops = root.find_all("sock_diag.inet.bc.op")
         bc = root.find("sock_diag.inet.req.bytecode") if not ops else None
         if bc is not None and bc.children is None and isinstance(bc.value, bytes):  # a summary: not decoded
-            ops = _bytecode(bc.value, 0, len(bc.value), "<")   # (the count does not depend on the order)
+            ops = _bytecode(bc.value, 0, len(bc.value), "<", FULL)   # (the count does not depend on the order)
         return f"{proto} " + ("all states" if len(names) >= 10 else f"states {','.join(names)}") + \
             (f", filter of {len(ops)} ops" if ops else "")
     proto = root.first("sock_diag.inet.protocol")

@@ -40,7 +40,7 @@ MSG = FixedStruct("netlink_diag_msg", "sock_diag.netlink", [
 F_GROUP = FIELDS.add("sock_diag.netlink.group", "Group", STRING, "a multicast group the socket joined")
 
 
-def _groups(buf, start, end, order):
+def _groups(buf, start, end, order, req):
     """The groups bitmap (u32 words): one node per group joined (bit n = group n + 1)."""
     words = [int.from_bytes(buf[p:p + 4], "little" if order == "<" else "big") for p in range(start, end - 3, 4)]
     out = []

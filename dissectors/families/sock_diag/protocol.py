@@ -4,6 +4,7 @@ or message struct follows, and the request flag which of the two: the family mod
 both in a table keyed by family, as a dissector table does."""
 from __future__ import annotations
 
+from ...core.attrs import FULL
 from ...core.dissect import dissect_body
 from ...core.header import NLMSG_HDRLEN, is_request
 from ...core.registry import GET, OTHER, MessageType, Protocol, register_protocol
@@ -89,9 +90,9 @@ class SockDiagProtocol(Protocol):
         body = off + NLMSG_HDRLEN
         return f"sock_diag {AF_NAMES.get(buf[body], '?')}" if body < off + length else self.label
 
-    def dissect(self, buf, off, length, mt, order, ctx, root):
+    def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
         body = off + NLMSG_HDRLEN
-        top = dissect_body(buf, body, off + length, mt, order, root)
+        top = dissect_body(buf, body, off + length, mt, order, root, req=req)
         fam = FAMILIES.get(buf[body]) if body < off + length else None
         if fam is not None and fam.post is not None:
             fam.post(root, buf, body)
