@@ -15,14 +15,21 @@ from tests.dissectors.build import msg, nla
 
 @pytest.fixture
 def restore_tables():
-    """Specs replace families in the global tables: put the built-ins back afterwards."""
+    """Specs replace families in the global tables, and the fields of the families they
+    replace: put the built-ins back afterwards."""
+    from dissectors.model import FIELDS
     dissectors.load_families()
     genl, protos = dict(registry.GENL_FAMILIES), dict(registry.PROTOCOLS)
+    fields = dict(FIELDS._fields)
     yield
     registry.GENL_FAMILIES.clear()
     registry.GENL_FAMILIES.update(genl)
     registry.PROTOCOLS.clear()
     registry.PROTOCOLS.update(protos)
+    FIELDS._fields.clear()
+    FIELDS._fields.update(fields)
+    for number, proto in protos.items():   # the sets registration keeps beside the table
+        registry.register_protocol(proto, replace=True)
 
 
 def _trees(msgs):
@@ -34,12 +41,13 @@ def test_test_family_spec_decodes_capture_like_the_hand_written_family(restore_t
     (names, values, offsets) on the capture of the real module."""
     path = CAPTURES / "nlscope-test.pcapng"
     by_hand = decode_file(path)
+    hand_trees = _trees(by_hand)   # now: a message makes its tree when first asked, with what is registered then
     fam = load_spec(ROOT / "kmod" / "nlscope_test.yaml")
     assert registry.GENL_FAMILIES["nlscope_test"] is fam
     from_spec = decode_file(path)
     assert len(from_spec) == len(by_hand) > 300
     assert [m.type_name for m in from_spec] == [m.type_name for m in by_hand]
-    assert _trees(from_spec) == _trees(by_hand)
+    assert _trees(from_spec) == hand_trees
     echo = next(m for m in from_spec if m.type_name == "NLSCOPE_TEST_CMD_ECHO" and m.direction == "from kernel")
     assert echo.tree.first("nlscope_test.test.be32") is not None
 
@@ -207,6 +215,20 @@ BAD = {
     "raw without protonum": ("name: x\nprotocol: netlink-raw\n", "protonum"),
     "bad op set": ("name: x\noperations: { list: [ { name: a, attribute-set: nope } ] }\n",
                    "attribute-set 'nope'"),
+    "struct in itself": ("name: x\ndefinitions: [ { name: s, type: struct, members: [ { name: m, type: binary, "
+                         "struct: s } ] } ]\n", "struct s contains itself"),
+    "len of no const": ("name: x\ndefinitions: [ { name: s, type: struct, members: [ { name: m, type: binary, "
+                        "len: nope } ] } ]\n", "const 'nope' is not defined"),
+    "notify loop": ("name: x\noperations: { list: [ { name: a, notify: b }, { name: b, notify: a } ] }\n",
+                    "refers back to itself"),
+    "subset loop": ("name: x\nattribute-sets: [ { name: a, subset-of: b, attributes: [ { name: y } ] }, "
+                    "{ name: b, subset-of: a, attributes: [ { name: y } ] } ]\n", "is a subset of itself"),
+    "struct bomb": ("name: x\ndefinitions:\n" + "".join(
+        f"  - {{ name: s{i}, type: struct, members: [ " + ", ".join(
+            f"{{ name: m{j}, type: binary, struct: s{i + 1} }}" for j in range(4)) + " ] }\n" for i in range(12))
+        + "  - { name: s12, type: struct, members: [ { name: v, type: u8 } ] }\n", "members, nested structs laid out"),
+    "bad type-value": ("name: x\nattribute-sets: [ { name: a, attributes: [ { name: p, type: nest-type-value, "
+                       "type-value: 3, nested-attributes: a } ] } ]\n", "type-value must be a list"),
 }
 
 
@@ -317,17 +339,17 @@ def test_an_integer_too_long_to_convert_is_one_error():
 def test_subset_of_reads_its_parent_once(monkeypatch):
     """Every subset numbered its parent's attributes again: quadratic in subsets × parent."""
     from dissectors import ynl
-    calls = []
-    real = ynl._Loader._numbered
+    walks = []
+    real = ynl._Loader._list
 
-    def counting(self, s, name):
-        calls.append(name)
-        return real(self, s, name)
-    monkeypatch.setattr(ynl._Loader, "_numbered", counting)
+    def counting(self, d, key, where):
+        walks.append(where)
+        return real(self, d, key, where)
+    monkeypatch.setattr(ynl._Loader, "_list", counting)
     parent = ", ".join(f"{{ name: a{i}, type: u32 }}" for i in range(400))
     subsets = "\n".join(f"  - {{ name: s{i}, subset-of: main, attributes: [ {{ name: a{i} }} ] }}" for i in range(300))
     parse_spec(f"name: subsets\nattribute-sets:\n  - {{ name: main, attributes: [ {parent} ] }}\n{subsets}\n", "s.yaml")
-    assert calls.count("main") == 2   # once as a set, once as every subset's parent
+    assert walks.count("attribute set main") == 1   # once, as a set and as every subset's parent
 
 
 def test_a_sub_message_selector_enum_is_not_scanned_per_format():
@@ -379,11 +401,39 @@ operations: { list: [ { name: get, value: 0, attribute-set: wireguard } ] }
 """
 
 
-def test_a_field_clashing_with_a_built_in_is_one_error_in_a_fresh_process():
+def test_a_spec_redeclares_the_fields_of_the_family_it_replaces_in_a_fresh_process():
     """The spec's fields were declared before the built-in families loaded: a built-in's
-    own declaration then raised ValueError (a traceback) from load_families()."""
-    r = _bounded(_PARSE.format(text=CLASH))
-    _one_spec_error(r, "wireguard.ifname declared as string and as uint")
+    own declaration then raised ValueError (a traceback) from load_families().  The spec is
+    the newer truth for the family it replaces (the kernel's devlink.yaml makes
+    `devlink.selftests` a nest where the built-in has bytes), so its fields win."""
+    code = _PARSE.format(text=CLASH).replace('print("loaded")', 'from dissectors import FIELDS\n'
+                                              '    print("loaded", FIELDS.get("wireguard.ifname").kind)')
+    r = _bounded(code)
+    assert r.returncode == 0 and r.stdout == "loaded uint\n", r.stdout + r.stderr[-2000:]
+
+
+# a spec whose name is no registered family's, with a field of another family's name
+CLASH_OTHER = """
+name: rtnl
+attribute-sets:
+  - name: link
+    name-prefix: ifla-
+    attributes: [ { name: ifname, type: u32, value: 3 } ]
+operations: { list: [ { name: get, value: 0, attribute-set: link } ] }
+"""
+
+
+def test_a_field_clashing_with_another_familys_is_one_error_in_a_fresh_process():
+    r = _bounded(_PARSE.format(text=CLASH_OTHER))
+    _one_spec_error(r, "rtnl.link.ifname declared as string and as uint")
+
+
+def test_a_failed_spec_gives_the_replaced_familys_fields_back(restore_tables):
+    from dissectors.model import FIELDS
+    before = FIELDS.get("wireguard.ifname")
+    with pytest.raises(SpecError, match="type 'wat'"):
+        parse_spec(CLASH.replace("type: u32 } ]", "type: wat } ]"), "bad-wg.yaml")
+    assert FIELDS.get("wireguard.ifname") is before
 
 
 def test_cli_one_line_for_a_hostile_spec(tmp_path):
