@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Generate dissectors/generated/*.py from the kernel UAPI headers installed here.
+"""Generate dissectors/generated/*.py from the UAPI headers of Debian's newest kernel source.
+
+The source is linux-source-6.12's `include/uapi`, which tools/run-tests extracts into
+.cache/linux-6.12/ (a superset of the names Debian 12's 6.1 headers hold, so captures
+from either kernel find their names).  Headers are read as `make headers_install`
+exports them: `#ifdef __KERNEL__` sections dropped, `_UAPI` taken off include guards.
 
 Each generated module holds the integer constants (`#define` and enum members) of one
 header, spelled as the kernel spells them, plus ENUMS: the members of each enum in order
 (keyed by the enum tag, or by its first member when the enum is anonymous).  Family
 modules look numbers up by name, so no table is typed by hand and no positional
-numbering can drift.  Run it again after a header upgrade; a test checks that the
-committed tables are what this script makes from the installed headers.
+numbering can drift.  Run it again after a kernel source upgrade; a test checks that the
+committed tables are what this script makes from that source.
 """
 from __future__ import annotations
 
@@ -16,6 +21,12 @@ import operator
 import re
 import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# linux-source-6.12's include/uapi, extracted by tools/run-tests
+INCLUDE = ROOT / ".cache" / "linux-6.12" / "include" / "uapi"
+HOW_TO_GET = ("apt-get install linux-source-6.12, then ./tools/run-tests extracts its include/uapi "
+              "into .cache/linux-6.12/")
 
 # module name -> header path under the include root
 HEADERS = {
@@ -80,6 +91,11 @@ HEADERS = {
     "tcp": "linux/tcp.h",
     "xfrm": "linux/xfrm.h",
 }
+# Headers split out of one we parse, read where its #include stands: 6.12's <linux/mptcp.h>
+# takes the path manager's names from the YNL-generated <linux/mptcp_pm.h>.
+INLINE = ("linux/mptcp_pm.h",)
+# What scripts/headers_install.sh runs unifdef with: -U__KERNEL__ -D__EXPORTED_HEADERS__
+EXPORT_DEFINES = {"__KERNEL__": False, "__EXPORTED_HEADERS__": True}
 # C scalar types a generated struct layout may use
 SCALARS = {"__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "int", "unsigned int",
            "__be16", "__be32", "__be64", "unsigned char", "unsigned short", "char", "unsigned"}
@@ -122,6 +138,75 @@ def _eval(expr: str, names: dict[str, int]) -> int | None:
         return ev(tree)
     except (KeyError, ZeroDivisionError, TypeError):
         return None
+
+
+_DIRECTIVE = re.compile(r"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)")
+_DEFINED = re.compile(r"(!?)\s*defined\s*(?:\(\s*(\w+)\s*\)|(\w+))")
+
+
+def _export_condition(directive: str, expr: str) -> bool | None:
+    """The value of a conditional on an EXPORT_DEFINES symbol, None for any other condition."""
+    expr = expr.strip()
+    if directive in ("ifdef", "ifndef"):
+        if expr not in EXPORT_DEFINES:
+            return None
+        return EXPORT_DEFINES[expr] == (directive == "ifdef")
+    m = _DEFINED.fullmatch(expr)
+    if m and (m.group(2) or m.group(3)) in EXPORT_DEFINES:
+        return EXPORT_DEFINES[m.group(2) or m.group(3)] != bool(m.group(1))
+    if any(re.search(rf"\b{sym}\b", expr) for sym in EXPORT_DEFINES):
+        raise ValueError(f"unsupported conditional on an exported symbol: #{directive} {expr}")
+    return None
+
+
+def exported(text: str) -> str:
+    """A header's text as `make headers_install` writes it: comments removed (as parse_header
+    does), conditionals on __KERNEL__/__EXPORTED_HEADERS__ resolved as unifdef does (the rest
+    kept as they are), `_UAPI` taken off include guards."""
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    text = re.sub(r"\\\n", " ", text)
+    out: list[str] = []
+    stack: list[bool | None] = []   # per open #if: True/False when resolved (the branch kept?), None if kept as is
+    for line in text.split("\n"):
+        m = _DIRECTIVE.match(line)
+        active = all(v is not False for v in stack)
+        if m is None:
+            if active:
+                out.append(line)
+            continue
+        directive, expr = m.groups()
+        if directive in ("if", "ifdef", "ifndef"):
+            stack.append(_export_condition(directive, expr))
+            if stack[-1] is not None:
+                continue
+        elif not stack:
+            raise ValueError(f"#{directive} without #if")
+        elif directive == "else":
+            if stack[-1] is not None:
+                stack[-1] = not stack[-1]
+                continue
+        elif directive == "elif":
+            if stack[-1] is not None:
+                raise ValueError(f"unsupported #elif after a conditional on an exported symbol: #elif {expr.strip()}")
+        else:  # endif
+            if stack.pop() is not None:
+                continue
+        if active:
+            out.append(line)
+    if stack:
+        raise ValueError("#if without #endif")
+    text = "\n".join(out)
+    return re.sub(r"^([ \t]*#[ \t]*(?:ifndef|define))[ \t]+_UAPI", r"\1 ", text, flags=re.M)
+
+
+def read_header(include: Path, header: str) -> str:
+    """The exported text of `header`, with the INLINE headers it includes read in place."""
+    text = (include / header).read_text()
+    for sub in INLINE:
+        text = re.sub(rf"^[ \t]*#[ \t]*include[ \t]*<{re.escape(sub)}>[^\n]*$",
+                      lambda _m, sub=sub: (include / sub).read_text(), text, flags=re.M)
+    return exported(text)
 
 
 def parse_header(text: str, known: dict[str, int]) -> tuple[dict[str, int], dict[str, list[str]]]:
@@ -169,7 +254,9 @@ def parse_structs(text: str) -> dict[str, list[tuple[str, str]]]:
     """struct name -> [(member, C type)] for structs made only of scalar members."""
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
     out = {}
-    for m in re.finditer(r"^struct\s+(\w+)\s*\{(.*?)^\};", text, flags=re.S | re.M):
+    # a body without braces, closed by a bare "};": a struct ending in `} __attribute__(…);`
+    # (packed, aligned) is left out, and cannot swallow the struct after it
+    for m in re.finditer(r"^struct\s+(\w+)\s*\{([^{}]*)^\};", text, flags=re.M):
         members = []
         for decl in m.group(2).split(";"):
             decl = " ".join(decl.split())
@@ -207,12 +294,14 @@ def render(module: str, header: str, consts: dict[str, int], enums: dict[str, li
     return "\n".join(out) + "\n"
 
 
-def generate(include: Path) -> dict[str, str]:
+def generate(include: Path = INCLUDE) -> dict[str, str]:
     """Map module file name -> generated source, headers parsed in a fixed order."""
+    if not (include / HEADERS["netlink"]).is_file():
+        raise FileNotFoundError(f"no UAPI headers in {include}: {HOW_TO_GET}")
     known: dict[str, int] = {}
     result = {}
     for module, header in HEADERS.items():
-        text = (include / header).read_text()
+        text = read_header(include, header)
         consts, enums = parse_header(text, known)
         known.update(consts)
         result[f"{module}.py"] = render(module, header, consts, enums, parse_structs(text))
@@ -221,10 +310,16 @@ def generate(include: Path) -> dict[str, str]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--include", default="/usr/include", type=Path, help="include root (default /usr/include)")
-    ap.add_argument("--out", default=Path(__file__).resolve().parent.parent / "dissectors" / "generated", type=Path)
+    ap.add_argument("--include", default=INCLUDE, type=Path,
+                    help=f"include root: a kernel source's include/uapi (default {INCLUDE.relative_to(ROOT)})")
+    ap.add_argument("--out", default=ROOT / "dissectors" / "generated", type=Path)
     args = ap.parse_args(argv)
-    for name, src in generate(args.include).items():
+    try:
+        tables = generate(args.include)
+    except (OSError, ValueError) as e:
+        print(f"gen_uapi: {e}", file=sys.stderr)
+        return 2
+    for name, src in tables.items():
         (args.out / name).write_text(src)
     print(f"wrote {len(HEADERS)} tables to {args.out}", file=sys.stderr)
     return 0

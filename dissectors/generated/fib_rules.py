@@ -32,8 +32,9 @@ FRA_PROTOCOL = 0x15
 FRA_IP_PROTO = 0x16
 FRA_SPORT_RANGE = 0x17
 FRA_DPORT_RANGE = 0x18
-__FRA_MAX = 0x19
-FRA_MAX = 0x18
+FRA_DSCP = 0x19
+__FRA_MAX = 0x1a
+FRA_MAX = 0x19
 FR_ACT_UNSPEC = 0
 FR_ACT_TO_TBL = 1
 FR_ACT_GOTO = 2
@@ -73,6 +74,7 @@ ENUMS = {
         'FRA_IP_PROTO',
         'FRA_SPORT_RANGE',
         'FRA_DPORT_RANGE',
+        'FRA_DSCP',
         '__FRA_MAX',
     ),
     'FR_ACT_UNSPEC': (

@@ -23,6 +23,11 @@ NFNLA_CHAIN_NAME = 3
 __NFNLA_CHAIN_MAX = 4
 NFNLA_CHAIN_MAX = 3
 NFNL_HOOK_TYPE_NFTABLES = 1
+NFNL_HOOK_TYPE_BPF = 2
+NFNLA_HOOK_BPF_UNSPEC = 0
+NFNLA_HOOK_BPF_ID = 1
+__NFNLA_HOOK_BPF_MAX = 2
+NFNLA_HOOK_BPF_MAX = 1
 
 ENUMS = {
     'nfnl_hook_msg_types': (
@@ -54,6 +59,12 @@ ENUMS = {
     ),
     'nfnl_hook_chaintype': (
         'NFNL_HOOK_TYPE_NFTABLES',
+        'NFNL_HOOK_TYPE_BPF',
+    ),
+    'nfnl_hook_bpf_attributes': (
+        'NFNLA_HOOK_BPF_UNSPEC',
+        'NFNLA_HOOK_BPF_ID',
+        '__NFNLA_HOOK_BPF_MAX',
     ),
 }
 

@@ -32,8 +32,9 @@ NFQA_SECCTX = 0x12
 NFQA_VLAN = 0x13
 NFQA_L2HDR = 0x14
 NFQA_PRIORITY = 0x15
-__NFQA_MAX = 0x16
-NFQA_MAX = 0x15
+NFQA_CGROUP_CLASSID = 0x16
+__NFQA_MAX = 0x17
+NFQA_MAX = 0x16
 NFQNL_CFG_CMD_NONE = 0
 NFQNL_CFG_CMD_BIND = 1
 NFQNL_CFG_CMD_UNBIND = 2
@@ -97,6 +98,7 @@ ENUMS = {
         'NFQA_VLAN',
         'NFQA_L2HDR',
         'NFQA_PRIORITY',
+        'NFQA_CGROUP_CLASSID',
         '__NFQA_MAX',
     ),
     'nfqnl_msg_config_cmds': (

@@ -114,49 +114,6 @@ TCA_HFSC_FSC = 2
 TCA_HFSC_USC = 3
 __TCA_HFSC_MAX = 4
 TCA_HFSC_MAX = 3
-TC_CBQ_MAXPRIO = 8
-TC_CBQ_MAXLEVEL = 8
-TC_CBQ_DEF_EWMA = 5
-TCF_CBQ_LSS_BOUNDED = 1
-TCF_CBQ_LSS_ISOLATED = 2
-TCF_CBQ_LSS_FLAGS = 1
-TCF_CBQ_LSS_EWMA = 2
-TCF_CBQ_LSS_MAXIDLE = 4
-TCF_CBQ_LSS_MINIDLE = 8
-TCF_CBQ_LSS_OFFTIME = 0x10
-TCF_CBQ_LSS_AVPKT = 0x20
-TC_CBQ_OVL_CLASSIC = 0
-TC_CBQ_OVL_DELAY = 1
-TC_CBQ_OVL_LOWPRIO = 2
-TC_CBQ_OVL_DROP = 3
-TC_CBQ_OVL_RCLASSIC = 4
-TCA_CBQ_UNSPEC = 0
-TCA_CBQ_LSSOPT = 1
-TCA_CBQ_WRROPT = 2
-TCA_CBQ_FOPT = 3
-TCA_CBQ_OVL_STRATEGY = 4
-TCA_CBQ_RATE = 5
-TCA_CBQ_RTAB = 6
-TCA_CBQ_POLICE = 7
-__TCA_CBQ_MAX = 8
-TCA_CBQ_MAX = 7
-TCA_DSMARK_UNSPEC = 0
-TCA_DSMARK_INDICES = 1
-TCA_DSMARK_DEFAULT_INDEX = 2
-TCA_DSMARK_SET_TC_INDEX = 3
-TCA_DSMARK_MASK = 4
-TCA_DSMARK_VALUE = 5
-__TCA_DSMARK_MAX = 6
-TCA_DSMARK_MAX = 5
-TCA_ATM_UNSPEC = 0
-TCA_ATM_FD = 1
-TCA_ATM_PTR = 2
-TCA_ATM_HDR = 3
-TCA_ATM_EXCESS = 4
-TCA_ATM_ADDR = 5
-TCA_ATM_STATE = 6
-__TCA_ATM_MAX = 7
-TCA_ATM_MAX = 6
 TCA_NETEM_UNSPEC = 0
 TCA_NETEM_CORR = 1
 TCA_NETEM_DELAY_DIST = 2
@@ -171,8 +128,9 @@ TCA_NETEM_LATENCY64 = 0xa
 TCA_NETEM_JITTER64 = 0xb
 TCA_NETEM_SLOT = 0xc
 TCA_NETEM_SLOT_DIST = 0xd
-__TCA_NETEM_MAX = 0xe
-TCA_NETEM_MAX = 0xd
+TCA_NETEM_PRNG_SEED = 0xe
+__TCA_NETEM_MAX = 0xf
+TCA_NETEM_MAX = 0xe
 NETEM_LOSS_UNSPEC = 0
 NETEM_LOSS_GI = 1
 NETEM_LOSS_GE = 2
@@ -196,17 +154,25 @@ __TC_MQPRIO_MODE_MAX = 1
 TC_MQPRIO_SHAPER_DCB = 0
 TC_MQPRIO_SHAPER_BW_RATE = 1
 __TC_MQPRIO_SHAPER_MAX = 1
+TC_FP_EXPRESS = 1
+TC_FP_PREEMPTIBLE = 2
 TC_MQPRIO_F_MODE = 1
 TC_MQPRIO_F_SHAPER = 2
 TC_MQPRIO_F_MIN_RATE = 4
 TC_MQPRIO_F_MAX_RATE = 8
+TCA_MQPRIO_TC_ENTRY_UNSPEC = 0
+TCA_MQPRIO_TC_ENTRY_INDEX = 1
+TCA_MQPRIO_TC_ENTRY_FP = 2
+__TCA_MQPRIO_TC_ENTRY_CNT = 3
+TCA_MQPRIO_TC_ENTRY_MAX = 2
 TCA_MQPRIO_UNSPEC = 0
 TCA_MQPRIO_MODE = 1
 TCA_MQPRIO_SHAPER = 2
 TCA_MQPRIO_MIN_RATE64 = 3
 TCA_MQPRIO_MAX_RATE64 = 4
-__TCA_MQPRIO_MAX = 5
-TCA_MQPRIO_MAX = 4
+TCA_MQPRIO_TC_ENTRY = 5
+__TCA_MQPRIO_MAX = 6
+TCA_MQPRIO_MAX = 5
 TCA_SFB_UNSPEC = 0
 TCA_SFB_PARMS = 1
 __TCA_SFB_MAX = 2
@@ -258,8 +224,12 @@ TCA_FQ_CE_THRESHOLD = 0xc
 TCA_FQ_TIMER_SLACK = 0xd
 TCA_FQ_HORIZON = 0xe
 TCA_FQ_HORIZON_DROP = 0xf
-__TCA_FQ_MAX = 0x10
-TCA_FQ_MAX = 0xf
+TCA_FQ_PRIOMAP = 0x10
+TCA_FQ_WEIGHTS = 0x11
+__TCA_FQ_MAX = 0x12
+TCA_FQ_MAX = 0x11
+FQ_BANDS = 3
+FQ_MIN_WEIGHT = 0x4000
 TCA_HHF_UNSPEC = 0
 TCA_HHF_BACKLOG_LIMIT = 1
 TCA_HHF_QUANTUM = 2
@@ -413,8 +383,14 @@ TCA_TAPRIO_SCHED_MAX = 1
 TCA_TAPRIO_TC_ENTRY_UNSPEC = 0
 TCA_TAPRIO_TC_ENTRY_INDEX = 1
 TCA_TAPRIO_TC_ENTRY_MAX_SDU = 2
-__TCA_TAPRIO_TC_ENTRY_CNT = 3
-TCA_TAPRIO_TC_ENTRY_MAX = 2
+TCA_TAPRIO_TC_ENTRY_FP = 3
+__TCA_TAPRIO_TC_ENTRY_CNT = 4
+TCA_TAPRIO_TC_ENTRY_MAX = 3
+TCA_TAPRIO_OFFLOAD_STATS_PAD = 1
+TCA_TAPRIO_OFFLOAD_STATS_WINDOW_DROPS = 2
+TCA_TAPRIO_OFFLOAD_STATS_TX_OVERRUNS = 3
+__TCA_TAPRIO_OFFLOAD_STATS_CNT = 4
+TCA_TAPRIO_OFFLOAD_STATS_MAX = 3
 TCA_TAPRIO_ATTR_UNSPEC = 0
 TCA_TAPRIO_ATTR_PRIOMAP = 1
 TCA_TAPRIO_ATTR_SCHED_ENTRY_LIST = 2
@@ -533,36 +509,6 @@ ENUMS = {
         'TCA_HFSC_USC',
         '__TCA_HFSC_MAX',
     ),
-    'TCA_CBQ_UNSPEC': (
-        'TCA_CBQ_UNSPEC',
-        'TCA_CBQ_LSSOPT',
-        'TCA_CBQ_WRROPT',
-        'TCA_CBQ_FOPT',
-        'TCA_CBQ_OVL_STRATEGY',
-        'TCA_CBQ_RATE',
-        'TCA_CBQ_RTAB',
-        'TCA_CBQ_POLICE',
-        '__TCA_CBQ_MAX',
-    ),
-    'TCA_DSMARK_UNSPEC': (
-        'TCA_DSMARK_UNSPEC',
-        'TCA_DSMARK_INDICES',
-        'TCA_DSMARK_DEFAULT_INDEX',
-        'TCA_DSMARK_SET_TC_INDEX',
-        'TCA_DSMARK_MASK',
-        'TCA_DSMARK_VALUE',
-        '__TCA_DSMARK_MAX',
-    ),
-    'TCA_ATM_UNSPEC': (
-        'TCA_ATM_UNSPEC',
-        'TCA_ATM_FD',
-        'TCA_ATM_PTR',
-        'TCA_ATM_HDR',
-        'TCA_ATM_EXCESS',
-        'TCA_ATM_ADDR',
-        'TCA_ATM_STATE',
-        '__TCA_ATM_MAX',
-    ),
     'TCA_NETEM_UNSPEC': (
         'TCA_NETEM_UNSPEC',
         'TCA_NETEM_CORR',
@@ -578,6 +524,7 @@ ENUMS = {
         'TCA_NETEM_JITTER64',
         'TCA_NETEM_SLOT',
         'TCA_NETEM_SLOT_DIST',
+        'TCA_NETEM_PRNG_SEED',
         '__TCA_NETEM_MAX',
     ),
     'NETEM_LOSS_UNSPEC': (
@@ -606,12 +553,24 @@ ENUMS = {
         'TC_MQPRIO_SHAPER_BW_RATE',
         '__TC_MQPRIO_SHAPER_MAX',
     ),
+    'TC_FP_EXPRESS': (
+        'TC_FP_EXPRESS',
+        'TC_FP_PREEMPTIBLE',
+    ),
+    'TCA_MQPRIO_TC_ENTRY_UNSPEC': (
+        'TCA_MQPRIO_TC_ENTRY_UNSPEC',
+        'TCA_MQPRIO_TC_ENTRY_INDEX',
+        'TCA_MQPRIO_TC_ENTRY_FP',
+        '__TCA_MQPRIO_TC_ENTRY_CNT',
+        'TCA_MQPRIO_TC_ENTRY_MAX',
+    ),
     'TCA_MQPRIO_UNSPEC': (
         'TCA_MQPRIO_UNSPEC',
         'TCA_MQPRIO_MODE',
         'TCA_MQPRIO_SHAPER',
         'TCA_MQPRIO_MIN_RATE64',
         'TCA_MQPRIO_MAX_RATE64',
+        'TCA_MQPRIO_TC_ENTRY',
         '__TCA_MQPRIO_MAX',
     ),
     'TCA_SFB_UNSPEC': (
@@ -670,6 +629,8 @@ ENUMS = {
         'TCA_FQ_TIMER_SLACK',
         'TCA_FQ_HORIZON',
         'TCA_FQ_HORIZON_DROP',
+        'TCA_FQ_PRIOMAP',
+        'TCA_FQ_WEIGHTS',
         '__TCA_FQ_MAX',
     ),
     'TCA_HHF_UNSPEC': (
@@ -845,8 +806,16 @@ ENUMS = {
         'TCA_TAPRIO_TC_ENTRY_UNSPEC',
         'TCA_TAPRIO_TC_ENTRY_INDEX',
         'TCA_TAPRIO_TC_ENTRY_MAX_SDU',
+        'TCA_TAPRIO_TC_ENTRY_FP',
         '__TCA_TAPRIO_TC_ENTRY_CNT',
         'TCA_TAPRIO_TC_ENTRY_MAX',
+    ),
+    'TCA_TAPRIO_OFFLOAD_STATS_PAD': (
+        'TCA_TAPRIO_OFFLOAD_STATS_PAD',
+        'TCA_TAPRIO_OFFLOAD_STATS_WINDOW_DROPS',
+        'TCA_TAPRIO_OFFLOAD_STATS_TX_OVERRUNS',
+        '__TCA_TAPRIO_OFFLOAD_STATS_CNT',
+        'TCA_TAPRIO_OFFLOAD_STATS_MAX',
     ),
     'TCA_TAPRIO_ATTR_UNSPEC': (
         'TCA_TAPRIO_ATTR_UNSPEC',
@@ -994,30 +963,6 @@ STRUCTS = {
         ('period', '__u32'),
         ('level', '__u32'),
     ),
-    'tc_cbq_wrropt': (
-        ('flags', 'unsigned char'),
-        ('priority', 'unsigned char'),
-        ('cpriority', 'unsigned char'),
-        ('__reserved', 'unsigned char'),
-        ('allot', '__u32'),
-        ('weight', '__u32'),
-    ),
-    'tc_cbq_police': (
-        ('police', 'unsigned char'),
-        ('__res1', 'unsigned char'),
-        ('__res2', 'unsigned short'),
-    ),
-    'tc_cbq_fopt': (
-        ('split', '__u32'),
-        ('defmap', '__u32'),
-        ('defchange', '__u32'),
-    ),
-    'tc_cbq_xstats': (
-        ('borrows', '__u32'),
-        ('overactions', '__u32'),
-        ('avgidle', '__s32'),
-        ('undertime', '__s32'),
-    ),
     'tc_netem_qopt': (
         ('latency', '__u32'),
         ('limit', '__u32'),
@@ -1124,23 +1069,6 @@ STRUCTS = {
         ('lastcount', '__u32'),
         ('dropping', '__u32'),
         ('drop_next', '__s32'),
-    ),
-    'tc_fq_qd_stats': (
-        ('gc_flows', '__u64'),
-        ('highprio_packets', '__u64'),
-        ('tcp_retrans', '__u64'),
-        ('throttled', '__u64'),
-        ('flows_plimit', '__u64'),
-        ('pkts_too_long', '__u64'),
-        ('allocation_errors', '__u64'),
-        ('time_next_delayed_flow', '__s64'),
-        ('flows', '__u32'),
-        ('inactive_flows', '__u32'),
-        ('throttled_flows', '__u32'),
-        ('unthrottle_latency_ns', '__u32'),
-        ('ce_mark', '__u64'),
-        ('horizon_drops', '__u64'),
-        ('horizon_caps', '__u64'),
     ),
     'tc_hhf_xstats': (
         ('drop_overlimit', '__u32'),

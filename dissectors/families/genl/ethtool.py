@@ -21,7 +21,8 @@ def S(group, types, label=None):
                     types, label=label or group.lower().replace("_", " "), default="uint")
 
 
-HEADER = S("HEADER", {"DEV_NAME": "string", "FLAGS": a("u32", flags=HEADER_FLAGS)}, label="request header")
+HEADER = S("HEADER", {"DEV_NAME": "string", "FLAGS": a("u32", flags=HEADER_FLAGS), "PHY_INDEX": "u32"},
+           label="request header")
 BIT = S("BITSET_BIT", {"NAME": "string", "VALUE": "flag"}, label="bit")
 BITS = S("BITSET_BITS", {"BIT": a("nest", nested=BIT)}, label="bits")
 BITSET = S("BITSET", {"NOMASK": "flag", "BITS": a("nest", nested=BITS), "VALUE": a("binary", hint="hex"),
@@ -40,6 +41,13 @@ CABLE_TDR_CFG = S("CABLE_TEST_TDR_CFG", {})
 UDP_ENTRY = S("TUNNEL_UDP_ENTRY", {"PORT": a("u16", big_endian=True)})
 UDP_TABLE = S("TUNNEL_UDP_TABLE", {"TYPES": a("nest", nested=BITSET), "ENTRY": a("nest", nested=UDP_ENTRY)})
 UDP = S("TUNNEL_UDP", {"TABLE": a("nest", nested=UDP_TABLE)})
+IRQ_MODERATION = S("IRQ_MODERATION", {"USEC": "u32", "PKTS": "u32", "COMPS": "u32"}, label="irq moderation")
+PROFILE = S("PROFILE", {"IRQ_MODERATION": a("nest", nested=IRQ_MODERATION)}, label="profile")
+TS_STAT = S("TS_STAT", {}, label="timestamping stats")
+MM_STAT = S("MM_STAT", {"PAD": "pad"}, label="mac merge stats")
+C33_PW_LIMIT = enum_set("c33_pse_pw_limit", "ethtool.c33_pse_pw_limit", E, "ETHTOOL_A_C33_PSE_PW_LIMIT_UNSPEC",
+                        "ETHTOOL_A_C33_PSE_PW_LIMIT_", {"MIN": "u32"}, label="power limit range", default="uint",
+                        extra={"ETHTOOL_A_C33_PSE_PW_LIMIT_MAX": (E.ETHTOOL_A_C33_PSE_PW_LIMIT_MAX, a("u32"))})
 _H = {"HEADER": a("nest", nested=HEADER)}
 _BS = a("nest", nested=BITSET)
 GROUPS = {
@@ -50,10 +58,12 @@ GROUPS = {
     "WOL": S("WOL", {**_H, "MODES": _BS, "SOPASS": a("binary", hint="secret")}),
     "FEATURES": S("FEATURES", {**_H, "HW": _BS, "WANTED": _BS, "ACTIVE": _BS, "NOCHANGE": _BS}),
     "PRIVFLAGS": S("PRIVFLAGS", {**_H, "FLAGS": _BS}),
-    "RINGS": S("RINGS", _H), "CHANNELS": S("CHANNELS", _H), "COALESCE": S("COALESCE", _H),
+    "RINGS": S("RINGS", _H), "CHANNELS": S("CHANNELS", _H),
+    "COALESCE": S("COALESCE", {**_H, "RX_PROFILE": a("nest", nested=PROFILE), "TX_PROFILE": a("nest", nested=PROFILE)}),
     "PAUSE": S("PAUSE", {**_H, "STATS": a("nest", nested=PAUSE_STAT)}),
     "EEE": S("EEE", {**_H, "MODES_OURS": _BS, "MODES_PEER": _BS}),
-    "TSINFO": S("TSINFO", {**_H, "TIMESTAMPING": _BS, "TX_TYPES": _BS, "RX_FILTERS": _BS, "PHC_INDEX": "u32"}),
+    "TSINFO": S("TSINFO", {**_H, "TIMESTAMPING": _BS, "TX_TYPES": _BS, "RX_FILTERS": _BS, "PHC_INDEX": "u32",
+                          "STATS": a("nest", nested=TS_STAT)}),
     "CABLE_TEST": S("CABLE_TEST", _H),
     "CABLE_TEST_NTF": S("CABLE_TEST_NTF", {**_H, "NEST": a("nest", nested=CABLE_NEST)}),
     "CABLE_TEST_TDR": S("CABLE_TEST_TDR", {**_H, "CFG": a("nest", nested=CABLE_TDR_CFG)}),
@@ -64,8 +74,15 @@ GROUPS = {
     "STATS": S("STATS", {**_H, "PAD": "pad", "GROUPS": _BS, "GRP": a("nest", nested=STATS_GRP)}),
     "PHC_VCLOCKS": S("PHC_VCLOCKS", {**_H, "INDEX": "binary"}),
     "MODULE": S("MODULE", _H),
-    "PSE": enum_set("pse", "ethtool.pse", E, "ETHTOOL_A_PSE_UNSPEC", "ETHTOOL_A_", {"PSE_HEADER": a("nest", nested=HEADER)},
-                    label="pse", default="uint"),
+    "PSE": enum_set("pse", "ethtool.pse", E, "ETHTOOL_A_PSE_UNSPEC", "ETHTOOL_A_", {"PSE_HEADER": a("nest", nested=HEADER),
+                    "C33_PSE_PW_LIMIT_RANGES": a("nest", nested=C33_PW_LIMIT)}, label="pse", default="uint"),
+    "RSS": S("RSS", {**_H, "INDIR": a("array", sub="u32"), "HKEY": a("binary", hint="hex")}),
+    "PLCA": S("PLCA", _H),
+    "MM": S("MM", {**_H, "STATS": a("nest", nested=MM_STAT)}, label="mac merge"),
+    "MODULE_FW_FLASH": S("MODULE_FW_FLASH", {**_H, "FILE_NAME": "string", "PASSWORD": "binary",
+                                            "STATUS_MSG": "string"}, label="module firmware flash"),
+    "PHY": S("PHY", {**_H, "DRVNAME": "string", "NAME": "string", "UPSTREAM_SFP_NAME": "string",
+                     "DOWNSTREAM_SFP_NAME": "string"}),
 }
 
 
@@ -73,7 +90,8 @@ def _group(name: str) -> str:
     """ETHTOOL_MSG_RINGS_GET_REPLY -> RINGS; the cable-test notifications have sets of their own."""
     g = name[len("ETHTOOL_MSG_"):]
     ntf = g.endswith("_NTF")
-    for suffix in ("_GET_REPLY", "_SET_REPLY", "_ACT_REPLY", "_GET", "_SET", "_ACT", "_NTF"):
+    for suffix in ("_GET_CFG_REPLY", "_GET_STATUS_REPLY", "_GET_CFG", "_SET_CFG", "_GET_STATUS",  # PLCA's
+                   "_GET_REPLY", "_SET_REPLY", "_ACT_REPLY", "_GET", "_SET", "_ACT", "_NTF"):
         if g.endswith(suffix):
             g = g[:-len(suffix)]
             break
