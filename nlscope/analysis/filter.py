@@ -2,16 +2,26 @@
 
     netlink.flags.dump and rtnl.link.mtu > 1500
     netlink.error == EEXIST || (rtnl.route.dst in 10.0.0.0/8 && !netlink.flags.ack)
-    netlink.type in {RTM_NEWLINK RTM_DELLINK} and nlscope.process == "ip"
+    netlink.type in {RTM_NEWLINK, RTM_DELLINK} and nlscope.process == "ip"
     rtnl.link.ifname matches "^veth[0-9]+$" or genl.ctrl.family_name contains "80211"
 
 Grammar (parsed by hand, never eval'd; errors name the column):
     expr    := and_ ( ("or" | "||") and_ )*
     and_    := not_ ( ("and" | "&&") not_ )*
     not_    := ("not" | "!") not_ | "(" expr ")" | test
-    test    := FIELD [ OP value | "contains" value | ("matches" | "~") STRING | "in" "{" value* "}" ]
+    test    := ["any" | "all"] operand [ OP operand | "contains" value | ("matches" | "~") STRING
+               | ["not" | "!"] "in" ( "{" value ("," value)* "}" | PREFIX ) ]
+    operand := term (("+" | "-") term)*        term := atom (("*" | "/" | "%" | "&") atom)*
+    atom    := "-" atom | FUNC "(" operand ("," operand)* ")" | FIELD ["[" SLICE "]"] | value
+    FUNC    := len count upper lower string abs min max       SLICE := i:n | i-j | i | :n | i:
     OP      := == != === !== ~= < <= > >= (or eq ne lt le gt ge, any_eq all_ne all_eq any_ne)
-    value   := integer (decimal, 0x hex, 0 octal) | "string" | IPv4/IPv6 address or prefix | MAC | NAME
+    value   := integer (decimal, 0x hex, 0 octal) | "string" | IPv4/IPv6 address or prefix | MAC
+               | bytes (64:75) | NAME
+FIELD is one of ours (`nlscope fields`) or one of Wireshark's netlink names, whose values
+and presence are Wireshark's (filter_aliases.py), or frame.*: time_relative, time_delta and
+time_delta_displayed read the messages the filter was given before (DisplayFilter.stateful).
+A comparison starts with a field (`abs(-5) == 5` is refused, as tshark refuses it); a
+function alone is refused, `f & mask` and arithmetic alone test for a value that is not 0.
 As in Wireshark 4.0: a comparison with a field the message does not have is false, whatever
 the operator (only `not` turns that round).  `==`, `<`, `contains` … hold when any occurrence
 of the field satisfies them; `!=` (all_ne) when there is one and every occurrence differs;
@@ -38,6 +48,7 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
+import math
 import re
 import time
 from typing import Callable
@@ -46,6 +57,7 @@ from dissectors import FIELDS, load_families
 from dissectors.core.errors import ERRNO_VALUES
 
 from ..sources.procs import Process  # noqa: F401  (documents what nlscope.process holds)
+from .filter_aliases import FRAME_FIELDS, WIRESHARK_ALIASES
 from .filter_errors import FilterError, FilterTimeout, quote
 from .filter_regex import compile_regex
 from .filter_values import NAME_RE as _NAME_RE, NUMBER_KINDS, did_you_mean, known_names
@@ -75,6 +87,15 @@ class Literal:
     field's bytes: a string's `raw` is its bytes (UTF-8, escapes applied) and its `text`
     those bytes read as the dissectors read a string (UTF-8, other bytes as \\xNN escapes)."""
     __slots__ = ("text", "raw", "kind", "num", "ip", "net", "col")
+
+    @classmethod
+    def hex_bytes(cls, text: str, col: int) -> "Literal | None":
+        """A byte string written as Wireshark writes bytes (`64`, `64:75`, `64-75`, `64.75`), or None."""
+        if not re.fullmatch(r"[0-9a-fA-F]{1,2}(?:([:.-])[0-9a-fA-F]{2}(?:\1[0-9a-fA-F]{2})*)?", text):
+            return None
+        raw = bytes(int(b, 16) for b in re.split(r"[:.-]", text))
+        lit = cls(raw.hex(":"), "bytes", col, raw)
+        return lit
 
     def __init__(self, text: str, kind: str, col: int, raw: bytes | None = None):
         self.text, self.kind, self.col = text, kind, col
@@ -163,6 +184,10 @@ def _eq(value, show: str, lit: Literal) -> bool:
         if ip is None:
             return isinstance(value, str) and value == lit.text   # a text field: the word as written
         return ip == lit.ip if lit.kind == "ip" else (ip.version == lit.net.version and ip in lit.net)
+    if lit.kind == "bytes":
+        if isinstance(value, str):
+            value = value.encode("utf-8", "surrogateescape")
+        return isinstance(value, (bytes, bytearray)) and bytes(value) == lit.raw
     if lit.kind == "mac":
         if isinstance(value, (bytes, bytearray)):
             return bytes(value).hex(":") == lit.text
@@ -240,19 +265,46 @@ for _n in _FLAG_NAMES:
     INDEX_FIELDS[f"netlink.flags.{_n}"] = _flag_getter(_n.upper())
 
 
+# frame.* fields that depend on the frames before this one: computed by DisplayFilter's clock
+CLOCK_FIELDS = {
+    "frame.time_relative": ("float", "seconds since the first frame the filter was given"),
+    "frame.time_delta": ("float", "seconds since the frame before this one"),
+    "frame.time_delta_displayed": ("float", "seconds since the last frame this filter matched (0 before one)"),
+}
+for _name, (_k, _d, _get) in FRAME_FIELDS.items():
+    APP_FIELDS.setdefault(_name, (_k, _d))
+    INDEX_FIELDS.setdefault(_name, _get)
+APP_FIELDS.update(CLOCK_FIELDS)
+
+
+def _alias(name: str):
+    """The Wireshark name's Alias, unless the name is ours too (netlink.error, genl.cmd …:
+    our own names keep their meaning)."""
+    alias = WIRESHARK_ALIASES.get(name)
+    if alias is None or name in FIELDS or name in INDEX_FIELDS:
+        return None
+    return alias
+
+
 def known_field(name: str) -> bool:
     load_families()
-    return name in INDEX_FIELDS or name in FIELDS
+    return name in INDEX_FIELDS or name in FIELDS or name in WIRESHARK_ALIASES or name in CLOCK_FIELDS
 
 
 def _all_fields() -> list[str]:
-    return list(INDEX_FIELDS) + [f.abbrev for f in FIELDS]
+    return list(INDEX_FIELDS) + list(CLOCK_FIELDS) + list(WIRESHARK_ALIASES) + [f.abbrev for f in FIELDS]
 
 
 def _kind(name: str) -> str:
-    """What a field holds: uint, int, float, bool, string, bytes, ipv4, ipv6, mac, none ('' unknown)."""
+    """What a field holds: uint, int, float, bool, string, bytes, ipv4, ipv6, mac, none, family
+    (netlink.family: a protocol number or our label) ('' unknown)."""
     if name == "netlink.protocol":
         return "uint"
+    if name == "netlink.family":
+        return "family"
+    alias = _alias(name)
+    if alias is not None:
+        return alias.kind
     f = FIELDS.get(name)
     if f is not None:
         return f.kind
@@ -269,6 +321,10 @@ def _tree_values(m, abbrev):
 
 
 def _is_bool(name: str) -> bool:
+    """Is `name` a flag that "is there" only when set (ours), rather than tested for presence
+    (a Wireshark name, as Wireshark tests an FT_BOOLEAN alone)?"""
+    if _alias(name) is not None:
+        return False
     f = FIELDS.get(name)
     return name.startswith("netlink.flags.") and name != "netlink.flags.unknown_bits" or (
         f is not None and f.kind == "bool") or APP_FIELDS.get(name, ("",))[0] == "bool"
@@ -292,6 +348,9 @@ def _getter(name: str):
     get = INDEX_FIELDS.get(name)
     if get is not None:
         return get
+    alias = _alias(name)
+    if alias is not None:
+        return alias.get
     parent = _bit_of(name)
     if parent is not None:
         def bits(m):
@@ -308,7 +367,7 @@ def _getter(name: str):
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<str>"[^"\\]*(?:\\.[^"\\]*)*")
-  | (?P<op>===|!==|==|!=|~=|<=|>=|&&|\|\||[<>!(){},~])
+  | (?P<op>===|!==|==|!=|~=|<=|>=|&&|\|\||[<>!(){},~\[\]+*%&])
   | (?P<word>[A-Za-z0-9_.:/\-]+)
 """, re.X | re.S)
 
@@ -389,13 +448,18 @@ def _string_bytes(body: str, col: int, text: str) -> bytes:
 # fields whose values come from pairing requests with answers (a transaction table)
 TX_FIELDS = frozenset({"nlscope.role", "nlscope.transaction", "nlscope.latency"})
 # the fields a filter reads without decoding a message's body
-HEADER_FIELDS = frozenset(INDEX_FIELDS) - {"nlscope.unknown"}
+HEADER_FIELDS = (frozenset(INDEX_FIELDS) - {"nlscope.unknown"}) | frozenset(CLOCK_FIELDS) | frozenset(
+    a.name for a in WIRESHARK_ALIASES.values() if a.header and a.name not in INDEX_FIELDS)
+# the getters the filter uses where they differ from what -T fields prints (netlink.family:
+# -T fields prints our label; a filter compares a number with the protocol number too)
+_FILTER_GETTERS = {"netlink.family": WIRESHARK_ALIASES["netlink.family"].get}
 
 
 # --- evaluation: each node is fn(message, memo) -> bool ----------------------------------
 # `memo` lives for one message: a body field's occurrences are found once however many
 # terms read it, and the time the first costly step began is kept under _T0.
 _T0 = "\0started"   # no field name starts with NUL
+_CLOCK = "\0clock"    # the DisplayFilter's _Clock (frame.time_relative, time_delta …)
 
 
 class _OverBudget(Exception):
@@ -417,7 +481,9 @@ def _check(memo: dict, column: int) -> None:
 
 def _occurrences(name: str):
     """get(message, memo) -> [(value, display), …], a body field's found once per message."""
-    get = _getter(name)
+    if name in CLOCK_FIELDS:
+        return lambda m, memo: memo[_CLOCK].occurrences(name, m)
+    get = _FILTER_GETTERS.get(name) or _getter(name)
     if name in INDEX_FIELDS:
         return lambda m, memo: get(m)
 
@@ -533,6 +599,189 @@ class _Set:
         return any(_eq(value, show, it) for it in self.others)
 
 
+# --- values a comparison reads: a field, a function of one, a slice, arithmetic ----------
+_FIELD_NAME = re.compile(r"[A-Za-z_][\w-]*(\.[\w-]+)*")
+_FUNCTIONS = frozenset({"len", "count", "upper", "lower", "string", "abs", "min", "max"})
+# occurrences one arithmetic step may combine (a field times a field is every pair)
+_MAX_PAIRS = 10_000
+
+
+class _Entity:
+    """What one side of a comparison reads: get(message, memo) -> [(value, display)], the kind
+    of its values, the column it starts at, the field it is (None if computed) and, for a
+    constant, its Literal."""
+    # bitwise: arithmetic (f & mask, f + 1), which alone tests for a non-zero value; sliced: f[i:j]
+    __slots__ = ("get", "kind", "col", "name", "const", "bitwise", "sliced")
+
+    def __init__(self, get, kind: str, col: int, name: str | None = None, const: Literal | None = None):
+        self.get, self.kind, self.col, self.name, self.const = get, kind, col, name, const
+        self.bitwise = self.sliced = False
+
+
+def _c_div(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        q = abs(a) // abs(b)
+        return q if (a >= 0) == (b >= 0) else -q      # C's division, as Wireshark's
+    return a / b
+
+
+def _c_mod(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        return a - b * _c_div(a, b)
+    return math.fmod(a, b)
+
+
+_ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": _c_div,
+          "%": _c_mod, "&": lambda a, b: a & b}
+
+
+def _numeric(ent: _Entity, col: int, text: str, op: str) -> None:
+    if ent.kind not in NUMBER_KINDS and not (op == "&" and ent.kind == "bool"):
+        what = ent.name or ent.const and ent.const.text or "the value"
+        raise FilterError(f"'{op}' takes numbers, and {quote(what)} is {_KIND_TEXT.get(ent.kind, 'not a number')}",
+                          col, text)
+
+
+def _arith(left: _Entity, op: str, right: _Entity, col: int, text: str) -> _Entity:
+    """left OP right over every pair of occurrences (at most _MAX_PAIRS)."""
+    _numeric(left, col, text, op)
+    _numeric(right, col, text, op)
+    if op == "&" and "float" in (left.kind, right.kind):
+        raise FilterError("'&' takes integers", col, text)
+    fn, lg, rg = _ARITH[op], left.get, right.get
+
+    def get(m, memo):
+        out = []
+        for a, _ in lg(m, memo):
+            for b, _s in rg(m, memo):
+                a_, b_ = _num(a), _num(b)
+                if a_ is None or b_ is None or op in "/%" and b_ == 0:
+                    continue
+                v = fn(a_, b_)
+                out.append((v, str(v)))
+                if len(out) >= _MAX_PAIRS:
+                    return out
+        return out
+    kind = "float" if "float" in (left.kind, right.kind) else "int"
+    const = None
+    if left.const is not None and right.const is not None:
+        vals = get(None, {})
+        if not vals:
+            raise FilterError("division by zero", col, text)
+        const = Literal(str(vals[0][0]), "word", col)
+    ent = _Entity(get, kind, left.col, None, const)
+    ent.bitwise = True   # arithmetic stands alone as a test: some occurrence is not zero
+    return ent
+
+
+def _arith_unary(inner: _Entity, col: int, text: str) -> _Entity:
+    _numeric(inner, col, text, "-")
+    g = inner.get
+    const = None if inner.const is None else Literal(str(-inner.const.num), "word", col)
+    ent = _Entity(lambda m, memo: [(-v, str(-v)) for v, _ in g(m, memo) if _num(v) is not None],
+                  "float" if inner.kind == "float" else "int", col, None, const)
+    ent.bitwise = True
+    return ent
+
+
+def _same(a, b) -> bool:
+    na, nb = _num(a), _num(b)
+    if na is not None and nb is not None:
+        return na == nb
+    if isinstance(a, str):
+        a = a.encode("utf-8", "surrogateescape")
+    if isinstance(b, str):
+        b = b.encode("utf-8", "surrogateescape")
+    return a == b
+
+
+def _compare_entities(op: str, quant, left: _Entity, right: _Entity, col: int, text: str):
+    """A comparison of two values that are not both literals (a field with a field, arithmetic)."""
+    if right.const is not None and left.kind in NUMBER_KINDS | {"bool"}:
+        lit = right.const
+        lg = left.get
+        if op in _EQUALITY:
+            equal = op in ("==", "===")
+            every = op in ("!=", "===") if quant is None else quant == "all"
+
+            def eq(m, memo):
+                found = lg(m, memo)
+                if every:
+                    return bool(found) and all((_num(v) == lit.num) == equal for v, _ in found)
+                return any((_num(v) == lit.num) == equal for v, _ in found)
+            return eq
+        cmp = _ORD[op]
+        return lambda m, memo: any(_num(v) is not None and cmp(_num(v), lit.num) for v, _ in lg(m, memo))
+    numeric = left.kind in NUMBER_KINDS | {"bool"}
+    if numeric != (right.kind in NUMBER_KINDS | {"bool"}):
+        raise FilterError(f"{left.name or 'the left side'} is {_KIND_TEXT.get(left.kind, 'text')} and "
+                          f"{right.name or 'the right side'} {_KIND_TEXT.get(right.kind, 'text')}: they cannot be "
+                          f"compared", col, text)
+    lg, rg = left.get, right.get
+    if op in _EQUALITY:
+        equal = op in ("==", "===")
+        every = op in ("!=", "===") if quant is None else quant == "all"
+
+        def eq(m, memo):
+            a, b = lg(m, memo), rg(m, memo)
+            if not a or not b:
+                return False
+            pairs = ((x, y) for x, _ in a[:_MAX_PAIRS] for y, _ in b[:_MAX_PAIRS])
+            if every:
+                return all(_same(x, y) == equal for x, y in pairs)
+            return any(_same(x, y) == equal for x, y in pairs)
+        return eq
+    cmp = _ORD[op]
+
+    def ordered(m, memo):
+        a, b = lg(m, memo), rg(m, memo)
+        for x, _ in a[:_MAX_PAIRS]:
+            for y, _ in b[:_MAX_PAIRS]:
+                nx, ny = _num(x), _num(y)
+                if nx is not None and ny is not None:
+                    if cmp(nx, ny):
+                        return True
+                elif isinstance(x, (str, bytes)) and type(x) is type(y) and cmp(x, y):
+                    return True
+        return False
+    return ordered
+
+
+class _Clock:
+    """frame.time_relative, frame.time_delta and frame.time_delta_displayed: what they need of
+    the frames before the message (the first frame's time, the frame before, the last frame
+    the filter matched).  Fed by DisplayFilter in the order the messages come."""
+
+    def __init__(self):
+        self.first = self.prev_time = self.cur_frame = self.cur_time = None
+        self.shown: list[tuple] = []   # the last two matched frames: (number, time)
+
+    def see(self, m) -> None:
+        frame, t = getattr(m, "frame", None), getattr(m, "time", None)
+        if t is None:
+            return
+        if self.first is None:
+            self.first = t
+        if frame != self.cur_frame:
+            self.prev_time, self.cur_frame, self.cur_time = self.cur_time, frame, t
+
+    def matched(self, m) -> None:
+        frame = getattr(m, "frame", None)
+        if not self.shown or self.shown[-1][0] != frame:
+            self.shown = (self.shown + [(frame, m.time)])[-2:]
+
+    def occurrences(self, name: str, m) -> list:
+        t = m.time
+        if name == "frame.time_relative":
+            v = t - self.first if self.first is not None else 0.0
+        elif name == "frame.time_delta":
+            v = t - self.prev_time if self.prev_time is not None and self.cur_frame == m.frame else 0.0
+        else:
+            before = [tm for fr, tm in self.shown if fr != m.frame]
+            v = t - before[-1] if before else 0.0
+        return [(v, f"{v:.9f}")]
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
@@ -541,9 +790,14 @@ class _Parser:
         self.depth = 0
         self.fields: set[str] = set()
         self.costly = False   # has a step that checks MESSAGE_BUDGET (see DisplayFilter.may_time_out)
+        self.steps = 0        # arithmetic operators in the value being read (at most MAX_DEPTH)
 
     def peek(self):
         return self.toks[self.i]
+
+    def after(self):
+        """The token after the next one (the end token at the end)."""
+        return self.toks[min(self.i + 1, len(self.toks) - 1)]
 
     def take(self):
         t = self.toks[self.i]
@@ -561,13 +815,17 @@ class _Parser:
         """One more level of `not` or parentheses, refused past MAX_DEPTH (each is a parser frame)."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise FilterError(f"parentheses and 'not' nested more than {MAX_DEPTH} deep", col, self.text)
+            raise FilterError(f"parentheses, 'not', functions and '-' nested more than {MAX_DEPTH} deep", col,
+                              self.text)
 
     def parse(self):
         if self.peek()[0] == "end":
             raise self.error("empty filter")
         node = self.expr()
         if self.peek()[0] != "end":
+            if self.peek()[1].lower() in ("xor", "^^"):
+                raise self.error("'xor' is not an operator of Wireshark 4.0's filters (write (a and not b) or "
+                                 "(b and not a))")
             raise self.error(f"unexpected '{quote(self.peek()[1])}'")
         return node
 
@@ -606,13 +864,14 @@ class _Parser:
             return node
         return self.test()
 
-    def value(self, name: str = "") -> Literal:
-        """The next value, compared with the field `name`: a bare word is text where the
-        field is text (`rtnl.link.ifname == dummy0`, as Wireshark reads it), and a value it
-        cannot have is refused here (check_value)."""
-        lit = self._value(_kind(name))
-        if name:
-            self.check_value(name, lit)
+    def value(self, name: str = "", kind: str | None = None) -> Literal:
+        """The next value, compared with the field `name` (or a value of `kind`): a bare word
+        is text where the field is text (`rtnl.link.ifname == dummy0`, as Wireshark reads it),
+        bytes where it is bytes (`64:75`), and a value it cannot have is refused here (check_value)."""
+        kind = kind if kind is not None else _kind(name)
+        lit = self._value(kind)
+        if name or kind:
+            self.check_value(name, lit, kind)
         return lit
 
     def _value(self, kind: str) -> Literal:
@@ -620,13 +879,19 @@ class _Parser:
         if k == "str":
             raw = _string_bytes(v[1:-1], col + 1, self.text)
             return Literal(raw.decode("utf-8", "backslashreplace"), "string", col, raw)
-        if k == "word" and kind == "string":
+        if k == "word" and kind == "bytes":
+            lit = Literal.hex_bytes(v, col)
+            if lit is not None:
+                return lit
+        if k == "word" and kind in ("string", "family"):
             # an address or prefix stays one (addresses are often shown as text), the rest is text
+            # (netlink.family: a number stays a number, the protocol's)
             try:
                 lit = Literal(v, "word", col)
             except FilterError:
                 lit = None
-            return lit if lit is not None and lit.kind in ("ip", "net", "mac") else Literal(v, "string", col)
+            keep = ("ip", "net", "mac", "int") if kind == "family" else ("ip", "net", "mac")
+            return lit if lit is not None and lit.kind in keep else Literal(v, "string", col)
         if k == "word":
             try:
                 return Literal(v, "word", col)
@@ -634,13 +899,14 @@ class _Parser:
                 raise FilterError(exc.message, col, self.text) from None
         raise FilterError(f"expected a value, found '{quote(v) or 'end of filter'}'", col, self.text)
 
-    def check_value(self, name: str, lit: Literal) -> None:
+    def check_value(self, name: str, lit: Literal, kind: str | None = None) -> None:
         """Refuse a value the field cannot have, as Wireshark does: a string, an address or an
         unknown name for a number, anything but a number for a boolean, anything for a field
         with no value; a symbolic name its field does not know (with the nearest ones)."""
-        kind = _kind(name)
+        kind = kind if kind is not None else _kind(name)
+        name = name or "the value"
         what = {"string": "a string", "ip": "an address", "net": "an address prefix", "mac": "a MAC address",
-                "int": "a number", "name": "a name"}.get(lit.kind, "a value")
+                "int": "a number", "name": "a name", "bytes": "bytes"}.get(lit.kind, "a value")
         shown = quote(lit.text)
 
         def refuse(why: str):
@@ -648,15 +914,20 @@ class _Parser:
 
         if kind == "none":
             refuse(f"{name} has no value to compare (test whether it is there: '{name}' alone)")
+        if kind == "family" and lit.kind in ("ip", "net", "mac", "bytes"):
+            refuse(f"{name} is a protocol number or name: it cannot be compared with {what} \"{shown}\"")
         if kind in NUMBER_KINDS or kind == "bool":
             holds = "a boolean (0, 1, true or false)" if kind == "bool" else f"a number ({kind})"
-            if lit.kind in ("string", "ip", "net", "mac"):
+            if lit.kind in ("string", "ip", "net", "mac", "bytes"):
                 refuse(f"{name} is {holds}: it cannot be compared with {what} \"{shown}\"")
             if lit.kind == "int" and isinstance(lit.num, float) and kind != "float":
                 refuse(f"'{shown}' is not an integer, and {name} holds integers")
             if lit.kind == "name":
                 if kind == "bool":
                     refuse(f"{name} is {holds}, not '{shown}'")
+                if _alias(name) is not None:   # as tshark: its netlink numbers have no names to type
+                    refuse(f"{name} is {holds}: '{shown}' is not a number (Wireshark's names take numbers; "
+                           f"{WIRESHARK_ALIASES[name].target or 'our field'} takes names)")
                 names = known_names(name)
                 if names is not None and lit.text.upper() not in names:
                     refuse(f"'{shown}' is not among the values of {name}{did_you_mean(lit.text, names)}")
@@ -667,53 +938,220 @@ class _Parser:
             if version != int(kind[-1]):
                 refuse(f"'{shown}' is an IPv{version} address, and {name} an IPv{kind[-1]} one")
 
-    def test(self):
+    # --- values: fields, functions, slices and arithmetic (Wireshark 4.0) ------------------
+    def field(self) -> _Entity:
+        """A field name (known, or refused with the nearest names), with an optional slice."""
         k, name, col = self.take()
-        if k != "word" or not re.fullmatch(r"[A-Za-z_][\w]*(\.[\w]+)*", name):
+        if k != "word" or not _FIELD_NAME.fullmatch(name):
             raise FilterError(f"expected a field name, found '{quote(name) or 'end of filter'}'", col, self.text)
         if not known_field(name):
             raise FilterError(f"unknown field '{quote(name, 80)}'{did_you_mean(name, _all_fields())} "
                               f"(see 'nlscope fields')", col, self.text)
-        get = _occurrences(name)
         self.fields.add(name)
+        ent = _Entity(_occurrences(name), _kind(name), col, name)
+        if self.peek()[1] == "[":
+            ent = self.slice(ent)
+        return ent
+
+    def slice(self, ent: _Entity) -> _Entity:
+        """f[i:j] (j bytes from i), f[i-j] (i to j), f[i], f[:j], f[i:]: bytes of a text or bytes field."""
+        open_col = self.take()[2]
+        if ent.kind not in ("string", "bytes", "mac"):
+            raise FilterError(f"{ent.name} is {_KIND_TEXT.get(ent.kind, 'not text')}: it cannot be sliced "
+                              f"(only text and bytes can)", open_col, self.text)
+        spec = ""
+        while self.peek()[1] != "]" and self.peek()[0] != "end":
+            spec += self.take()[1]
+        if self.peek()[1] != "]":
+            raise self.error(f"missing ']' for the '[' at column {open_col}")
+        self.take()
+        m = re.fullmatch(r"(-?\d+)?(?:(:)(\d+)?|-(\d+))?", spec)
+        if not spec or m is None or len(spec) > 20:
+            raise FilterError(f"bad slice '[{quote(spec)}]' (write [i:length], [i-j], [i], [:length] or [i:])",
+                              open_col, self.text)
+        start = int(m.group(1) or 0)
+        if m.group(2):
+            stop = None if m.group(3) is None else start + int(m.group(3))
+        elif m.group(4) is not None:
+            stop = int(m.group(4)) + 1
+        else:
+            stop = start + 1 if start != -1 else None
+        inner = ent.get
+
+        def cut(m_, memo):
+            out = []
+            for v, s in inner(m_, memo):
+                b = v.encode("utf-8", "surrogateescape") if isinstance(v, str) else v
+                if not isinstance(b, (bytes, bytearray)):
+                    continue
+                n = len(b)
+                lo = start + n if start < 0 else start
+                hi = n if stop is None else (stop + n if stop <= 0 and start < 0 else stop)
+                if 0 <= lo < hi <= n:
+                    piece = bytes(b[lo:hi])
+                    out.append((piece, piece.hex(":")))
+            return out
+        out = _Entity(cut, "bytes", ent.col)
+        out.sliced = True
+        return out
+
+    def function(self) -> _Entity:
+        """len() count() upper() lower() string() abs() min() max(), as Wireshark 4.0 has them."""
+        _k, fname, col = self.take()
+        fname = fname.lower()
+        self.take()  # (
+        args = []
+        while True:
+            args.append(self.operand(literal_ok=fname in ("min", "max")))
+            if self.peek()[1] == ",":
+                self.take()
+                continue
+            break
+        if self.peek()[1] != ")":
+            raise self.error(f"missing ')' for {fname}() at column {col}")
+        self.take()
+        if fname not in ("min", "max") and len(args) != 1:
+            raise FilterError(f"{fname}() takes one field", col, self.text)
+        a = args[0]
+        g = a.get
+        if fname in ("upper", "lower"):
+            if a.kind != "string":
+                raise FilterError(f"only text fields can be given to {fname}()", col, self.text)
+            conv = str.upper if fname == "upper" else str.lower
+            return _Entity(lambda m, memo: [(conv(v), conv(v)) for v, _ in g(m, memo) if isinstance(v, str)],
+                           "string", col)
+        if fname == "len":
+            if a.kind not in ("string", "bytes", "mac"):
+                raise FilterError(f"len() of {_KIND_TEXT.get(a.kind, 'this field')}: nlscope measures text and "
+                                  f"bytes only", col, self.text)
+
+            def length(m, memo):
+                out = []
+                for v, _ in g(m, memo):
+                    b = v.encode("utf-8", "surrogateescape") if isinstance(v, str) else v
+                    if isinstance(b, (bytes, bytearray)):
+                        out.append((len(b), str(len(b))))
+                return out
+            return _Entity(length, "uint", col)
+        if fname == "count":
+            if a.name is None:
+                raise FilterError("count() takes a field", col, self.text)
+
+            def count(m, memo):
+                n = len(g(m, memo))
+                return [(n, str(n))] if n else []   # as Wireshark: no field, no count
+            return _Entity(count, "uint", col)
+        if fname == "string":
+            def text(m, memo):
+                out = []
+                for v, s in g(m, memo):
+                    t = v if isinstance(v, str) else str(int(v)) if isinstance(v, bool) else \
+                        str(v) if isinstance(v, (int, float)) else s
+                    out.append((t, t))
+                return out
+            return _Entity(text, "string", col)
+        for x in args:
+            if x.kind not in NUMBER_KINDS:
+                raise FilterError(f"{fname}() takes numbers, and {x.name or 'this'} is "
+                                  f"{_KIND_TEXT.get(x.kind, 'not a number')}", x.col, self.text)
+        if fname == "abs":
+            return _Entity(lambda m, memo: [(abs(v), str(abs(v))) for v, _ in g(m, memo) if _num(v) is not None],
+                           a.kind, col)
+        pick = min if fname == "min" else max
+        gets = [x.get for x in args]
+
+        def extreme(m, memo):
+            vals = [v for get in gets for v, _ in get(m, memo) if _num(v) is not None]
+            if not vals:
+                return []
+            v = pick(vals)
+            return [(v, str(v))]
+        kind = "float" if any(x.kind == "float" for x in args) else "int"
+        return _Entity(extreme, kind, col)
+
+    def atom(self, literal_ok: bool) -> _Entity:
+        k, v, col = self.peek()
+        if k == "word" and (v == "-" or v.startswith("-") and _FIELD_NAME.fullmatch(v[1:]) and known_field(v[1:])):
+            # unary minus: `- field`, `-field`
+            if v == "-":
+                self.take()
+            else:
+                self.toks[self.i] = ("word", v[1:], col + 1)
+            self.nest(col)
+            inner = self.atom(literal_ok)
+            self.depth -= 1
+            return _arith_unary(inner, col, self.text)
+        if k == "word" and v.lower() in _FUNCTIONS and self.after()[1] == "(":
+            self.nest(col)
+            ent = self.function()
+            self.depth -= 1
+            return ent
+        if k == "word" and _FIELD_NAME.fullmatch(v) and (known_field(v) or "." in v or not literal_ok):
+            return self.field()
+        if not literal_ok:
+            raise FilterError(f"expected a field name, found '{quote(v) or 'end of filter'}'", col, self.text)
+        lit = self.value(kind="float")
+        return _Entity(lambda m, memo, n=lit.num: [(n, str(n))], "float" if isinstance(lit.num, float) else "int",
+                       col, const=lit)
+
+    def operand(self, literal_ok: bool = False) -> _Entity:
+        """term (( + | - ) term)*; term := atom (( * | / | % | & ) atom)*.  Each operator is
+        a closure around the ones before it, so a value has at most MAX_DEPTH of them."""
+        self.steps = 0
+        left = self.term(literal_ok)
+        while self.peek()[1] in ("+", "-") and self.peek()[0] in ("op", "word"):
+            op_col = self.take()[2]
+            self.step(op_col)
+            left = _arith(left, "+" if self.toks[self.i - 1][1] == "+" else "-", self.term(True), op_col, self.text)
+        return left
+
+    def term(self, literal_ok: bool) -> _Entity:
+        left = self.atom(literal_ok)
+        while self.peek()[1] in ("*", "/", "%", "&") and self.peek()[0] in ("op", "word"):
+            op = self.take()
+            self.step(op[2])
+            left = _arith(left, op[1], self.atom(True), op[2], self.text)
+        return left
+
+    def step(self, col: int) -> None:
+        self.steps += 1
+        if self.steps > MAX_DEPTH:
+            raise FilterError(f"more than {MAX_DEPTH} arithmetic operators in one value", col, self.text)
+
+    def test(self):
+        # `any` / `all` before a field: which occurrences a comparison quantifies over
+        quant = None
+        if self.peek()[0] == "word" and self.peek()[1].lower() in ("any", "all") and \
+                self.after()[0] == "word" and _FIELD_NAME.fullmatch(self.after()[1]):
+            quant = self.take()[1].lower()
+        left = self.operand()
+        if left.const is not None:
+            raise FilterError("a constant cannot be tested: a comparison starts with a field", left.col, self.text)
+        get, name, kind = left.get, left.name, left.kind
         k2, written, op_col = self.peek()
         op = _ALIASES.get(written.lower(), written) if k2 in ("word", "op") else written
+        if written.lower() == "xor":
+            raise FilterError("'xor' is not an operator of Wireshark 4.0's filters (write (a and not b) or "
+                              "(b and not a))", op_col, self.text)
         if (op in _EQUALITY or op in _ORD) and k2 in ("op", "word"):
             self.take()
-            lit = self.value(name)
-            # a field the message does not have makes every comparison false (Wireshark 4.0):
-            # == any occurrence equal, != every occurrence differs, === all equal, !== any differs
-            if op == "==":
-                return lambda m, memo: any(_eq(v, s, lit) for v, s in get(m, memo))
-            if op == "!=":
-                def all_ne(m, memo):
-                    found = get(m, memo)
-                    return bool(found) and not any(_eq(v, s, lit) for v, s in found)
-                return all_ne
-            if op == "===":
-                def all_eq(m, memo):
-                    found = get(m, memo)
-                    return bool(found) and all(_eq(v, s, lit) for v, s in found)
-                return all_eq
-            if op == "!==":
-                return lambda m, memo: any(not _eq(v, s, lit) for v, s in get(m, memo))
-            if lit.kind == "net":
-                raise FilterError(f"'{op}' cannot compare with a prefix; use 'in' or '=='", lit.col, self.text)
-            cmp = _ORD[op]
-
-            def ordered(m, memo):
-                for v, _s in get(m, memo):
-                    pair = _order(v, lit)
-                    if pair is not None and cmp(*pair):
-                        return True
-                return False
-            return ordered
-        if op in ("contains", "matches") and _kind(name) in _NOT_TEXT:
-            raise FilterError(f"{name} is {_KIND_TEXT.get(_kind(name), 'not text')}: it cannot take '{quote(written)}' "
-                              f"(only text and bytes can)", op_col, self.text)
+            rk, rv, rcol = self.peek()
+            nxt = self.after()[1]
+            is_entity = rk == "word" and (
+                (_FIELD_NAME.fullmatch(rv) and "." in rv and known_field(rv))
+                or (rv.lower() in _FUNCTIONS and nxt == "(") or rv == "-"
+                or (rv.startswith("-") and known_field(rv[1:])))
+            if not is_entity and nxt not in ("+", "-", "*", "/", "%", "&"):
+                lit = self.value(name or "", kind)
+                return self.compare_literal(op, quant, get, lit)
+            right = self.operand(literal_ok=True)
+            return _compare_entities(op, quant, left, right, rcol, self.text)
+        if op in ("contains", "matches") and kind in _NOT_TEXT:
+            raise FilterError(f"{name or 'the value'} is {_KIND_TEXT.get(kind, 'not text')}: it cannot take "
+                              f"'{quote(written)}' (only text and bytes can)", op_col, self.text)
         if k2 == "word" and op.lower() == "contains":
             self.take()
-            lit = self._value(_kind(name))
+            lit = self._value(kind)
             needle, raw = lit.text, lit.raw
 
             def contains(m, memo):
@@ -728,7 +1166,7 @@ class _Parser:
             return contains
         if op == "matches":
             self.take()
-            lit = self.value()
+            lit = self.value(kind="")
             if lit.kind != "string":
                 raise FilterError("'matches' takes a regular expression in double quotes", lit.col, self.text)
             search = compile_regex(lit.text, lit.col, self.text)
@@ -743,38 +1181,93 @@ class _Parser:
                     _check(memo, at)
                 return False
             return matches
+        negate = False
+        if (k2 == "word" and written.lower() == "not" or k2 == "op" and written == "!") and \
+                self.after()[1].lower() == "in":
+            self.take()   # `not in` / `!in`: as Wireshark 4.0, not (f in {…}) — true where f is not
+            negate = True
+            k2, written, op_col = self.peek()
+            op = written.lower()
         if k2 == "word" and op.lower() == "in":
             self.take()
-            if self.peek()[1] != "{":
-                lit = self.value(name)  # `in 10.0.0.0/8`
-                if lit.kind != "net":
-                    raise FilterError("'in' takes a set {…} or an address prefix", lit.col, self.text)
-                return lambda m, memo: any(_eq(v, s, lit) for v, s in get(m, memo))
-            members = _Set(self.set_items(name))
-            if len(members.others) > _CHECK_EVERY:
-                self.costly = True
-
-                def member(m, memo):
-                    _started(memo)
-                    for v, s in get(m, memo):
-                        if members.holds(v, s):
-                            return True
-                        _check(memo, col)
-                    return False
-                return member
-            return lambda m, memo: any(members.holds(v, s) for v, s in get(m, memo))
+            test = self.membership(name, kind, get, op_col, quant)
+            return (lambda m, memo: not test(m, memo)) if negate else test
+        if left.bitwise:
+            return lambda m, memo: any(v for v, _ in get(m, memo))   # f & mask: some occurrence has a bit set
+        if left.sliced:
+            return lambda m, memo: bool(get(m, memo))
+        if left.name is None:   # as tshark: len(f), f + 1 … alone test nothing
+            raise FilterError("a function's value must be compared with something (as in Wireshark)",
+                              left.col, self.text)
         if _is_bool(name):
             return lambda m, memo: any(v for v, _ in get(m, memo))  # a flag "is there" when it is set
         return lambda m, memo: bool(get(m, memo))
 
-    def set_items(self, name: str) -> list:
-        """The values and (lo, hi) ranges of a `{…}`, at most MAX_SET_ITEMS of them."""
+    def compare_literal(self, op: str, quant: str | None, get, lit: Literal):
+        # a field the message does not have makes every comparison false (Wireshark 4.0):
+        # == any occurrence equal, != every occurrence differs, === all equal, !== any differs;
+        # `any`/`all` before the field choose the quantifier of == and != themselves
+        if op in _EQUALITY:
+            equal = op in ("==", "===")
+            every = op in ("!=", "===") if quant is None else quant == "all"
+
+            def eq(m, memo):
+                found = get(m, memo)
+                if every:
+                    return bool(found) and all(_eq(v, s, lit) == equal for v, s in found)
+                return any(_eq(v, s, lit) == equal for v, s in found)
+            return eq
+        if lit.kind == "net":
+            raise FilterError(f"'{op}' cannot compare with a prefix; use 'in' or '=='", lit.col, self.text)
+        cmp = _ORD[op]
+
+        def holds(v):
+            pair = _order(v, lit)
+            return pair is not None and cmp(*pair)
+
+        if quant == "all":
+            return lambda m, memo: bool(found := get(m, memo)) and all(holds(v) for v, _s in found)
+
+        def ordered(m, memo):
+            for v, _s in get(m, memo):
+                if holds(v):
+                    return True
+            return False
+        return ordered
+
+    def membership(self, name, kind, get, col, quant):
+        if self.peek()[1] != "{":
+            lit = self.value(name or "", kind)  # `in 10.0.0.0/8`
+            if lit.kind != "net":
+                raise FilterError("'in' takes a set {…} or an address prefix", lit.col, self.text)
+            return lambda m, memo: any(_eq(v, s, lit) for v, s in get(m, memo))
+        members = _Set(self.set_items(name or "", kind))
+        if quant == "all":
+            return lambda m, memo: bool(found := get(m, memo)) and all(members.holds(v, s) for v, s in found)
+        if len(members.others) > _CHECK_EVERY:
+            self.costly = True
+
+            def member(m, memo):
+                _started(memo)
+                for v, s in get(m, memo):
+                    if members.holds(v, s):
+                        return True
+                    _check(memo, col)
+                return False
+            return member
+        return lambda m, memo: any(members.holds(v, s) for v, s in get(m, memo))
+
+    def set_items(self, name: str, kind: str | None = None) -> list:
+        """The values and (lo, hi) ranges of a `{…}`, at most MAX_SET_ITEMS of them, separated
+        by commas (Wireshark 4.0 refuses `{1 2}`)."""
         open_col = self.take()[2]
         items: list = []
         while self.peek()[1] not in ("}",) and self.peek()[0] != "end":
-            if self.peek()[1] == ",":
+            if items:
+                if self.peek()[1] != ",":
+                    raise self.error(f"expected ',' or '}}' in the set opened at column {open_col} "
+                                     f"(Wireshark 4.0 separates values with commas)")
                 self.take()
-                continue
             k3, v3, c3 = self.peek()
             if len(items) == MAX_SET_ITEMS:
                 raise FilterError(f"more than {MAX_SET_ITEMS:,} values in one set", c3, self.text)
@@ -786,7 +1279,7 @@ class _Parser:
                 except (FilterError, ValueError):
                     raise FilterError(f"bad range '{quote(v3)}'", c3, self.text) from None
             else:
-                items.append(self.value(name))
+                items.append(self.value(name, kind))
         if self.peek()[1] != "}":
             raise self.error(f"missing '}}' for the '{{' at column {open_col}")
         self.take()
@@ -806,10 +1299,20 @@ class DisplayFilter:
         self._fn = parser.parse()
         self.fields = frozenset(parser.fields)   # the field names it reads
         self.may_time_out = parser.costly
+        # reads frame.time_relative, time_delta or time_delta_displayed: its answer depends on
+        # the messages it was given before (in capture order, from the first)
+        self.stateful = bool(self.fields & set(CLOCK_FIELDS))
+        self._clock = _Clock()
 
     def __call__(self, msg) -> bool:
         try:
-            return bool(self._fn(msg, {}))
+            clock = self._clock
+            if self.stateful:
+                clock.see(msg)
+            hit = bool(self._fn(msg, {_CLOCK: clock}))
+            if hit and self.stateful:
+                clock.matched(msg)
+            return hit
         except _OverBudget as over:
             frame = getattr(msg, "frame", None)
             where = f" (frame {frame})" if frame is not None else ""

@@ -89,7 +89,8 @@ def test_index_fields_do_not_decode(cap):
     ("", 1, "empty filter"),
     ('rtnl.link.ifname == "abc', 21, "unterminated string"),
     ('rtnl.link.ifname matches "("', 26, "regular expression"),
-    ("netlink.seq in {1 2", 20, "missing '}'"),
+    ("netlink.seq in {1, 2", 21, "missing '}'"),
+    ("netlink.seq in {1 2}", 19, "expected ','"),          # Wireshark 4.0 separates values with commas
     ("netlink.seq == 1 &&", 20, "expected a field name"),
     ("netlink.seq == 1.2.3.4.5", 16, "not a number"),
     ("rtnl.route.dst in 10.0.0.0/33", 19, "prefix"),
@@ -212,9 +213,9 @@ def test_ranges_are_never_expanded(cap):
 
 
 def test_set_size_is_bounded(cap):
-    members = " ".join(str(i) for i in range(F.MAX_SET_ITEMS))
+    members = ", ".join(str(i) for i in range(F.MAX_SET_ITEMS))
     assert count(cap, f"netlink.seq in {{{members}}}") == count(cap, f"netlink.seq < {F.MAX_SET_ITEMS}")
-    text = f"netlink.seq in {{{members} 0..1}}"
+    text = f"netlink.seq in {{{members}, 0..1}}"
     with pytest.raises(FilterError) as exc:
         compile_filter(text)
     assert "values in one set" in exc.value.message and exc.value.column == text.index("0..1") + 1
@@ -281,7 +282,11 @@ _SOUP = ["netlink.seq", "rtnl.link.ifname", "rtnl.link.mtu", "netlink.flags.ack"
          "not", "!", "and", "or", "&&", "||", "0", "010", "09", "-1", "0x", "0xff", "1e999", "1" * 60,
          "10.0.0.0/8", "::1", "fe80::/99", "02:00:00:00:00:02", "EEXIST", "RTM_NEWLINK", "true",
          '"x"', '"\\x"', '"\\u"', '"\\400"', '"\\N{"', '"(a+)+$"', '"(?=a)"', '"(a)\\1"', '"\\d+"', '"ü"',
-         '"a{1000}{1000}"', '"', "\\", "\x1b", "\n", "\udcff", "…"]
+         '"a{1000}{1000}"', '"', "\\", "\x1b", "\n", "\udcff", "…",
+         # Wireshark 4.0's constructs (issue 15): functions, slices, arithmetic, any/all, not in, aliases
+         "len(", "count(", "upper(", "max(", "abs(", "string(", "[", "]", "[0:2]", "[-1]", "[1-", ":", "+", "-",
+         "*", "/", "%", "&", "any", "all", "!in", "xor", "64:75", "netlink.hdr_len", "netlink-route.ifla_ifname",
+         "netlink.family", "frame.time_delta", "netlink.attr_type"]
 
 
 def _bounded_compile(text):

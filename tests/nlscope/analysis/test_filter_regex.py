@@ -110,7 +110,7 @@ def test_fast_filters_never_read_the_clock(monkeypatch):
     (" or ".join(f"netlink.seq == {i}" for i in range(256)), False),
     (" or ".join(f"netlink.seq == {i}" for i in range(257)), True),
     ('rtnl.link.ifname matches "^veth"', True),
-    ("rtnl.link.ifname in {" + " ".join(f"n{i}" for i in range(300)) + "}", True),
+    ("rtnl.link.ifname in {" + ", ".join(f"n{i}" for i in range(300)) + "}", True),
 ], ids=["header and body", "set of numbers", "256 terms", "257 terms", "matches", "300 names"])
 def test_filters_say_whether_they_may_time_out(text, costly):
     """cli.py reads with one process when a filter may time out, so it can stop where it did."""
