@@ -14,7 +14,10 @@ from textual.widgets import Footer, Header, Input, Static
 from dissectors.text import escape_text
 
 from ..analysis.filter import FilterError, compile_filter
+from .field_filter import filter_for
+from .screens.goto import GotoScreen
 from .screens.modals import HelpScreen, StatsScreen, TransactionScreen
+from .screens.save import ConfirmScreen, SaveRequest, SaveScreen, same_file, write_whole
 from .store import MessageStore
 from .widgets.detail_tree import DetailTree
 from .widgets.filter_bar import FilterBar
@@ -44,6 +47,10 @@ class NlscopeApp(App):
         Binding("y", "copy_field", "Copy field", show=False),
         Binding("Y", "copy_bytes", "Copy bytes", show=False),
         Binding("b", "blame", "Blamed attribute", show=False),
+        Binding("x", "toggle_hex", "Bytes", show=False),
+        Binding("f", "field_filter(True)", "Apply as filter", show=False),
+        Binding("F", "field_filter(False)", "Prepare filter", show=False),
+        Binding("ctrl+g", "goto", "Go to message", show=False),
         Binding("question_mark", "help", "Help"),
     ]
 
@@ -84,6 +91,13 @@ class NlscopeApp(App):
         ("Copy message", "Copy the message as JSON (c)", "copy"),
         ("Copy field", "Copy the selected field (y)", "copy_field"),
         ("Copy bytes", "Copy the selected field's bytes as hex (Y)", "copy_bytes"),
+        ("Bytes pane", "Show or hide the hex and ASCII of the message (x)", "toggle_hex"),
+        ("Apply as filter", "Filter on the selected field's value (f)", "field_filter(True)"),
+        ("Prepare filter", "Put a filter on the selected field's value in the bar, not applied (F)",
+         "field_filter(False)"),
+        ("Go to message", "Go to a message by its number, frame or frame.index (Ctrl+G)", "goto"),
+        ("Expand all", "Open every subtree of the detail tree (Ctrl+Right, *)", "expand_all"),
+        ("Collapse all", "Close every subtree of the detail tree (Ctrl+Left, -)", "collapse_all"),
         ("Help", "Every key binding (?)", "help"),
     ]
 
@@ -121,11 +135,33 @@ class NlscopeApp(App):
         return result
 
     def on_mount(self) -> None:
+        self._layout(self.size)
         lst = self.query_one(MessageList)
         lst.focus()
         if self.live:
-            lst.show_process = True
+            lst.set_show_process(True)
         self.load()
+
+    # --- layout -----------------------------------------------------------------------
+    WIDE = 150     # from this width the bytes sit beside the tree (76 columns), else below it
+    SHORT = 30     # below this height the title line goes
+    hex_wanted: bool | None = None   # x: shown or hidden by the user; None: as the width says
+
+    def on_resize(self, event) -> None:
+        self._layout(event.size)
+
+    def _layout(self, size) -> None:
+        wide = size.width >= self.WIDE
+        lower = self.query_one("#lower")
+        lower.set_class(not wide, "-stacked")
+        shown = wide if self.hex_wanted is None else self.hex_wanted
+        self.query_one(HexView).set_class(not shown, "-hidden")
+        self.screen.set_class(size.height < self.SHORT, "-short")
+
+    def action_toggle_hex(self) -> None:
+        """Show or hide the bytes pane (hidden at first below 150 columns)."""
+        self.hex_wanted = self.query_one(HexView).has_class("-hidden")
+        self._layout(self.size)
 
     def on_unmount(self) -> None:
         if self.live:
@@ -136,7 +172,16 @@ class NlscopeApp(App):
     def load(self) -> None:
         self.store.load(progress=lambda n, done: self.call_from_thread(self._loaded, n, done))
 
+    def _main_gone(self) -> bool:
+        """The main screen's widgets are gone (the app is shutting down): what a worker
+        still posts (a last batch, a filter's end) has nothing to show on."""
+        return len(self.query("MessageList, DetailTree, HexView, #status")) < 4
+
     def _loaded(self, count: int, done: bool) -> None:
+        if self._main_gone():
+            return
+        if self.live:
+            self.store.take()   # here, on the UI thread, the list and the view grow
         lst = self.query_one(MessageList)
         lst.refresh_rows()
         if self.live and lst.follow and len(self.store):
@@ -149,7 +194,10 @@ class NlscopeApp(App):
             self.notify(self.store.error, severity="error", timeout=10, markup=False)
 
     def _status(self) -> None:
+        if self._main_gone():
+            return
         s = self.store
+        field = self._field_status()
         # a live capture reads until it is stopped: "reading…" is for a file being indexed
         parts = [f"{len(s.messages)} messages" + ("" if s.done or self.live else " (reading…)")]
         if s.view is not None:
@@ -165,7 +213,8 @@ class NlscopeApp(App):
             parts.append("following" if lst.follow else "not following (G to follow)")
         if lst.marks:
             parts.append(f"{len(lst.marks)} marked")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        line = " · ".join(parts)
+        self.query_one("#status", Static).update(Text(f"{field}  │  {line}" if field else line))
 
     # --- selection ----------------------------------------------------------------------
     _detail_timer = None
@@ -175,19 +224,28 @@ class NlscopeApp(App):
         # selected message's tree once the cursor rests (40 ms), not for every row passed
         if self._detail_timer is not None:
             self._detail_timer.stop()
-        self._detail_timer = self.set_timer(0.04, lambda row=event.row: self._show(row))
+        self._detail_timer = self.set_timer(0.04, self._show_selected)
         self._status()
+
+    def _show_selected(self) -> None:
+        """The detail timer: the message at the cursor *now* (the row it was set for may have
+        gone meanwhile: a filter installed, a live store's oldest messages forgotten)."""
+        self._detail_timer = None
+        if not self._main_gone():
+            self._show(self.query_one(MessageList).cursor)
 
     _pending_select = None
 
     def _show(self, row: int) -> None:
-        if not len(self.store):
+        if not 0 <= row < len(self.store):
             return
         m = self.store.at(row)
         tree = self.query_one(DetailTree)
+        pending = self._pending_select
+        if m is tree.msg and (pending is None or pending[0] is not m):
+            return   # shown already: its tree keeps its cursor, its bytes their highlight
         tree.show_message(m)
         self.query_one(HexView).show(m)
-        pending = self._pending_select
         if pending is not None and pending[0] is m:
             self._pending_select = None
             # the tree lays out its new nodes on the next refresh; select after it
@@ -199,6 +257,18 @@ class NlscopeApp(App):
         if data:
             node = data[0]
             self.query_one(HexView).show(self.query_one(HexView).msg, node.offset, node.length)
+        self._status()
+
+    def _field_status(self) -> str:
+        """The selected field as Wireshark's status bar names it: its filter name, where its
+        bytes are and how many ("" when no field is selected)."""
+        tree = self.query_one(DetailTree)
+        tn = tree.cursor_node
+        if tn is None or not tn.data or tn.tree is not tree:
+            return ""
+        node = tn.data[0]
+        n = max(node.length, 0)
+        return f"{node.field.abbrev} · offset {node.offset} ({node.offset:#x}), {n} byte{'s' if n != 1 else ''}"
 
     def on_hex_view_byte_clicked(self, event: HexView.ByteClicked) -> None:
         self.query_one(DetailTree).select_offset(event.offset)
@@ -209,21 +279,9 @@ class NlscopeApp(App):
         return self.store.at(self.query_one(MessageList).cursor)
 
     # --- filter -------------------------------------------------------------------------
-    def on_input_changed(self, event: Input.Changed) -> None:
-        box = event.input
-        text = event.value.strip()
-        box.remove_class("-valid", "-invalid")
-        if not text:
-            return
-        try:
-            compile_filter(text)
-            box.add_class("-valid")
-            box.tooltip = None
-        except FilterError as exc:
-            box.add_class("-invalid")
-            box.tooltip = Text(f"{exc.message} (column {exc.column})")  # the typed text, not markup
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
         text = event.value.strip()
         try:
             compile_filter(text) if text else None
@@ -237,21 +295,27 @@ class NlscopeApp(App):
     @work(thread=True, exclusive=True, group="filter")
     def apply_filter(self, text: str) -> None:
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(self.query_one("#status", Static).update,
-                                  f"filtering… {done * 100 // max(total, 1)} % of {total} messages")
+            self.call_from_thread(self._say, f"filtering… {done * 100 // max(total, 1)} % of {total} messages")
         from ..analysis.filter import FilterError
         try:
-            view, text = self.store.compute_view(text, progress)
+            view = self.store.compute_view(text, progress)
         except FilterError as exc:   # at match time: out of time (FilterTimeout); the view stays
             self.call_from_thread(self.notify, f"the filter stopped: {exc.message}", severity="error",
                                   markup=False)
             self.call_from_thread(self._status)
             return
-        self.call_from_thread(self._filtered, view, text)
+        self.call_from_thread(self._filtered, view)
 
-    def _filtered(self, view, text: str) -> None:
+    def _say(self, text: str) -> None:
+        """Progress on the status line."""
+        if not self._main_gone():
+            self.query_one("#status", Static).update(text)
+
+    def _filtered(self, view) -> None:
         # installed here, on the UI thread: a row being drawn never sees the view change
-        self.store.view, self.store.filter_text = view, text
+        self.store.install_view(view)
+        if self._main_gone():
+            return
         lst = self.query_one(MessageList)
         lst.cursor = 0
         lst.refresh_rows()
@@ -261,7 +325,9 @@ class NlscopeApp(App):
 
     # --- actions ------------------------------------------------------------------------
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        # at once, not on the next idle (as focus() does): what is typed right after / is
+        # already queued and must reach the bar, not fire the list's hotkeys
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_focus_list(self) -> None:
         self.query_one(MessageList).focus()
@@ -344,22 +410,68 @@ class NlscopeApp(App):
         self._loaded(0, False)
 
     def action_save(self) -> None:
-        """Write the frames of the shown messages to a pcapng file."""
-        if self.live:
-            n = self.store.save(self.save_path)
-            self.notify(f"saved {n} frames to {self.save_path}", markup=False)
+        """Save as: a file name, and the messages shown, marked or all (pcapng)."""
+        lst = self.query_one(MessageList)
+        counts = {"shown": len(self.store), "marked": len(lst.marks), "all": len(self.store.messages)}
+        self.push_screen(SaveScreen(self.save_path, counts), self._save_answered)
+
+    def _save_answered(self, req: SaveRequest | None) -> None:
+        if req is None:
             return
-        from ..sources import read_capture
-        from ..sources.writer import PcapngWriter
-        wanted = {self.store.at(i).frame for i in range(len(self.store))}
-        n = 0
-        with open(self.save_path, "wb") as f:
-            w = PcapngWriter(f)
+        if not self.live and same_file(self.store.path, req.path):
+            self.notify(f"{req.path} is the capture being read: writing it would destroy it; choose another file",
+                        severity="error", markup=False, timeout=8)
+            return
+        if os.path.lexists(req.path):
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._save(req)
+            self.push_screen(ConfirmScreen(f"{req.path} exists. Replace it?"), answered)
+            return
+        self._save(req)
+
+    def _save_numbers(self, which: str) -> list[int]:
+        """The numbers (places in `messages`) of the messages to save, in order (UI thread)."""
+        s = self.store
+        if which == "all":
+            return list(range(len(s.messages)))
+        if which == "marked":
+            return sorted(n - s.dropped for n in self.query_one(MessageList).marks if n >= s.dropped)
+        return list(range(len(s.messages))) if s.view is None else list(s.view)
+
+    def _save(self, req: SaveRequest) -> None:
+        self.save_path = req.path
+        numbers = self._save_numbers(req.which)
+        if self.live:
+            msgs = [self.store.messages[i] for i in numbers]
+            self._write(req, lambda f: self.store.save_to(f, msgs))
+            return
+        index = self.store.messages
+        wanted = {index.f_number[index.m_frame[i]] for i in numbers}
+
+        def write(f) -> int:
+            from ..sources import read_capture
+            from ..sources.writer import PcapngWriter
+            w, n = PcapngWriter(f), 0
             for fr in read_capture(self.store.path):
-                if fr.number in wanted:
+                if fr.fault is None and fr.number in wanted:
                     w.write(fr)
                     n += 1
-        self.notify(f"saved {n} frames to {self.save_path}", markup=False)
+            return n
+        self._write(req, write)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _write(self, req: SaveRequest, write) -> None:
+        """Write in a worker (a large capture is read again): the UI goes on meanwhile."""
+        from ..sources import CaptureError
+        count = []
+        try:
+            write_whole(req.path, lambda f: count.append(write(f)))
+        except (OSError, CaptureError) as exc:
+            what = getattr(exc, "strerror", None) or str(exc)
+            self.call_from_thread(self.notify, f"cannot write {req.path}: {what}", severity="error", markup=False)
+            return
+        self.call_from_thread(self.notify, f"saved {count[0]} frames ({req.which}) to {req.path}", markup=False)
 
     def _selected_node(self):
         tree = self.query_one(DetailTree)
@@ -403,6 +515,54 @@ class NlscopeApp(App):
         if lst.cursor == row:
             self._show(row)
         lst.go(row)  # the Selected message this posts shows the request, then the field
+
+    def action_field_filter(self, apply: bool) -> None:
+        """Apply as Filter (f) / Prepare as Filter (F) → Selected: the selected field's value."""
+        node, m = self._selected_node(), self.current()
+        if node is None or m is None:
+            self.notify("select a field in the tree first (Enter goes to the tree)")
+            return
+        text = filter_for(node, m)
+        bar = self.query_one(FilterBar)
+        bar.value = text
+        bar.cursor_position = len(text)
+        if apply:
+            bar.remember(text)
+            self.apply_filter(text)
+        else:
+            self.set_focus(bar)
+
+    def action_goto(self) -> None:
+        self.push_screen(GotoScreen(), self._goto)
+
+    def _goto(self, number: tuple[int, int] | None) -> None:
+        """To message frame.index if the view shows it, else to the next one shown (said)."""
+        if number is None or not len(self.store):
+            return
+        lo, hi = 0, len(self.store)
+        while lo < hi:   # rows are in capture order: (frame, index) grows with the row
+            mid = (lo + hi) // 2
+            m = self.store.at(mid)
+            if (m.frame, m.index) < number:
+                lo = mid + 1
+            else:
+                hi = mid
+        lst = self.query_one(MessageList)
+        found = lo < len(self.store) and (self.store.at(lo).frame, self.store.at(lo).index) == number
+        if not found:
+            if lo >= len(self.store):
+                self.notify(f"message {number[0]}.{number[1]} is not shown (past the last)", markup=False)
+                return
+            m = self.store.at(lo)
+            self.notify(f"message {number[0]}.{number[1]} is not shown; at the next one, {m.frame}.{m.index}",
+                        markup=False)
+        lst.user_went(lo)
+
+    def action_expand_all(self) -> None:
+        self.query_one(DetailTree).action_expand_all()
+
+    def action_collapse_all(self) -> None:
+        self.query_one(DetailTree).action_collapse_all()
 
     def action_copy(self) -> None:
         from ..output import json_line

@@ -4,12 +4,23 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
+from dataclasses import dataclass
 
 from dissectors import Context, Message
 
 from ..analysis.filter import compile_filter
 from ..analysis.index import MessageIndex
 from ..sources import CaptureError, read_capture
+
+
+@dataclass
+class FilterView:
+    """A filter's result, computed by a worker: the numbers of the messages kept (None: no
+    filter) among the first `count` of `messages` as they were when `dropped` were forgotten."""
+    rows: list[int] | None
+    text: str
+    dropped: int
+    count: int
 
 
 class ViewStore:
@@ -74,19 +85,20 @@ class ViewStore:
     def apply_filter(self, text: str, progress=None, every: int = 50_000) -> int:
         """Compute the view for a filter and show it; returns the number kept (for callers
         outside the UI; the app computes in a worker and installs the view on its own thread)."""
-        self.view, self.filter_text = self.compute_view(text, progress, every)
-        return len(self.messages) if self.view is None else len(self.view)
+        self.install_view(self.compute_view(text, progress, every))
+        return len(self)
 
-    def compute_view(self, text: str, progress=None, every: int = 50_000) -> tuple[list | None, str]:
-        """(view, filter text) for a filter, without changing what is shown (worker thread):
-        the rows a render is drawing must not change under it.  `progress(done, total)` is
-        told every `every` messages."""
+    def compute_view(self, text: str, progress=None, every: int = 50_000) -> "FilterView":
+        """The view of a filter, without changing what is shown (worker thread): the rows a
+        render is drawing must not change under it.  `progress(done, total)` is told every
+        `every` messages."""
         if not text.strip():
-            return None, ""
+            return FilterView(None, "", 0, 0)
         flt = compile_filter(text)
-        total = len(self.messages)
+        with self.lock:   # what is scanned, and where it starts, as one snapshot
+            dropped, total, scan = self.dropped, len(self.messages), self._scan()
         view = []
-        for i, m in enumerate(self._scan()):
+        for i, m in enumerate(scan):
             if i >= total:
                 break
             if flt(m):
@@ -94,7 +106,29 @@ class ViewStore:
             self._filtered(m)
             if progress is not None and i % every == every - 1:
                 progress(i + 1, total)
-        return view, text
+        return FilterView(view, text, dropped, total)
+
+    def install_view(self, fv: "FilterView") -> None:
+        """Show a computed view (UI thread).  A live store's messages kept arriving, and its
+        oldest were maybe forgotten, while the view was computed: its rows are moved by
+        what was forgotten since and the messages that came meanwhile are matched now."""
+        with self.lock:
+            if fv.rows is None:
+                self.view, self.filter_text = None, ""
+                return
+            shift = self.dropped - fv.dropped
+            rows = [i - shift for i in fv.rows if i >= shift] if shift else fv.rows
+            start = max(fv.count - shift, 0)
+            if start < len(self.messages) and self.catch_up:
+                flt = compile_filter(fv.text)
+                rows.extend(i for i in range(start, len(self.messages)) if flt(self.messages[i]))
+            self.view, self.filter_text = rows, fv.text
+
+    def take(self) -> int:
+        """Take what a capture thread queued into the list (UI thread); a file has nothing to take."""
+        return 0
+
+    catch_up = False   # match, when a view is installed, the messages that came while it was computed
 
     def _scan(self):
         """The messages in order, for a filter to look at each."""

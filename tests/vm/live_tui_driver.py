@@ -81,8 +81,10 @@ async def main(out: Path) -> None:
         await pilot.press("p")
         await pilot.pause(0.5)
         result["rows_after_resume"] = len(store)
-        await pilot.press("w")
-        await pilot.pause(0.5)
+        await pilot.press("w")       # the save dialog: its default (Displayed, no filter) is every message
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(1.0)       # the save runs in a worker
         result["shown"] = [[m.type_name, m.info] for m in store.messages]
         result["status"] = str(app.query_one("#status").render())
         await pilot.press("q")

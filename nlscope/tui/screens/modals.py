@@ -131,22 +131,27 @@ class TransactionScreen(_Closable):
 
 HELP = """[b]nlscope keys[/b]
 
-  ↑ ↓ j k      move            PgUp PgDn   page
-  g / G        first / last    Enter       focus the detail tree
-  /            filter          Esc         back to the list
-  n / N        next / previous message matching the text in the filter bar: a filter, else
-               hex bytes ("c0 a8 01 80") in the message, else text in Info or Type
-  t            transaction of the message (request, answers, extack)
-  r            jump to the request of an answer, or to the first answer of a request
-  m            mark / unmark   M / <       next / previous mark (round the end)
-  T            time column: relative, absolute, delta
-  s            statistics      w           save the shown messages as pcapng
-  b            on an error: its request, with the blamed attribute selected (tree and bytes)
-  c / y / Y    copy the message as JSON / the selected field / its bytes as hex
-  Tab          in the filter: complete the field name      ↑ ↓  filter history
-  p / C        live: pause and resume the display (nothing is lost) / clear
-  ?            this help       q           quit
-  Ctrl+P       command palette (every action)
+  ↑ ↓ j k    move                    PgUp PgDn   page
+  g / G      first / last            Ctrl+G      go to message: 12, 12.3
+  /          filter                  Esc         back to the list
+  Enter      focus the detail tree   x           bytes pane on / off
+  n / N      next / previous match of the filter bar's text: a filter,
+             else hex bytes ("c0 a8 01 80"), else text in Info or Type
+  t          transaction of the message (request, answers, extack)
+  r          from an answer to its request and back
+  b          on an error: its request, the blamed attribute selected
+  f / F      apply / prepare a filter on the selected field (Apply as
+             Filter); the status line names the field, offset, length
+  Ctrl+→ *   in the tree: expand all     Ctrl+← -   collapse all
+  m          mark / unmark           M / <       next / previous mark
+  T          time: relative, absolute, delta
+  s          statistics              w           save: shown, marked, all
+  c / y / Y  copy the message as JSON / the field / its bytes as hex
+  Tab        in the filter: complete the field name (names listed below)
+  ↑ ↓        in the filter: history; green when valid, red with the reason
+  p / C      live: pause and resume (nothing is lost) / clear
+  ?          this help               q           quit
+  Ctrl+P     command palette (every action)
 """
 
 

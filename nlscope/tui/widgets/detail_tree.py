@@ -2,19 +2,27 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Tree
 
 from dissectors import Node
 from dissectors.text import escape_text
 
+from .filter_bar import route_typing
+
 
 class DetailTree(Tree):
+    BINDINGS = [Binding("ctrl+right,asterisk", "expand_all", "Expand all", show=False),
+                Binding("ctrl+left,minus", "collapse_all", "Collapse all", show=False)]
+
     def __init__(self, **kw):
         super().__init__("no message", **kw)
         self.expanded_paths: set[str] = {"netlink"}
         self.show_root = False
+        self.msg = None   # the message shown
 
     def show_message(self, msg) -> None:
+        self.msg = msg
         self.clear()
         self.root.set_label(Text(f"Message {msg.frame}.{msg.index}"))
         self._add(self.root, msg.tree, "")
@@ -62,3 +70,22 @@ class DetailTree(Tree):
                 self.call_after_refresh(self.move_cursor, best)
             else:
                 self.move_cursor(best)
+
+    def on_key(self, event) -> None:
+        route_typing(self, event)
+
+    def action_expand_all(self) -> None:
+        """Every subtree open (Wireshark's Expand All, Ctrl+Right), and remembered so."""
+        self.root.expand_all()
+        stack = [self.root]
+        while stack:
+            tn = stack.pop()
+            if tn.data and tn.children:
+                self.expanded_paths.add(tn.data[1])
+            stack.extend(tn.children)
+
+    def action_collapse_all(self) -> None:
+        """Every subtree closed but the top ones' list (Collapse All, Ctrl+Left)."""
+        self.root.collapse_all()
+        self.root.expand()
+        self.expanded_paths = set()

@@ -14,10 +14,48 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...output import TimeFormat, header_line, summary_line
+from dissectors.text import escape_text
+
+from ...output import TimeFormat
+from .filter_bar import route_typing
 
 
 MARK_SIGN = "*"   # drawn in the first column of a marked message's row
+
+
+def _arrow(m) -> str:
+    return "U→K" if m.direction == "to kernel" else "K→U"
+
+
+# name: (title, align, width; 0 is Info's, the rest of the line), cell text
+COLUMNS = {
+    "no": ("No.", ">", 8, lambda m, t: f"{m.frame}.{m.index}"),
+    "time": ("Time", ">", 11, lambda m, t: t),
+    "process": ("Process", "<", 0, lambda m, t: str(m.process) if m.process else "-"),
+    "protocol": ("Protocol", "<", 10, lambda m, t: m.family),
+    "dir": ("Dir", "<", 3, lambda m, t: _arrow(m)),
+    "portid": ("Port ID", ">", 10, lambda m, t: str(m.pid)),
+    "seq": ("Seq", ">", 10, lambda m, t: str(m.seq)),
+    "type": ("Type", "<", 22, lambda m, t: m.type_name),
+    "flags": ("Flags", "<", 23, lambda m, t: ",".join(m.flag_names) or "-"),
+    "info": ("Info", "<", 0, lambda m, t: m.info),
+}
+# the columns shown at a width (the first whose minimum the list reaches): Type, Flags and
+# Info always; what a narrow terminal has no room for goes first
+LAYOUTS = [
+    (150, ("no", "time", "protocol", "dir", "portid", "seq", "type", "flags", "info")),
+    (110, ("no", "time", "protocol", "dir", "seq", "type", "flags", "info")),
+    (0, ("no", "time", "dir", "type", "flags", "info")),
+]
+NARROW_WIDTHS = {"no": 7, "time": 10, "type": 17, "flags": 15}   # below 110 columns
+NEVER_CUT = {"no", "time"}   # a longer value widens its row; text (Type, Flags…) ends in … instead
+PROCESS_MIN, PROCESS_MAX = 7, 32   # Process grows to its widest value so far: "(udev-worker)[1234567]"
+
+
+def _fit(text: str, width: int, align: str) -> str:
+    if len(text) > width:
+        return text[:width - 1] + "…"
+    return text.rjust(width) if align == ">" else text.ljust(width)
 
 
 class MessageList(ScrollView, can_focus=True):
@@ -45,6 +83,52 @@ class MessageList(ScrollView, can_focus=True):
         self.follow = True  # live: stay on the newest row until the user moves away from it
         self._cache: dict[int, str] = {}
         self._tf = TimeFormat("r")
+        self.columns: tuple[str, ...] = LAYOUTS[0][1]
+        self._widths: dict[str, int] = {}
+        self.process_width = PROCESS_MIN
+        self._set_columns(200)
+
+    # --- columns ----------------------------------------------------------------------
+    def _set_columns(self, width: int) -> None:
+        """The columns and their widths for a list `width` cells wide."""
+        names = next(cols for least, cols in LAYOUTS if width >= least)
+        if self.show_process:
+            names = names[:2] + ("process",) + names[2:]
+        narrow = width < LAYOUTS[1][0]
+        widths = {n: (NARROW_WIDTHS.get(n, COLUMNS[n][2]) if narrow else COLUMNS[n][2]) for n in names}
+        widths["process"] = self.process_width
+        if (names, widths) != (self.columns, self._widths):
+            self.columns, self._widths = names, widths
+            self._cache.clear()
+
+    def set_show_process(self, shown: bool) -> None:
+        """Live: a Process column after Time."""
+        self.show_process = shown
+        self._set_columns(self.size.width or 200)
+        self.refresh()
+
+    def header_text(self) -> str:
+        return " ".join(_fit(COLUMNS[n][0], self._widths[n], COLUMNS[n][1]) if self._widths[n] else COLUMNS[n][0]
+                        for n in self.columns)
+
+    def _row_text(self, m, time_text: str) -> str:
+        if self.show_process:
+            proc = str(m.process) if m.process else "-"
+            if len(proc) > self.process_width and self.process_width < PROCESS_MAX:
+                # the column grows to hold the widest sender seen; rows drawn before are redrawn
+                self.process_width = min(len(proc), PROCESS_MAX)
+                self._widths["process"] = self.process_width
+                self._cache.clear()
+                self.refresh()
+        cells = []
+        for n in self.columns:
+            title, align, _, cell = COLUMNS[n]
+            text = cell(m, time_text)
+            w = self._widths[n]
+            cells.append(text if not w else _fit(text, w, align) if n not in NEVER_CUT or len(text) <= w else text)
+        line = " ".join(cells)
+        # the Info, the family and the process are the capture's text: no control byte reaches the terminal
+        return line if line.isprintable() else escape_text(line)
 
     # --- data -----------------------------------------------------------------------
     def refresh_rows(self) -> None:
@@ -58,6 +142,7 @@ class MessageList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event) -> None:
+        self._set_columns(event.size.width)
         self.virtual_size = Size(event.size.width, len(self.store) + 1)
         self.call_after_refresh(self.show_cursor)   # a smaller list keeps the selected row in sight
 
@@ -76,7 +161,7 @@ class MessageList(ScrollView, can_focus=True):
                 tf.first = tf.prev = self.store.messages[0].time
             if self.time_format == "d" and row:
                 tf.prev = self.store.at(row - 1).time
-            text = summary_line(m, tf, self.show_process)
+            text = self._row_text(m, tf(m.time))
             if len(self._cache) > 4096:
                 self._cache.clear()
             self._cache[row] = text
@@ -99,7 +184,8 @@ class MessageList(ScrollView, can_focus=True):
         width = self.size.width
         if y == 0:  # the column header stays put
             style = self.get_component_rich_style("messagelist--header")
-            return Strip([Segment(header_line(self.show_process).ljust(width)[:width], style)])
+            x = self.scroll_offset.x
+            return Strip([Segment(self.header_text()[x:x + width].ljust(width), style)])
         row = self.scroll_offset.y + y - 1
         if row >= len(self.store):
             return Strip.blank(width)
@@ -170,6 +256,9 @@ class MessageList(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self.user_went(len(self.store) - 1)
+
+    def on_key(self, event) -> None:
+        route_typing(self, event)
 
     def on_click(self, event) -> None:
         row = self.scroll_offset.y + event.y - 1

@@ -222,15 +222,22 @@ async def test_live_status_is_not_reading_forever_and_counts_frames_as_frames():
 def test_a_live_store_keeps_numbers_across_its_limit_and_clear():
     """The numbers marks hold stay the messages' when a live store drops its oldest
     (limit) or forgets them all (C); a forgotten message has no row."""
+    from collections import deque
+
     from nlscope.tui.live_store import LiveStore
+
+    class M(str):
+        frame = 1
+    a, b, c, d, e, f = map(M, "abcdef")
     store = LiveStore.__new__(LiveStore)          # no nlmon: only the list-keeping part
     ViewStore.__init__(store)
-    store.messages, store.limit, store.backlog = [], 3, []
-    store._append(["a", "b"])
+    store.messages, store.limit, store.backlog, store.lost = [], 3, [], 0
+    store.frames, store._frame_order = {}, deque()
+    store._append([a, b])
     assert store.number_at(1) == 1
-    store._append(["c", "d", "e"])                # a and b go
+    store._append([c, d, e])                      # a and b go
     assert store.messages == ["c", "d", "e"] and store.number_at(0) == 2
     assert store.row_of_number(4) == 2 and store.row_of_number(1) is None
     store.clear()
-    store._append(["f"])
+    store._append([f])
     assert store.number_at(0) == 5 and store.row_of_number(4) is None
