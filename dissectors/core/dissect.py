@@ -74,7 +74,10 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
     elif mt is not None:
         kind, tname = mt.kind, PROTOCOLS[protocol].type_text(mtype, mt, ctx)
     else:
-        kind, tname = None, f"{mtype:#06x} (unknown)"
+        # no body layout known; a protocol may still name the type itself (generic netlink:
+        # the family of an id, in the capped header an ACK echoes)
+        named = PROTOCOLS[protocol].type_text(mtype, None, ctx) if protocol in PROTOCOLS else None
+        kind, tname = None, named if named and named != f"{mtype:#06x}" else f"{mtype:#06x} (unknown)"
     root = Node(ROOT_FIELD, None, off, length, "", label="Netlink message")
     hdr = root.add(header_node(buf, off, order, tname, kind, req))
     if declared_len is not None and declared_len != length:

@@ -118,3 +118,14 @@ def test_missing_attribute_in_a_sub_message_and_in_a_nest_below_it():
 def test_no_table_of_nested_sets_by_field_name_is_left():
     import dissectors.core.attrs as attrs
     assert not hasattr(attrs, "NESTED_BY_FIELD")
+
+
+def test_capped_genl_ack_names_the_family_of_its_echoed_header():
+    """A genl ACK echoes only the request's header, whose type is a family id: the tree names
+    the family (the Info already did), not `0x0010 (unknown)`."""
+    req = msg(0x10, 0x5, struct.pack("<BBH", 3, 2, 0), seq=17)   # CTRL_CMD_GETFAMILY, header only
+    (m,) = dissectors.decode_frame(_error(0, req, H.NLM_F_CAPPED), 16)
+    assert m.info == "ACK for nlctrl (0x10) seq 17"
+    echo = m.tree.find("netlink.echo")
+    types = [n.text for n in echo.walk() if n.field.abbrev == "netlink.type"]
+    assert types == ["nlctrl (0x10)"], types
