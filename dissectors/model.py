@@ -69,6 +69,31 @@ class FieldRegistry:
         self._fields[abbrev] = f
         return f
 
+    def release(self, prefix: str) -> dict[str, Field]:
+        """Take the fields named `prefix` or under `prefix.` out of the registry and return
+        them, to be declared anew (a spec replacing a family) or put back with `restore`;
+        an empty prefix releases every field."""
+        fields = self._fields
+        if not prefix:
+            out = dict(fields)
+            fields.clear()
+            return out
+        under = prefix + "."
+        out = {k: f for k, f in fields.items() if k == prefix or k.startswith(under)}
+        for k in out:
+            del fields[k]
+        return out
+
+    def restore(self, saved: dict[str, Field], everything: bool = False) -> None:
+        """Put back fields `release` returned: those not declared again since (their new
+        declaration stands), or with `everything` all of them, over any new one."""
+        fields = self._fields
+        for k, f in saved.items():
+            if everything:
+                fields[k] = f
+            else:
+                fields.setdefault(k, f)
+
     def get(self, abbrev: str) -> Field | None:
         return self._fields.get(abbrev)
 

@@ -118,6 +118,8 @@ class _Loader:
         self._pending: list[tuple[Attr, str, dict, str]] = []
         self._by_yname: dict[str, dict[str, Attr]] = {}   # set name -> spec attribute name -> Attr
         self._suffix_cache: dict[int, dict[str, int]] = {}
+        self._holders_by_name: dict[str, list] | None = None   # see _holders
+        self._outer_selectors: set[str] = set()   # selector names whose holders keep their values
         self._members = 0
 
     # --- checking helpers ---------------------------------------------------------
@@ -396,7 +398,7 @@ class _Loader:
             if sub in _INT_TYPES:
                 ref = self._enum_ref(at, where)
                 return a("array", sub=sub, enum=ref[1] if ref and not ref[0] else None,
-                         flags=ref[1] if ref and ref[0] else None)
+                         flags=ref[1] if ref and ref[0] else None, big_endian=be)
             if hint_name == "ipv4-or-v6":
                 return a("addr")
             return a("binary", hint=hint)
@@ -407,7 +409,8 @@ class _Loader:
                     self.fail(f"{where}: sub-type {_show(sub)} is not supported")
                 ref = self._enum_ref(at, where)
                 return a("indexed-array", sub=sub, hint=hint if sub == "binary" else None,
-                         enum=ref[1] if ref and not ref[0] else None, flags=ref[1] if ref and ref[0] else None)
+                         enum=ref[1] if ref and not ref[0] else None, flags=ref[1] if ref and ref[0] else None,
+                         big_endian=be)
             levels = at.get("type-value") if t == "nest-type-value" else None
             if levels is not None and (not isinstance(levels, list) or not 1 <= len(levels) <= 8
                                        or not all(isinstance(x, str) and x for x in levels)):
@@ -460,12 +463,20 @@ class _Loader:
         selector = at.get("selector")
         sel = self._by_yname[set_name].get(selector) if isinstance(selector, str) else None
         if sel is None:
-            # the kernel's YNL looks a selector up in the enclosing nests too (tc's stats `app`
-            # is chosen by the `kind` one level up); its values are then the formats' names
-            sel = next((ys[selector] for ys in self._by_yname.values() if isinstance(selector, str)
-                        and selector in ys), None)
-            if sel is None:
+            # the kernel's YNL looks a selector up in the enclosing sets too (tc's stats `app`
+            # is chosen by the `kind` one level up): every set that has an attribute of that
+            # name keeps its values for the sub-messages below it (core/attrs.py, _Scope),
+            # and the nearest one holding the sub-message decides
+            holders = self._holders().get(selector) if isinstance(selector, str) else None
+            if not holders:
                 self.fail(f"{where}: selector {_show(selector)} is not an attribute of this set or another")
+            sel = holders[0][1]
+            spec.selector_key = selector
+            if selector not in self._outer_selectors:   # once a name, however many sub-messages read it
+                self._outer_selectors.add(selector)
+                for sname, held in holders:
+                    self.sets[sname].has_selector = True
+                    self.sets[sname].selector_keys[selector] = held.name
         spec.selector = sel.name
         choices = {}
         by_suffix = self._suffixes(sel.enum) if sel.enum is not None else {}
@@ -474,6 +485,16 @@ class _Loader:
             choices[by_suffix.get(value, value) if isinstance(value, str) else value] = target
         spec.choices = choices
         self.sets[set_name].has_selector = True
+
+    def _holders(self) -> dict[str, list[tuple[str, Attr]]]:
+        """Attribute name -> (set name, Attr) of every set that has one of that name; made
+        once, when a sub-message's selector is first looked for outside its own set."""
+        if self._holders_by_name is None:
+            self._holders_by_name = {}
+            for sname, ys in self._by_yname.items():
+                for yname, at in ys.items():
+                    self._holders_by_name.setdefault(yname, []).append((sname, at))
+        return self._holders_by_name
 
     def _keyed(self, spec: Attr, levels: list[str], target: AttrSet, where: str) -> AttrSet:
         """A nest-type-value's sets: one per level, each a nest of nests keyed by a value
@@ -930,18 +951,18 @@ def parse_spec(text: str, origin: str = "<string>"):
     try:
         loader = _Loader(doc, origin)
         if _replaces_by_name(loader):
-            released = _release_fields(loader.abbrev)
+            released = FIELDS.release(loader.abbrev)
         obj = loader.load()
     except SpecError:
-        _restore_fields(released, everything=True)
+        FIELDS.restore(released, everything=True)
         raise
     except (TypeError, KeyError, AttributeError, ValueError, struct.error) as e:
-        _restore_fields(released, everything=True)
+        FIELDS.restore(released, everything=True)
         raise SpecError(f"spec {origin}: cannot be understood ({type(e).__name__}: {_show(str(e))})") from None
     except RecursionError:
-        _restore_fields(released, everything=True)
+        FIELDS.restore(released, everything=True)
         raise SpecError(f"spec {origin}: nested too deeply") from None
-    _restore_fields(released)   # those the spec did not declare again: the built-in's filters keep them
+    FIELDS.restore(released)   # those the spec did not declare again: the built-in's filters keep them
     return obj
 
 
@@ -959,25 +980,6 @@ def _replaces_by_name(loader: _Loader) -> bool:
             return True
         proto = getattr(proto, "fallback", None)
     return False
-
-
-def _release_fields(prefix: str) -> dict:
-    """Take the fields under `prefix` out of the registry (kept, to be put back)."""
-    # FieldRegistry has no public way to forget a field yet: the registry's own dict
-    fields = FIELDS._fields
-    out = {k: f for k, f in fields.items() if k == prefix or k.startswith(prefix + ".")}
-    for k in out:
-        del fields[k]
-    return out
-
-
-def _restore_fields(saved: dict, everything: bool = False) -> None:
-    fields = FIELDS._fields
-    for k, f in saved.items():
-        if everything:
-            fields[k] = f
-        else:
-            fields.setdefault(k, f)
 
 
 def read_spec_text(path) -> str:
@@ -1038,4 +1040,27 @@ def load_specs(paths) -> list:
     return out
 
 
-__all__ = ["SpecError", "SpecProtocol", "load_spec", "load_specs", "parse_spec", "GENL_FAMILIES"]
+SPECS_VARIABLE = "NLSCOPE_SPECS"
+
+
+def specs_from_env(environ) -> list[Path]:
+    """The specs the environment names: NLSCOPE_SPECS, a list of files and directories
+    separated by os.pathsep (":"), as PATH is; empty entries are skipped, the rest kept in
+    order, to be loaded before those of the command line (which then load over them).
+    `environ`: the mapping to read (os.environ), passed explicitly.  A path that does not
+    exist is a SpecError naming the variable: it was set to be used."""
+    value = environ.get(SPECS_VARIABLE) or ""
+    out = []
+    for entry in value.split(os.pathsep):
+        if not entry:
+            continue
+        p = Path(entry)
+        try:
+            p.stat()
+        except OSError as e:   # missing, unreadable, a name too long …
+            raise SpecError(f"spec {p} (named by {SPECS_VARIABLE}): {e.strerror or e}") from None
+        out.append(p)
+    return out
+
+
+__all__ = ["SpecError", "SpecProtocol", "load_spec", "load_specs", "parse_spec", "specs_from_env", "GENL_FAMILIES"]

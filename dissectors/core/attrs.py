@@ -125,11 +125,12 @@ class Attr:
     """The spec of one attribute type within a set."""
 
     __slots__ = ("name", "num", "type", "field", "nested", "enum", "flags", "hint", "big_endian",
-                 "struct", "selector", "choices", "sub", "elem_names", "show", "unit", "elem_field", "decode")
+                 "struct", "selector", "selector_key", "choices", "sub", "elem_names", "show", "unit",
+                 "elem_field", "decode")
 
     def __init__(self, type_: str, *, nested=None, enum=None, flags=None, hint=None, big_endian=False,
-                 struct=None, selector=None, choices=None, sub=None, elem_names=None, show=None, unit=None,
-                 decode=None):
+                 struct=None, selector=None, selector_key=None, choices=None, sub=None, elem_names=None,
+                 show=None, unit=None, decode=None):
         self.type = type_
         self.nested = nested        # AttrSet for nest / indexed-array of nests
         self.enum = enum            # value -> name
@@ -137,7 +138,11 @@ class Attr:
         self.hint = hint            # display hint: mac, ipv4, ipv6, hex, uuid
         self.big_endian = big_endian
         self.struct = struct        # FixedStruct for binary structs
-        self.selector = selector    # sub-message: sibling attribute whose value picks the set
+        self.selector = selector    # sub-message: attribute whose value picks the set, a sibling or
+        #                             one in an enclosing set (see _Scope)
+        # sub-message: the selector as a YNL spec names it (`kind`), which each set holding it
+        # prefixes its own way (AttrSet.selector_keys); None: `selector` names it in every set
+        self.selector_key = selector_key
         self.choices = choices      # sub-message: value -> AttrSet (or FixedStruct)
         self.sub = sub              # element type of indexed-array / array
         self.elem_names = elem_names  # array: index -> name
@@ -200,7 +205,10 @@ class AttrSet:
             self.by_name[aname] = spec
         self.unknown_field = FIELDS.add(f"{prefix}.unknown", "unknown attribute", BYTES,
                                         f"{self.label}: attribute of a type this dissector does not know")
+        # values kept while decoding: for its sub-messages, or sub-messages below it (set by
+        # whoever links a set holding a selector to the sub-messages that read it)
         self.has_selector = any(s.type == "submsg" for s in self.by_num.values())
+        self.selector_keys: dict[str, str] = {}   # a sub-message's selector_key -> the name here
         self.wanted_nums: dict = {}  # a summary's wanted field names -> (numbers, default wanted)
         self.default = None
         if default is not None:
@@ -395,19 +403,64 @@ def addr_value(data: bytes):
 
 
 # --- the walker ------------------------------------------------------------------
+class _Scope:
+    """The attributes of one run already decoded, for the sub-messages inside it or below
+    it to find their selector in: kept by a set holding sub-messages or selectors
+    (`has_selector`), passed down through the nests of the others.  As the kernel's YNL
+    (tools/net/ynl/lib/ynl.py, SpaceAttrs.lookup) does, a selector is read from the nearest
+    enclosing run whose set declares it: tc's stats `app` is chosen by the qdisc's `kind`
+    one level up.  A selector sent after its data is looked for further on (once a run)."""
+
+    __slots__ = ("aset", "values", "outer", "buf", "start", "end", "order", "depth", "req")
+
+    def __init__(self, aset, outer, buf, start, end, order, depth, req):
+        self.aset = aset
+        self.values: dict = {}   # attribute name -> the value of its latest occurrence
+        self.outer = outer
+        self.buf, self.start, self.end, self.order, self.depth, self.req = buf, start, end, order, depth, req
+
+    def selector(self, spec: Attr):
+        """(the selector's name, its value or None) for sub-message `spec`, decoded here; one
+        lookup per enclosing run."""
+        key, name = spec.selector_key, spec.selector
+        scope = self
+        while scope is not None:
+            aset = scope.aset
+            here = aset.selector_keys.get(key) if key is not None else (name if name in aset.by_name else None)
+            if here is not None:
+                return here, scope._value(here)
+            scope = scope.outer
+        return name, None
+
+    def _value(self, name: str):
+        values = self.values
+        if name in values:
+            return values[name]
+        later = ("after", name)
+        if later not in values:   # looked for once: a run of sub-messages without it stays linear
+            values[later] = _look_ahead(self.buf, self.start, self.end, self.aset, name, self.order, self.depth,
+                                        self.req)
+        return values[later]
+
+
 def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: int = 0,
-                 req: Request = FULL) -> list[Node]:
-    """Decode the attributes in buf[start:end] with `aset`, as much as `req` asks; never raises."""
+                 req: Request = FULL, outer: _Scope | None = None) -> list[Node]:
+    """Decode the attributes in buf[start:end] with `aset`, as much as `req` asks; never raises.
+
+    `outer`: the enclosing runs' attributes, where a sub-message below finds its selector."""
     out: list[Node] = []
     if depth + req.base > MAX_DEPTH:
         out.append(malformed(buf, start, end, f"attributes nested deeper than {MAX_DEPTH} levels"))
         return out
     unpack = _NLA_HDR[order].unpack_from
     pos = start
-    siblings = {} if aset is not None and aset.has_selector else None
+    own = _Scope(aset, outer, buf, start, end, order, depth, req) \
+        if aset is not None and aset.has_selector else None
+    scope = own if own is not None else outer
+    siblings = own.values if own is not None else None
     # a summary for an info function that named what it reads skips the rest (never
     # within a set whose sub-messages need their selectors)
-    wanted = req.wanted if siblings is None else None
+    wanted = req.wanted if own is None else None
     if wanted is not None:
         wanted_nums, default_wanted = _wanted_nums(aset, wanted)
     by_num = aset.by_num.get if aset is not None else _NO_SPEC
@@ -432,20 +485,17 @@ def decode_attrs(buf, start: int, end: int, aset: AttrSet, order: str, depth: in
             pos += (nla_len + 3) & ~3  # a summary skips what its Info does not read
             continue
         spec = by_num(num)
-        if spec is not None and siblings is None:  # the common case
+        if spec is not None and scope is None:  # the common case
             put(one(buf, pos, nla_len, nla_type, spec, order, depth, None, req))
             pos += (nla_len + 3) & ~3
             continue
         if spec is None and aset is not None and aset.default is not None:
-            node = decode_one(buf, pos, nla_len, nla_type, aset.default, order, depth, None, req)
+            node = decode_one(buf, pos, nla_len, nla_type, aset.default, order, depth, scope, req)
             node.label = f"[{num}]"
         elif spec is None:
             node = _unknown(buf, pos, nla_len, nla_type, aset, order, depth, req)
         else:
-            if siblings is not None and spec.type == "submsg" and spec.selector not in siblings:
-                # the selector comes after the data (RTA_ENCAP before RTA_ENCAP_TYPE): look ahead
-                siblings[("after", spec.selector)] = _look_ahead(buf, pos, end, aset, spec.selector, order, depth, req)
-            node = one(buf, pos, nla_len, nla_type, spec, order, depth, siblings, req)
+            node = one(buf, pos, nla_len, nla_type, spec, order, depth, scope, req)
             if siblings is not None:
                 siblings[spec.name] = node.value
         put(node)
@@ -536,7 +586,8 @@ def _unknown(buf, pos, nla_len, nla_type, aset, order, depth, req) -> Node:
 
 
 def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: str, depth: int,
-               siblings: dict | None = None, req: Request = FULL) -> Node:
+               scope: _Scope | None = None, req: Request = FULL) -> Node:
+    """One attribute; `scope`: the runs it is in (its own set's, when kept, and the enclosing ones)."""
     vo = pos + 4
     vl = nla_len - 4
     t = spec.type
@@ -565,7 +616,7 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     if t in ("nest", "indexed-array", "array", "struct", "submsg") and depth >= req.levels:
         return _folded(spec, pos, nla_len, label)
     if t == "nest":
-        children = decode_attrs(buf, vo, vo + vl, spec.nested, order, depth + 1, req)
+        children = decode_attrs(buf, vo, vo + vl, spec.nested, order, depth + 1, req, scope)
         return Node(spec.field, None, pos, nla_len, "", children, None, label)
     if t == "flag":
         if vl:
@@ -605,11 +656,11 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
                                  vl - st.size, None, label="trailing bytes (newer struct?)", status=UNKNOWN))
         return Node(spec.field, None, pos, nla_len, "", children, label=label)
     if t == "indexed-array":
-        return _indexed_array(buf, pos, nla_len, spec, label, order, depth, req)
+        return _indexed_array(buf, pos, nla_len, spec, label, order, depth, req, scope)
     if t == "array":
         if not req.full:
             return _folded(spec, pos, nla_len, label)
-        return _array(buf, pos, nla_len, spec, label, order)
+        return _array(buf, pos, nla_len, spec, label, ">" if spec.big_endian else order)
     if t == "bitfield32":
         if vl != 8:
             return _wrong_size(buf, pos, nla_len, spec, label, f"expected 8 bytes, got {vl}")
@@ -619,16 +670,15 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     if t == "pad":
         return Node(spec.field, bytes(buf[vo:vo + vl]), pos, nla_len, f"{vl} bytes of padding", label=label)
     if t == "submsg":
-        key = siblings.get(spec.selector) if siblings is not None else None
-        if key is None and siblings is not None:
-            key = siblings.get(("after", spec.selector))
+        selector, key = scope.selector(spec) if scope is not None else (spec.selector, None)
         chosen = spec.choices.get(key) if (spec.choices and key is not None) else None
         if chosen is None:
             data = bytes(buf[vo:vo + vl])
-            why = f"no decoder for {spec.selector} {key!r}" if key is not None else f"{spec.selector} not seen first"
+            why = f"no decoder for {selector} {key!r}" if key is not None else f"{selector} not seen first"
             return Node(spec.field, data, pos, nla_len, f"{data.hex()} ({why})", status=UNKNOWN, label=label)
         if isinstance(chosen, AttrSet):
-            children = decode_attrs(buf, vo, vo + vl, chosen, order, depth + 1, req)
+            # the enclosing runs stay in view inside (an action's stats below a filter's options)
+            children = decode_attrs(buf, vo, vo + vl, chosen, order, depth + 1, req, scope)
         elif callable(chosen):  # a decode hook: (buf, start, end, order, req) -> nodes
             children = nested_decode(chosen, depth, buf, vo, vo + vl, order, req)
         else:  # a FixedStruct
@@ -644,7 +694,7 @@ def _wrong_size(buf, pos, nla_len, spec, label, why) -> Node:
     return Node(spec.field, data, pos, nla_len, f"{why}: {data.hex()}", status=MALFORMED, label=label)
 
 
-def _indexed_array(buf, pos, nla_len, spec, label, order, depth, req) -> Node:
+def _indexed_array(buf, pos, nla_len, spec, label, order, depth, req, scope=None) -> Node:
     """A nest whose members are numbered 0, 1, 2 … (or 1, 2, …), each of one type."""
     end = pos + nla_len
     hdr = _NLA_HDR[order]
@@ -663,9 +713,9 @@ def _indexed_array(buf, pos, nla_len, spec, label, order, depth, req) -> Node:
         idx = ty & NLA_TYPE_MASK
         if sub == "nest":
             el = Node(spec.field, idx, p, ln, "",
-                      decode_attrs(buf, p + 4, p + ln, spec.nested, order, depth + 1, req), label=f"[{idx}]")
+                      decode_attrs(buf, p + 4, p + ln, spec.nested, order, depth + 1, req, scope), label=f"[{idx}]")
         else:
-            elspec = Attr(sub, enum=spec.enum, flags=spec.flags, hint=spec.hint)
+            elspec = Attr(sub, enum=spec.enum, flags=spec.flags, hint=spec.hint, big_endian=spec.big_endian)
             elspec.name, elspec.num, elspec.field = f"[{idx}]", idx, spec.elem_field or spec.field
             el = decode_one(buf, p, ln, ty, elspec, order, depth + 1, None, req)
             el.label = f"[{idx}]"
@@ -679,7 +729,8 @@ _ARRAY_STRUCTS: dict = {}
 
 
 def _array(buf, pos, nla_len, spec, label, order) -> Node:
-    """A binary attribute holding a C array of one integer type (e.g. IFLA_INET6_CONF)."""
+    """A binary attribute holding a C array of one integer type (e.g. IFLA_INET6_CONF), in
+    byte order `order` (the spec's big-endian, else the capture's)."""
     ch, _ = _INTS[spec.sub]
     size = _STRUCTS[(order, ch)].size
     n = (nla_len - 4) // size

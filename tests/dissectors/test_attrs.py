@@ -157,3 +157,113 @@ def test_the_depth_limit_is_restored_after_a_decode():
     m = dissectors.decode_frame(_veth_chain(3), 0, dissectors.Context())[0]
     assert [n.value for n in m.tree.walk() if n.field.abbrev == "rtnl.link.ifname"] == ["p0", "p1", "p2", "p3"]
     assert not [n for n in m.tree.walk() if n.status]
+
+
+# --- byte order of C arrays (H9 item 4) ------------------------------------------------
+BE_NUMS = {"B_ARR": 1, "B_IDX": 2, "B_LE": 3}
+BE_SET = AttrSet("be", "test.attrs.be", {
+    "B_ARR": a("array", sub="u16", big_endian=True), "B_IDX": a("indexed-array", sub="u32", big_endian=True),
+    "B_LE": a("array", sub="u16")}, BE_NUMS, strip="B_")
+
+
+def test_an_array_declared_big_endian_is_read_big_endian():
+    """A binary attribute holding u16s `byte-order: big-endian`, and an indexed array of
+    big-endian u32s (rt-link's bond arp-ip-target): both were read in the capture's order."""
+    data = (nla(1, struct.pack(">HH", 8080, 1)) + nla(2 | NLA_F_NESTED, nla(0, struct.pack(">I", 0x0A000001)))
+            + nla(3, struct.pack("<HH", 8080, 1)))
+    arr, idx, le = decode_attrs(data, 0, len(data), BE_SET, "<")
+    assert [c.value for c in arr.children] == [8080, 1] and [c.offset for c in arr.children] == [4, 6]
+    assert [c.value for c in idx.children] == [0x0A000001]
+    assert [c.value for c in le.children] == [8080, 1]
+    # a big-endian capture reads them alike
+    data = nla(1, struct.pack(">HH", 8080, 1), ">")
+    assert [c.value for c in decode_attrs(data, 0, len(data), BE_SET, ">")[0].children] == [8080, 1]
+
+
+# --- sub-message selectors in enclosing sets (H9 item 3) -------------------------------
+SEL_NUMS = {"Q_KIND": 1, "Q_STATS": 2, "Q_WRAP": 3, "Q_OPTIONS": 4, "S_BYTES": 1, "S_APP": 2, "W_STATS": 1,
+            "F_DROPS": 1, "A_KIND": 1, "A_STATS": 2, "O_ACT": 1}
+FQ_APP = AttrSet("fq-app", "test.sel.fq", {"F_DROPS": a("u32")}, SEL_NUMS, strip="F_")
+GACT_APP = AttrSet("gact-app", "test.sel.gact", {"F_DROPS": a("u32")}, SEL_NUMS, strip="F_")
+# the app's selector, a spec's `kind`, is Q_KIND in a qdisc and A_KIND in an action
+STATS = AttrSet("stats", "test.sel.stats", {
+    "S_BYTES": a("u64"),
+    "S_APP": a("submsg", selector="Q_KIND", selector_key="kind", choices={"fq": FQ_APP, "gact": GACT_APP})},
+    SEL_NUMS, strip="S_")
+WRAP = AttrSet("wrap", "test.sel.wrap", {"W_STATS": a("nest", nested=STATS)}, SEL_NUMS, strip="W_")
+ACTION = AttrSet("action", "test.sel.action", {"A_KIND": a("string"), "A_STATS": a("nest", nested=STATS)},
+                 SEL_NUMS, strip="A_")
+ACTION.has_selector = True   # its kind is read below it
+ACTION.selector_keys["kind"] = "A_KIND"
+FILTER_OPTS = AttrSet("filter-opts", "test.sel.opts", {"O_ACT": a("nest", nested=ACTION)}, SEL_NUMS, strip="O_")
+QDISC = AttrSet("qdisc", "test.sel.qdisc", {
+    "Q_KIND": a("string"), "Q_STATS": a("nest", nested=STATS), "Q_WRAP": a("nest", nested=WRAP),
+    "Q_OPTIONS": a("submsg", selector="Q_KIND", choices={"u32": FILTER_OPTS})}, SEL_NUMS, strip="Q_")
+QDISC.selector_keys["kind"] = "Q_KIND"
+
+_APP = nla(2, nla(1, struct.pack("<I", 3)))                      # S_APP { F_DROPS 3 }
+_STATS = nla(2 | NLA_F_NESTED, nla(1, struct.pack("<Q", 99)) + _APP)
+
+
+def _app(nodes):
+    """(selector value, drops, the set that decoded them) of the one S_APP in `nodes`."""
+    apps = [n for top in nodes for n in top.walk() if n.field.abbrev == "test.sel.stats.app"]
+    assert len(apps) == 1
+    app = apps[0]
+    if app.status:
+        return app.status, app.text
+    (drops,) = app.children
+    return app.value, drops.value, drops.field.abbrev
+
+
+def _decode(data, aset=QDISC):
+    return decode_attrs(data, 0, len(data), aset, "<")
+
+
+def test_a_selector_one_level_up_chooses_the_sub_message():
+    """tc's stats `app` is chosen by the qdisc's `kind`, in the enclosing set: it was
+    "Q_KIND not seen first" (the decoder looked among siblings only)."""
+    assert _app(_decode(nla(1, b"fq\0") + _STATS)) == ("fq", 3, "test.sel.fq.drops")
+
+
+def test_a_selector_two_levels_up_through_a_set_holding_no_sub_message():
+    assert _app(_decode(nla(1, b"fq\0") + nla(3 | NLA_F_NESTED, nla(1 | NLA_F_NESTED, _STATS[4:])))) == \
+        ("fq", 3, "test.sel.fq.drops")
+
+
+def test_a_selector_sent_after_the_nest_is_looked_for_further_on():
+    assert _app(_decode(_STATS + nla(1, b"fq\0"))) == ("fq", 3, "test.sel.fq.drops")
+
+
+def test_the_nearest_enclosing_set_that_declares_the_selector_decides():
+    """As the kernel's YNL (SpaceAttrs.lookup): an action's stats inside a u32 filter's
+    options are chosen by the action's kind, not the filter's; the enclosing runs stay in
+    view inside a sub-message."""
+    action = nla(1 | NLA_F_NESTED, nla(1, b"gact\0") + _STATS)
+    got = _decode(nla(1, b"u32\0") + nla(4, action))
+    assert _app(got) == ("gact", 3, "test.sel.gact.drops")
+    # an action that does not say its kind: the action's set declares it, so it decides
+    # (the kernel's YNL raises "no value"), never the filter's u32
+    got = _decode(nla(1, b"u32\0") + nla(4, nla(1 | NLA_F_NESTED, _STATS)))
+    assert _app(got) == ("unknown", f"{_APP[4:].hex()} (A_KIND not seen first)")
+
+
+def test_a_selector_no_enclosing_set_declares_is_not_seen():
+    assert _app(_decode(nla(1 | NLA_F_NESTED, _STATS[4:]), WRAP)) == \
+        ("unknown", f"{_APP[4:].hex()} (Q_KIND not seen first)")
+    # a value with no format is said so, with the name the selector has where it was found
+    got = _decode(nla(1, b"u32\0") + nla(4, nla(1 | NLA_F_NESTED, nla(1, b"mirred\0") + _STATS)))
+    assert _app(got) == ("unknown", f"{_APP[4:].hex()} (no decoder for A_KIND 'mirred')")
+
+
+def test_sub_messages_without_their_selector_look_for_it_once_a_run(monkeypatch):
+    """Each of a run's sub-messages looked ahead for a selector that never comes, to the end
+    of the run: quadratic (16,000 empty ones in a 64 KiB message took minutes)."""
+    from dissectors.core import attrs
+    calls = []
+    real = attrs._look_ahead
+    monkeypatch.setattr(attrs, "_look_ahead", lambda *args: calls.append(1) or real(*args))
+    data = nla(2 | NLA_F_NESTED, nla(1, struct.pack("<Q", 1)) + _APP * 200)
+    (stats,) = _decode(data)
+    assert len(stats.children) == 201 and all(c.status == "unknown" for c in stats.children[1:])
+    assert len(calls) == 1

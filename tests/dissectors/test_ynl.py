@@ -20,14 +20,15 @@ def restore_tables():
     from dissectors.model import FIELDS
     dissectors.load_families()
     genl, protos = dict(registry.GENL_FAMILIES), dict(registry.PROTOCOLS)
-    fields = dict(FIELDS._fields)
+    fields = FIELDS.release("")   # every field, kept …
+    FIELDS.restore(fields)        # … and declared again at once
     yield
     registry.GENL_FAMILIES.clear()
     registry.GENL_FAMILIES.update(genl)
     registry.PROTOCOLS.clear()
     registry.PROTOCOLS.update(protos)
-    FIELDS._fields.clear()
-    FIELDS._fields.update(fields)
+    FIELDS.release("")            # what the test declared goes, what was there comes back
+    FIELDS.restore(fields)
     for number, proto in protos.items():   # the sets registration keeps beside the table
         registry.register_protocol(proto, replace=True)
 

@@ -72,7 +72,7 @@ KNOWN_DIFFER = {
 }
 
 # What a 6.12 spec cannot decode of what the kernel (or iproute2) sends, seen in the
-# committed captures, and why; one of them is nlscope's decoder's.
+# committed captures, and why (none is nlscope's decoder's).
 KNOWN_FAULTS = {
     "nftables": {
         "NFTABLES_A_EXPR_ATTRS_DATA: no decoder for NFTABLES_A_EXPR_ATTRS_NAME 'limit'": _NO_FORMAT,
@@ -106,8 +106,7 @@ KNOWN_FAULTS = {
     "rt_route": {"struct rta-cacheinfo is shorter than the kernel's": "the spec stops at rta-used: 5 of "
                                                                        "struct rta_cacheinfo's 8 members"},
     "tc": {
-        "TC_A_TCA_STATS_ATTRS_APP: TC_A_TC_ATTRS_KIND not seen first":
-            "nlscope's fault: the selector `kind` is in the enclosing set, and the decoder looks among siblings",
+        "TC_A_TCA_STATS_ATTRS_APP: no decoder for TC_A_TC_ATTRS_KIND 'htb'": _NO_FORMAT,
         "TC_A_TC_ATTRS_XSTATS: no decoder for TC_A_TC_ATTRS_KIND 'htb'": _NO_FORMAT,
         "struct gnet-stats-basic is shorter than the kernel's": "the spec omits the 4 bytes of tail padding "
                                                                 "after packets (16 bytes, not 12)",

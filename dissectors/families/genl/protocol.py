@@ -95,8 +95,11 @@ class GenericProtocol(Protocol):
         if fam is None:
             root.label = f"Netlink message (genl family {name or hex(mtype)}: no dissector, attributes raw)"
         pos = body + GENL_HDRLEN
-        if fam is not None and fam.header is not None:
-            return dissect_body(buf, pos, end, MessageType(mtype, "", header=fam.header, attrs=attrs), order, root,
+        # a fixed header after genlmsghdr: the command's own (a YNL spec's per-operation
+        # `fixed-header`), else the family's
+        hdr = mt.header if mt is not None and mt.header is not None else (fam.header if fam is not None else None)
+        if hdr is not None:
+            return dissect_body(buf, pos, end, MessageType(mtype, "", header=hdr, attrs=attrs), order, root,
                                 req=req)
         root.children.extend(decode_attrs(buf, pos, end, attrs, order, 0, req))
         return attrs
