@@ -649,11 +649,11 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
         st = spec.struct
         if vl < st.size:
             return _wrong_size(buf, pos, nla_len, spec, label, f"struct {st.cname} needs {st.size} bytes, got {vl}")
-        inner = st.node(buf, vo, order, req=req)
+        inner = st.node(buf, vo, order, req=req, length=vl)   # a grown struct: the members vl holds
         children = inner.children
-        if vl > st.size:
-            children.append(Node(spec.struct.field, bytes(buf[vo + st.size:vo + vl]), vo + st.size,
-                                 vl - st.size, None, label="trailing bytes (newer struct?)", status=UNKNOWN))
+        if vl > st.max_size:
+            children.append(Node(spec.struct.field, bytes(buf[vo + st.max_size:vo + vl]), vo + st.max_size,
+                                 vl - st.max_size, None, label="trailing bytes (newer struct?)", status=UNKNOWN))
         return Node(spec.field, None, pos, nla_len, "", children, label=label)
     if t == "indexed-array":
         return _indexed_array(buf, pos, nla_len, spec, label, order, depth, req, scope)

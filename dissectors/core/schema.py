@@ -7,6 +7,11 @@ tests and tools, and compiled to check it agrees), and a `struct.Struct` per byt
 order for the hot path: a netlink capture is parsed a million structs at a time,
 and one `unpack_from` is many times cheaper than a construct parse.  A test keeps
 the three parsers (interpreted, compiled, fast) in agreement for every struct.
+
+Some structs grow at their end from one kernel to the next (struct tcp_info, struct
+taskstats): the members older kernels do not send are declared optional (`optional_from`),
+and a struct is then decoded from however many of its bytes came, from `size` (what every
+sender gives) to `max_size`.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from construct import (Bytes, FormatField, Int8sl, Int8ul, Int16sl, Int16ub, Int
                        Int64sl, Int64ub, Int64ul, Padded, Pass, Struct)
 
 from ..model import FIELDS, INT, STRING, UINT, BYTES, Node
-from .attrs import FULL, Request
+from .attrs import FULL, Request, malformed
 from .bits import bit_field_name, declare_bits, flag_nodes  # noqa: F401 (bit_field_name: re-exported)
 from .secrets import is_secret_name, secret_node
 
@@ -79,29 +84,48 @@ ALL_STRUCTS: list = []
 
 
 class FixedStruct:
-    """A C struct at the start of a message body or inside an attribute."""
+    """A C struct at the start of a message body or inside an attribute.
 
-    def __init__(self, cname: str, prefix: str, members: list[Member], label: str | None = None):
-        ALL_STRUCTS.append(self)
+    `optional_from`: the first member older kernels do not send.  It and the members after it
+    are optional: `size` is then what every sender gives (the oldest layout), `max_size` the
+    struct with every member (what `construct` describes), and a struct sent in between is
+    decoded from the members its bytes hold (`node(..., length=…)`).  Without it,
+    `size == max_size`.
+    """
+
+    def __init__(self, cname: str, prefix: str, members: list[Member], label: str | None = None,
+                 optional_from: str | None = None):
         self.cname = cname
         self.prefix = prefix
         self.label = label or cname
         self.members = members
         self.shown = [m for m in members if not m.hidden]
-        self.construct = Struct(*[(m.name / m.con) if m.name else m.con for m in members])
-        self.construct_be = Struct(*[(m.name / swapped(m.con, ">")) if m.name else m.con for m in members])
         fmt = "".join(m.fmt for m in members)
         self._fast = {"<": struct.Struct("<" + fmt), ">": struct.Struct(">" + fmt)}
         # network-order members: unpacked in host order, then byte-swapped back
         self._net = [(i, struct.calcsize("<" + m.fmt)) for i, m in enumerate(self.shown)
                      if isinstance(m.con, FormatField) and m.con.fmtstr[0] == ">"]
-        self.size = self._fast["<"].size
-        offs, pos = [], 0
-        for m in members:
+        self.max_size = self._fast["<"].size
+        offs, pos, size, oldest = [], 0, self.max_size, len(members)
+        bounds = [(0, 0)]   # (offset, shown members before it) at each member boundary
+        for i, m in enumerate(members):
+            if m.name is not None and m.name == optional_from:
+                size, oldest = pos, i
             if not m.hidden:
                 offs.append(pos)
             pos += struct.calcsize("<" + m.fmt)
+            bounds.append((pos, len(offs)))
+        if optional_from is not None and oldest == len(members):
+            raise ValueError(f"struct {cname}: no member {optional_from!r}")
+        self.size = size
         self._offsets = offs
+        # per sent length below max_size: (bytes holding whole members, shown members in them);
+        # per such prefix and byte order its struct.Struct; both made on first use
+        self._bounds = [(e, n) for e, n in bounds if e >= size]
+        self._cut: dict[int, tuple[int, int]] = {}
+        self._fast_cut: dict[tuple[str, int], struct.Struct] = {}
+        self.construct = Struct(*[(m.name / m.con) if m.name else m.con for m in members])
+        self.construct_be = Struct(*[(m.name / swapped(m.con, ">")) if m.name else m.con for m in members])
         self._widths = [struct.calcsize("<" + m.fmt) for m in self.shown]
         self._layout = None  # (field, offset, width) per shown member, once fields are final
         self._flagged = any(m.flag_names is not None for m in self.shown)
@@ -115,44 +139,92 @@ class FixedStruct:
                                  m.desc, m.show)
             if m.flag_names is not None:  # declared now so filters know them
                 declare_bits(m.field, m.flag_names)
+        ALL_STRUCTS.append(self)
 
-    def unpack(self, buf, off: int, order: str = "<") -> tuple:
-        """Values of the shown members (padding skipped)."""
-        vals = self._fast[order].unpack_from(buf, off)
+    def cut(self, length: int) -> tuple[int, int]:
+        """For a struct sent in `length` bytes (at least `size`): how many of them hold whole
+        members, and how many shown members those are."""
+        if length >= self.max_size:
+            return self.max_size, len(self.shown)
+        got = self._cut.get(length)
+        if got is None:
+            got = self._bounds[0]
+            for e, n in self._bounds:
+                if e > length:
+                    break
+                got = (e, n)
+            if len(self._cut) < 256:
+                self._cut[length] = got
+        return got
+
+    def unpack(self, buf, off: int, order: str = "<", length: int | None = None) -> tuple:
+        """Values of the shown members (padding skipped) of a struct sent in `length` bytes
+        (at least `size`; by default `size`): the members those bytes hold whole."""
+        if length is None:
+            length = self.size
+        if length >= self.max_size:
+            vals = self._fast[order].unpack_from(buf, off)
+            n = len(self.shown)
+        else:
+            used, n = self.cut(length)
+            fast = self._fast_cut.get((order, used))
+            if fast is None:   # one per member boundary and byte order: bounded
+                fmt, pos = "", 0
+                for m in self.members:
+                    if pos >= used:
+                        break
+                    fmt += m.fmt
+                    pos += struct.calcsize("<" + m.fmt)
+                fast = self._fast_cut[(order, used)] = struct.Struct(order + fmt)
+            vals = fast.unpack_from(buf, off)
         if self._net and order == "<":
             vals = list(vals)
             for i, w in self._net:
-                vals[i] = int.from_bytes(vals[i].to_bytes(w, "little"), "big")
+                if i < n:
+                    vals[i] = int.from_bytes(vals[i].to_bytes(w, "little"), "big")
             vals = tuple(vals)
         return vals
 
-    def values(self, buf, off: int, order: str = "<") -> dict:
-        return dict(zip((m.name for m in self.shown), self.unpack(buf, off, order)))
+    def values(self, buf, off: int, order: str = "<", length: int | None = None) -> dict:
+        return dict(zip((m.name for m in self.shown), self.unpack(buf, off, order, length)))
 
     def parse(self, data: bytes, order: str = "<") -> dict:
-        """Parse through construct (slow path; tests and tools)."""
+        """Parse through construct (slow path; tests and tools): every member, `max_size` bytes."""
         c = (self.construct if order == "<" else self.construct_be).parse(data)
         return {m.name: c[m.name] for m in self.shown}
 
     def build(self, values: dict, order: str = "<") -> bytes:
+        """The struct with every member (`max_size` bytes; an older kernel's is its first `size`)."""
         vals = {m.name: values.get(m.name, b"\0" * m.con.length if m.kind == BYTES else 0) for m in self.shown}
         return (self.construct if order == "<" else self.construct_be).build(vals)
 
-    def node(self, buf, off: int, order: str = "<", label: str | None = None, req: Request = FULL) -> Node:
+    def node(self, buf, off: int, order: str = "<", label: str | None = None, req: Request = FULL,
+             length: int | None = None) -> Node:
         """Decode into a node with one child per member (flag members with a child per set
-        bit when `req` asks for the whole tree)."""
-        vals = self.unpack(buf, off, order)
+        bit when `req` asks for the whole tree).  `length`: the bytes the sender gave (at least
+        `size`, by default `size`); of a struct with optional members, those the bytes hold
+        whole are shown, and bytes that end inside one are malformed.  Bytes past `max_size`
+        are the caller's to show."""
+        vals = self.unpack(buf, off, order, length)
         if self._layout is None:
             self._layout = list(zip([m.field for m in self.shown], self._offsets, self._widths))
         children = [Node(f, v, off + o, w) for (f, o, w), v in zip(self._layout, vals)]
         for i in self._secret:
-            f, o, w = self._layout[i]
-            children[i] = secret_node(f, buf, off + o, off + o + w)
+            if i < len(children):
+                f, o, w = self._layout[i]
+                children[i] = secret_node(f, buf, off + o, off + o + w)
         if self._flagged and req.full:
             for m, n in zip(self.shown, children):
                 if m.flag_names is not None and n.value:
                     n.children = flag_nodes(m.field, m.flag_names, n.value, n.offset, n.length)
-        return Node(self.field, None, off, self.size, "", children, label=label or self.label)
+        size = self.size
+        if length is not None and length > size:
+            size, _ = self.cut(length)
+            if size < length < self.max_size:
+                children.append(malformed(buf, off + size, off + length,
+                                          f"struct {self.cname} ends inside a member"))
+                size = length
+        return Node(self.field, None, off, size, "", children, label=label or self.label)
 
 
 _CTYPES = {

@@ -151,6 +151,7 @@ ADDRESS_FILTER = FixedStruct("xfrm_address_filter", "xfrm.filter", [
     member("dplen", Int8ul)], label="xfrm_address_filter")
 LTIME = c_struct(X, "xfrm_lifetime_cur", "xfrm.lifetime_cur", label="xfrm_lifetime_cur")
 SECRET = "secret"
+SA_DIRS = names_from(X, "XFRM_SA_DIR_", exclude=())
 XFRMA = enum_set("xfrm", "xfrm.attr", X, "xfrm_attr_type_t", "XFRMA_", {
     "ALG_AUTH": a("binary", hint=SECRET, decode=_alg(False)), "ALG_CRYPT": a("binary", hint=SECRET, decode=_alg(False)),
     "ALG_COMP": a("binary", hint=SECRET, decode=_alg(False)), "ENCAP": a("struct", struct=ENCAP),
@@ -165,7 +166,8 @@ XFRMA = enum_set("xfrm", "xfrm.attr", X, "xfrm_attr_type_t", "XFRMA_", {
     "TFCPAD": "u32", "REPLAY_ESN_VAL": "binary", "SA_EXTRA_FLAGS": a("u32", show=hex),
     "PROTO": a("u8", enum=IPPROTO), "PAD": "pad", "ADDRESS_FILTER": a("struct", struct=ADDRESS_FILTER),
     "OFFLOAD_DEV": a("struct", struct=c_struct(X, "xfrm_user_offload", "xfrm.offload")), "SET_MARK": a("u32", show=hex),
-    "SET_MARK_MASK": a("u32", show=hex), "IF_ID": "u32", "MTIMER_THRESH": "u32"}, label="xfrm")
+    "SET_MARK_MASK": a("u32", show=hex), "IF_ID": "u32", "MTIMER_THRESH": "u32",
+    "SA_DIR": a("u8", enum=SA_DIRS), "NAT_KEEPALIVE_INTERVAL": a("u32", unit="s"), "SA_PCPU": "u32"}, label="xfrm")
 SAD = enum_set("sad", "xfrm.sad", X, "xfrm_sadattr_type_t", "XFRMA_SAD_", {
     "CNT": "u32", "HINFO": a("struct", struct=c_struct(X, "xfrmu_sadhinfo", "xfrm.sad.hinfo_struct"))},
     label="SA database")

@@ -27,6 +27,8 @@ BANDS = names_from(N, "NL80211_BAND_", "nl80211_band", exclude=("ATTR_MAX", "MAX
 CHAN_WIDTHS = names_from(N, "NL80211_CHAN_WIDTH_", "nl80211_chan_width", exclude=())
 CHAN_TYPES = names_from(N, "NL80211_CHAN_", "nl80211_channel_type", exclude=())
 BSS_STATUS = names_from(N, "NL80211_BSS_STATUS_", "nl80211_bss_status", exclude=())
+BSS_USE_FOR = names_from(N, "NL80211_BSS_USE_FOR_", "nl80211_bss_use_for", exclude=())
+BSS_CANNOT_USE = names_from(N, "NL80211_BSS_CANNOT_USE_", "nl80211_bss_cannot_use_reasons", exclude=())
 AUTH_TYPES = names_from(N, "NL80211_AUTHTYPE_", "nl80211_auth_type", exclude=("MAX",))
 PS_STATES = names_from(N, "NL80211_PS_", "nl80211_ps_state", exclude=())
 REG_INITIATORS = names_from(N, "NL80211_REGDOM_SET_BY_", "nl80211_reg_initiator", exclude=())
@@ -98,7 +100,9 @@ FREQ = S("frequency_attr", "NL80211_FREQUENCY_ATTR_", {
     "DFS_CAC_TIME": a("u32", unit="ms"), "INDOOR_ONLY": "flag", "IR_CONCURRENT": "flag", "NO_20MHZ": "flag",
     "NO_10MHZ": "flag", "WMM": a("indexed-array", sub="nest", nested=WMM), "NO_HE": "flag", "OFFSET": a("u32", unit="kHz"),
     "1MHZ": "flag", "2MHZ": "flag", "4MHZ": "flag", "8MHZ": "flag", "16MHZ": "flag", "NO_320MHZ": "flag",
-    "NO_EHT": "flag"}, label="frequency")
+    "NO_EHT": "flag", "PSD": a("s8", unit="dBm/MHz"), "DFS_CONCURRENT": "flag", "NO_6GHZ_VLP_CLIENT": "flag",
+    "NO_6GHZ_AFC_CLIENT": "flag", "CAN_MONITOR": "flag", "ALLOW_6GHZ_VLP_AP": "flag", "ALLOW_20MHZ_ACTIVITY": "flag"},
+    label="frequency")
 BITRATE = S("bitrate_attr", "NL80211_BITRATE_ATTR_", {
     "RATE": a("u32", show=lambda v: f"{v / 10:g} Mb/s"), "2GHZ_SHORTPREAMBLE": "flag"}, label="bitrate")
 IFTYPE_FLAGS = enum_set("iftypes", "nl80211.iftypes", N, "nl80211_iftype", "NL80211_IFTYPE_", {}, default="flag",
@@ -112,7 +116,8 @@ BAND = S("band_attr", "NL80211_BAND_ATTR_", {
     "FREQS": a("indexed-array", sub="nest", nested=FREQ), "RATES": a("indexed-array", sub="nest", nested=BITRATE),
     "HT_MCS_SET": "binary", "HT_CAPA": a("u16", show=hex), "HT_AMPDU_FACTOR": "u8", "HT_AMPDU_DENSITY": "u8",
     "VHT_MCS_SET": "binary", "VHT_CAPA": a("u32", show=hex),
-    "IFTYPE_DATA": a("indexed-array", sub="nest", nested=IFTYPE_DATA), "EDMG_CHANNELS": "u8", "EDMG_BW_CONFIG": "u8"},
+    "IFTYPE_DATA": a("indexed-array", sub="nest", nested=IFTYPE_DATA), "EDMG_CHANNELS": "u8", "EDMG_BW_CONFIG": "u8",
+    "S1G_MCS_NSS_SET": "binary", "S1G_CAPA": "binary"},   # 802.11ah elements' fields, as the header says
     label="band")
 BANDS_SET = enum_set("bands", "nl80211.bands", N, "nl80211_band", "NL80211_BAND_", {}, default="nest", label="bands")
 for _s in BANDS_SET.by_num.values():
@@ -132,7 +137,8 @@ for _s in FRAME_TYPES.by_num.values():
 REG_RULE = S("reg_rule_attr", "NL80211_ATTR_", {
     "REG_RULE_FLAGS": "u32", "FREQ_RANGE_START": a("u32", unit="kHz"), "FREQ_RANGE_END": a("u32", unit="kHz"),
     "FREQ_RANGE_MAX_BW": a("u32", unit="kHz"), "POWER_RULE_MAX_ANT_GAIN": a("u32", show=_mbm),
-    "POWER_RULE_MAX_EIRP": a("u32", show=_mbm), "DFS_CAC_TIME": a("u32", unit="ms")},
+    "POWER_RULE_MAX_EIRP": a("u32", show=_mbm), "DFS_CAC_TIME": a("u32", unit="ms"),
+    "POWER_RULE_PSD": a("s8", unit="dBm/MHz")},
     label="regulatory rule")
 BSS = S("bss", "NL80211_BSS_", {
     "BSSID": a("binary", hint="mac"), "FREQUENCY": a("u32", show=_mhz), "TSF": "u64", "BEACON_INTERVAL": "u16",
@@ -142,13 +148,21 @@ BSS = S("bss", "NL80211_BSS_", {
     "CHAN_WIDTH": "u32", "BEACON_TSF": "u64", "PRESP_DATA": "flag", "LAST_SEEN_BOOTTIME": a("u64", unit="ns"),
     "PAD": "pad", "PARENT_TSF": "u64", "PARENT_BSSID": a("binary", hint="mac"),
     "CHAIN_SIGNAL": a("indexed-array", sub="s8"), "FREQUENCY_OFFSET": a("u32", unit="kHz"),
-    "MLO_LINK_ID": "u8", "MLD_ADDR": a("binary", hint="mac")}, label="BSS")
+    "MLO_LINK_ID": "u8", "MLD_ADDR": a("binary", hint="mac"), "USE_FOR": a("u32", flags=BSS_USE_FOR),
+    "CANNOT_USE_REASONS": a("u64", flags=BSS_CANNOT_USE)}, label="BSS")
+# what the wiphy advertises (MAX_INTERFACES, MAX_EMA_PROFILE_PERIODICITY) and an AP's
+# configuration; types from nl80211_mbssid_config_policy
+MBSSID_CONFIG = S("mbssid_config", "NL80211_MBSSID_CONFIG_ATTR_", {
+    "MAX_INTERFACES": "u8", "MAX_EMA_PROFILE_PERIODICITY": "u8", "INDEX": "u8", "TX_IFINDEX": "u32", "EMA": "flag"},
+    enum="nl80211_mbssid_config_attributes", label="multiple BSSID")
 RATE = S("rate_info", "NL80211_RATE_INFO_", {
     "BITRATE": a("u16", show=lambda v: f"{v / 10:g} Mb/s"), "MCS": "u8", "40_MHZ_WIDTH": "flag", "SHORT_GI": "flag",
     "BITRATE32": a("u32", show=lambda v: f"{v / 10:g} Mb/s"), "VHT_MCS": "u8", "VHT_NSS": "u8",
     "80_MHZ_WIDTH": "flag", "80P80_MHZ_WIDTH": "flag", "160_MHZ_WIDTH": "flag", "10_MHZ_WIDTH": "flag",
     "5_MHZ_WIDTH": "flag", "HE_MCS": "u8", "HE_NSS": "u8", "HE_GI": "u8", "HE_DCM": "u8", "HE_RU_ALLOC": "u8",
-    "320_MHZ_WIDTH": "flag", "EHT_MCS": "u8", "EHT_NSS": "u8", "EHT_GI": "u8", "EHT_RU_ALLOC": "u8"},
+    "320_MHZ_WIDTH": "flag", "EHT_MCS": "u8", "EHT_NSS": "u8", "EHT_GI": "u8", "EHT_RU_ALLOC": "u8",
+    "S1G_MCS": "u8", "S1G_NSS": "u8", "1_MHZ_WIDTH": "flag", "2_MHZ_WIDTH": "flag", "4_MHZ_WIDTH": "flag",
+    "8_MHZ_WIDTH": "flag", "16_MHZ_WIDTH": "flag"},
     label="rate")
 STA_BSS = S("sta_bss_param", "NL80211_STA_BSS_PARAM_", {
     "CTS_PROT": "flag", "SHORT_PREAMBLE": "flag", "SHORT_SLOT_TIME": "flag", "DTIM_PERIOD": "u8",
@@ -306,9 +320,11 @@ NL80211_TYPES = {
     "UNSOL_BCAST_PROBE_RESP": "nest", "S1G_CAPABILITY": "binary", "S1G_CAPABILITY_MASK": "binary",
     "SAE_PWE": "u8", "RECONNECT_REQUESTED": "flag", "SAR_SPEC": "nest", "DISABLE_HE": "flag",
     "OBSS_COLOR_BITMAP": "u64", "COLOR_CHANGE_COUNT": "u8", "COLOR_CHANGE_COLOR": "u8", "COLOR_CHANGE_ELEMS": "nest",
-    "MBSSID_CONFIG": "nest", "MBSSID_ELEMS": "nest", "RADAR_BACKGROUND": "flag", "AP_SETTINGS_FLAGS": "u32",
+    "MBSSID_CONFIG": a("nest", nested=MBSSID_CONFIG), "MBSSID_ELEMS": "nest", "RADAR_BACKGROUND": "flag", "AP_SETTINGS_FLAGS": "u32",
     "EHT_CAPABILITY": "binary", "DISABLE_EHT": "flag", "MLO_LINKS": "nest", "MLO_LINK_ID": "u8",
     "MLD_ADDR": a("binary", hint="mac"), "MLO_SUPPORT": "flag", "MAX_NUM_AKM_SUITES": "u16",
+    "MLO_LINK_DISABLED": "flag", "BSS_DUMP_INCLUDE_USE_DATA": "flag", "MLO_TTLM_DLINK": a("array", sub="u16"),
+    "MLO_TTLM_ULINK": a("array", sub="u16"), "ASSOC_SPP_AMSDU": "flag", "VIF_RADIO_MASK": a("u32", show=hex),
 }
 NL80211_TYPES["EXT_FEATURES"].show = _ext_features
 for _cipher in ("CIPHER_SUITES", "CIPHER_SUITES_PAIRWISE"):

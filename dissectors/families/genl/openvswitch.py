@@ -92,10 +92,15 @@ DP = S("datapath", "ovs_datapath_attr", "OVS_DP_ATTR_", {
     "MEGAFLOW_STATS": a("struct", struct=st("ovs_dp_megaflow_stats", "datapath.megaflow_struct")),
     "USER_FEATURES": a("u32", flags=DP_FEATURES), "PAD": "pad", "MASKS_CACHE_SIZE": "u32",
     "PER_CPU_PIDS": a("array", sub="u32"), "IFINDEX": "u32"}, "datapath")
+# numbered from 0; the u64 counters are padded with OVS_VPORT_ATTR_PAD (vport.c,
+# ovs_vport_get_upcall_stats)
+UPCALL_STATS = enum_set("vport.upcall_stats", "ovs.vport.upcall_stats", O, "ovs_vport_upcall_attr",
+                        "OVS_VPORT_UPCALL_ATTR_", {"SUCCESS": "u64", "FAIL": "u64"}, label="upcall stats",
+                        extra={"OVS_VPORT_ATTR_PAD": (O.OVS_VPORT_ATTR_PAD, a("pad"))})
 VPORT = S("vport", "ovs_vport_attr", "OVS_VPORT_ATTR_", {
     "PORT_NO": "u32", "TYPE": a("u32", enum=VPORT_TYPES), "NAME": "string", "OPTIONS": a("nest", nested=TUNNEL_OPTS),
     "UPCALL_PID": a("array", sub="u32"), "STATS": a("struct", struct=st("ovs_vport_stats", "vport.stats_struct")),
-    "PAD": "pad", "IFINDEX": "u32", "NETNSID": "s32"}, "vport")
+    "PAD": "pad", "IFINDEX": "u32", "NETNSID": "s32", "UPCALL_STATS": a("nest", nested=UPCALL_STATS)}, "vport")
 FLOW = S("flow", "ovs_flow_attr", "OVS_FLOW_ATTR_", {
     "KEY": a("nest", nested=KEY), "ACTIONS": a("nest", nested=ACTION),
     "STATS": a("struct", struct=st("ovs_flow_stats", "flow.stats_struct")), "TCP_FLAGS": a("u8", show=hex),

@@ -1,8 +1,11 @@
 """TASKSTATS: per-task accounting (getdelays, iotop), names from <linux/taskstats.h>.
 
 Requests name a task (TASKSTATS_CMD_ATTR_*); the kernel answers with TASKSTATS_CMD_NEW
-whose TASKSTATS_TYPE_AGGR_PID/TGID nest holds the id and struct taskstats (version 13,
-as the installed header declares it; the version field says which layout was sent)."""
+whose TASKSTATS_TYPE_AGGR_PID/TGID nest holds the id and struct taskstats, sizeof(struct
+taskstats) of the kernel that sent it (kernel/taskstats.c, mk_reply): version 13 on 6.1
+(416 bytes), 14 on 6.12 (432: irq_count, irq_delay_total).  Each version only appends
+members, so the struct is decoded by its length: the members its bytes hold (the version
+field, shown, says the same)."""
 from __future__ import annotations
 
 from construct import Bytes, Int8ul, Int16ul, Int32ul, Int64ul
@@ -33,8 +36,9 @@ TASKSTATS = FixedStruct("taskstats", "taskstats.stats", [
                               "freepages_count", "freepages_delay_total", "thrashing_count", "thrashing_delay_total",
                               "ac_btime64", "compact_count", "compact_delay_total")],
     member("ac_tgid", Int32ul), pad(4),
-    *[member(n, _Q) for n in ("ac_tgetime", "ac_exe_dev", "ac_exe_inode", "wpcopy_count", "wpcopy_delay_total")]],
-    label="struct taskstats")
+    *[member(n, _Q) for n in ("ac_tgetime", "ac_exe_dev", "ac_exe_inode", "wpcopy_count", "wpcopy_delay_total")],
+    *[member(n, _Q) for n in ("irq_count", "irq_delay_total")]],   # version 14
+    label="struct taskstats", optional_from="irq_count")
 TYPE = enum_set("type", "taskstats", TS, "TASKSTATS_TYPE_UNSPEC", "TASKSTATS_TYPE_", {
     "PID": "u32", "TGID": "u32", "STATS": a("struct", struct=TASKSTATS), "AGGR_PID": "nest", "AGGR_TGID": "nest",
     "NULL": "pad"}, label="taskstats")

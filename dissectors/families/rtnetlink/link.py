@@ -68,6 +68,11 @@ AF_SPEC_ATTRS = AttrSet("af_spec", "rtnl.link.af_spec", {
     "AF_MCTP": a("nest", nested=MCTP_ATTRS),
 }, AF_NUMBERS | {"AF_MCTP": AF_MCTP}, strip="AF_", label="per-family link data")
 EMPTY_NEST = AttrSet("devlink_port", "rtnl.link.devlink_port", {}, {}, label="devlink port (empty nest)")
+# IFLA_DPLL_PIN: the pin's handle as the dpll family writes it (drivers/dpll/dpll_netlink.c,
+# dpll_msg_add_pin_handle), DPLL_A_PIN_ID of <linux/dpll.h>'s enum dpll_a_pin; empty when the
+# device has no pin
+DPLL_PIN = AttrSet("dpll_pin", "rtnl.link.dpll_pin", {"DPLL_A_PIN_ID": a("u32")}, {"DPLL_A_PIN_ID": 1},
+                   strip="DPLL_A_PIN_", label="DPLL pin")
 
 PROP_LIST_ATTRS = AttrSet("prop_list", "rtnl.link.prop_list", {
     "IFLA_ALT_IFNAME": a("string"),
@@ -145,7 +150,7 @@ LINK_SPECS = {
     "IFLA_DEVLINK_PORT": a("nest", nested=EMPTY_NEST),
     "IFLA_GSO_IPV4_MAX_SIZE": a("u32"),
     "IFLA_GRO_IPV4_MAX_SIZE": a("u32"),
-    "IFLA_DPLL_PIN": a("binary"),
+    "IFLA_DPLL_PIN": a("nest", nested=DPLL_PIN),
     "IFLA_MAX_PACING_OFFLOAD_HORIZON": a("uint", unit="ns"),
     "IFLA_NETNS_LOCAL": a("u8"),
 }

@@ -52,7 +52,8 @@ BR = S("bridge", "IFLA_BR_UNSPEC", "IFLA_BR_", {
     "MCAST_STARTUP_QUERY_INTVL": "u64", "NF_CALL_IPTABLES": "u8", "NF_CALL_IP6TABLES": "u8",
     "NF_CALL_ARPTABLES": "u8", "VLAN_DEFAULT_PVID": "u16", "PAD": "pad", "VLAN_STATS_ENABLED": "u8",
     "MCAST_STATS_ENABLED": "u8", "MCAST_IGMP_VERSION": "u8", "MCAST_MLD_VERSION": "u8",
-    "VLAN_STATS_PER_PORT": "u8", "MULTI_BOOLOPT": "bitfield32", "MCAST_QUERIER_STATE": "binary"})
+    "VLAN_STATS_PER_PORT": "u8", "MULTI_BOOLOPT": "bitfield32", "MCAST_QUERIER_STATE": "binary",
+    "FDB_N_LEARNED": "u32", "FDB_MAX_LEARNED": "u32"})
 BRPORT = S("bridge_slave", "IFLA_BRPORT_UNSPEC", "IFLA_BRPORT_", {
     "STATE": "u8", "PRIORITY": "u16", "COST": "u32", "MODE": "u8", "GUARD": "u8", "PROTECT": "u8",
     "FAST_LEAVE": "u8", "LEARNING": "u8", "UNICAST_FLOOD": "u8", "PROXYARP": "u8", "LEARNING_SYNC": "u8",
@@ -61,7 +62,8 @@ BRPORT = S("bridge_slave", "IFLA_BRPORT_UNSPEC", "IFLA_BRPORT_", {
     "FORWARD_DELAY_TIMER": "u64", "HOLD_TIMER": "u64", "FLUSH": "flag", "MULTICAST_ROUTER": "u8", "PAD": "pad",
     "MCAST_FLOOD": "u8", "MCAST_TO_UCAST": "u8", "VLAN_TUNNEL": "u8", "BCAST_FLOOD": "u8", "GROUP_FWD_MASK": "u16",
     "NEIGH_SUPPRESS": "u8", "ISOLATED": "u8", "BACKUP_PORT": "u32", "MRP_RING_OPEN": "u8", "MRP_IN_OPEN": "u8",
-    "MCAST_EHT_HOSTS_LIMIT": "u32", "MCAST_EHT_HOSTS_CNT": "u32", "LOCKED": "u8"})
+    "MCAST_EHT_HOSTS_LIMIT": "u32", "MCAST_EHT_HOSTS_CNT": "u32", "LOCKED": "u8", "MAB": "u8",
+    "MCAST_N_GROUPS": "u32", "MCAST_MAX_GROUPS": "u32", "NEIGH_VLAN_SUPPRESS": "u8", "BACKUP_NHID": "u32"})
 BOND_MODES = {0: "balance-rr", 1: "active-backup", 2: "balance-xor", 3: "broadcast", 4: "802.3ad",
               5: "balance-tlb", 6: "balance-alb"}
 BOND_AD = S("bond_ad_info", "IFLA_BOND_AD_INFO_UNSPEC", "IFLA_BOND_AD_INFO_", {
@@ -79,13 +81,14 @@ BOND = S("bond", "IFLA_BOND_UNSPEC", "IFLA_BOND_", {
 BOND_SLAVE = S("bond_slave", "IFLA_BOND_SLAVE_UNSPEC", "IFLA_BOND_SLAVE_", {
     "STATE": "u8", "MII_STATUS": "u8", "LINK_FAILURE_COUNT": "u32", "PERM_HWADDR": MAC, "QUEUE_ID": "u16",
     "AD_AGGREGATOR_ID": "u16", "AD_ACTOR_OPER_PORT_STATE": "u8", "AD_PARTNER_OPER_PORT_STATE": "u16"})
+VXLAN_LABEL_POLICIES = names_from(L, "VXLAN_LABEL_", "ifla_vxlan_label_policy", exclude=("MAX",))
 VXLAN = S("vxlan", "IFLA_VXLAN_UNSPEC", "IFLA_VXLAN_", {
     "ID": "u32", "GROUP": IPV4, "LINK": "u32", "LOCAL": IPV4, "TTL": "u8", "TOS": "u8", "LEARNING": "u8",
     "AGEING": a("u32", unit="s"), "LIMIT": "u32", "PORT_RANGE": a("struct", struct=VXLAN_PORTS), "PROXY": "u8",
     "RSC": "u8", "L2MISS": "u8", "L3MISS": "u8", "PORT": BE16, "GROUP6": IPV6, "LOCAL6": IPV6, "UDP_CSUM": "u8",
     "UDP_ZERO_CSUM6_TX": "u8", "UDP_ZERO_CSUM6_RX": "u8", "REMCSUM_TX": "u8", "REMCSUM_RX": "u8", "GBP": "flag",
     "REMCSUM_NOPARTIAL": "flag", "COLLECT_METADATA": "u8", "LABEL": BE32, "GPE": "flag", "TTL_INHERIT": "u8",
-    "DF": "u8", "VNIFILTER": "u8"})
+    "DF": "u8", "VNIFILTER": "u8", "LOCALBYPASS": "u8", "LABEL_POLICY": a("u32", enum=VXLAN_LABEL_POLICIES)})
 GENEVE = S("geneve", "IFLA_GENEVE_UNSPEC", "IFLA_GENEVE_", {
     "ID": "u32", "REMOTE": IPV4, "TTL": "u8", "TOS": "u8", "PORT": BE16, "COLLECT_METADATA": "flag",
     "REMOTE6": IPV6, "UDP_CSUM": "u8", "UDP_ZERO_CSUM6_TX": "u8", "UDP_ZERO_CSUM6_RX": "u8", "LABEL": BE32,

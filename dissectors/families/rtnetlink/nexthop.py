@@ -20,11 +20,20 @@ RES_GROUP = enum_set("res_group", "rtnl.nexthop.res_group", NH, "NHA_RES_GROUP_U
     label="resilient group")
 RES_BUCKET = enum_set("res_bucket", "rtnl.nexthop.res_bucket", NH, "NHA_RES_BUCKET_UNSPEC", "NHA_RES_BUCKET_", {
     "PAD": "pad", "INDEX": "u16", "IDLE_TIME": "u64", "NH_ID": "u32"}, label="resilient bucket")
+# NHA_OP_FLAGS bits, #defines of <linux/nexthop.h> written BIT(n), which the generator does not read
+OP_FLAGS = {1 << 0: "NHA_OP_FLAG_DUMP_STATS", 1 << 1: "NHA_OP_FLAG_DUMP_HW_STATS",
+            1 << 31: "NHA_OP_FLAG_RESP_GRP_RESVD_0"}
+GROUP_STATS_ENTRY = enum_set("group_stats_entry", "rtnl.nexthop.group_stats.entry", NH,
+                             "NHA_GROUP_STATS_ENTRY_UNSPEC", "NHA_GROUP_STATS_ENTRY_", {
+                                 "ID": "u32", "PACKETS": "uint", "PACKETS_HW": "uint"}, label="group member stats")
+GROUP_STATS = enum_set("group_stats", "rtnl.nexthop.group_stats", NH, "NHA_GROUP_STATS_UNSPEC", "NHA_GROUP_STATS_", {
+    "ENTRY": a("nest", nested=GROUP_STATS_ENTRY)}, label="group stats")
 NHA = enum_set("nexthop", "rtnl.nexthop", NH, "NHA_UNSPEC", "NHA_", {
     "ID": "u32", "GROUP": a("binary", decode=struct_array(GROUP_ENTRY, item="member")), "GROUP_TYPE": a("u16", enum=GROUP_TYPES),
     "BLACKHOLE": "flag", "OIF": "u32", "GATEWAY": "addr", "ENCAP_TYPE": "u16", "ENCAP": "binary",
     "GROUPS": "flag", "MASTER": "u32", "FDB": "flag", "RES_GROUP": a("nest", nested=RES_GROUP),
-    "RES_BUCKET": a("nest", nested=RES_BUCKET)}, label="nexthop")
+    "RES_BUCKET": a("nest", nested=RES_BUCKET), "OP_FLAGS": a("u32", flags=OP_FLAGS),
+    "GROUP_STATS": a("nest", nested=GROUP_STATS), "HW_STATS_ENABLE": "u32", "HW_STATS_USED": "u32"}, label="nexthop")
 
 
 @info(full_tree=True)   # the group members are structs

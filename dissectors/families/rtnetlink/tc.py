@@ -142,11 +142,9 @@ FQ_CODEL = S("fq_codel", P, "TCA_FQ_CODEL_UNSPEC", "TCA_FQ_CODEL_", {
 TBF = S("tbf", P, "TCA_TBF_UNSPEC", "TCA_TBF_", {
     "PARMS": a("struct", struct=TBF_QOPT), "RTAB": "binary", "PTAB": "binary", "RATE64": "u64", "PRATE64": "u64",
     "BURST": "u32", "PBURST": "u32", "PAD": "pad"})
-_NETEM_TYPES = {"ECN": "u32", "RATE64": "u64", "PAD": "pad", "LATENCY64": a("s64", unit="ns"),
-                "JITTER64": a("s64", unit="ns")}
-if hasattr(P, "TCA_NETEM_PRNG_SEED"):   # newer headers than Debian 12's
-    _NETEM_TYPES["PRNG_SEED"] = "u64"
-NETEM_ATTRS = S("netem", P, "TCA_NETEM_UNSPEC", "TCA_NETEM_", _NETEM_TYPES)
+NETEM_ATTRS = S("netem", P, "TCA_NETEM_UNSPEC", "TCA_NETEM_", {
+    "ECN": "u32", "RATE64": "u64", "PAD": "pad", "LATENCY64": a("s64", unit="ns"), "JITTER64": a("s64", unit="ns"),
+    "PRNG_SEED": "u64"})
 EMPTY = AttrSet("none", "rtnl.tc.none", {}, {}, label="no options")
 
 # --- filter options ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 
-from construct import Bytes, Int8ul, Int16ub, Int32ul, Int64ul
+from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32ul, Int64ul
 
 from ...core.attrs import FULL, a, enum_set, malformed
 from ...core.schema import FixedStruct, c_struct, member, names_from, pad
@@ -79,7 +79,12 @@ TCP_INFO = FixedStruct("tcp_info", "sock_diag.inet.tcp_info", [
     *[member(n, Int64ul) for n in ("delivery_rate", "busy_time", "rwnd_limited", "sndbuf_limited")],
     *[member(n, Int32ul) for n in ("delivered", "delivered_ce")],
     *[member(n, Int64ul) for n in ("bytes_sent", "bytes_retrans")],
-    *[member(n, Int32ul) for n in ("dsack_dups", "reord_seen", "rcv_ooopack", "snd_wnd")]], label="struct tcp_info")
+    *[member(n, Int32ul) for n in ("dsack_dups", "reord_seen", "rcv_ooopack", "snd_wnd")],
+    # newer than 6.1: INET_DIAG_INFO is sizeof(struct tcp_info) of the kernel that sent it
+    # (inet_diag.c, inet_sk_diag_fill), 232 bytes on 6.1 and 248 on 6.12
+    member("rcv_wnd", Int32ul), member("rehash", Int32ul), member("total_rto", Int16ul),
+    member("total_rto_recoveries", Int16ul), member("total_rto_time", Int32ul)],
+    label="struct tcp_info", optional_from="rcv_wnd")
 MEMINFO = c_struct(ID, "inet_diag_meminfo", "sock_diag.inet.meminfo_struct", strip="idiag_", label="inet_diag_meminfo")
 VEGAS = c_struct(ID, "tcpvegas_info", "sock_diag.inet.vegas", strip="tcpv_", label="tcpvegas_info")
 DCTCP = c_struct(ID, "tcp_dctcp_info", "sock_diag.inet.dctcp", strip="dctcp_", label="tcp_dctcp_info")
