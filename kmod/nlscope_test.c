@@ -14,6 +14,7 @@
 #include <linux/if_ether.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -139,11 +140,16 @@ free:
 
 static int nt_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	u32 count = info->attrs[NLSCOPE_TEST_ATTR_COUNT] ?
-		nla_get_u32(info->attrs[NLSCOPE_TEST_ATTR_COUNT]) : 10;
-	u32 plen = info->attrs[NLSCOPE_TEST_ATTR_PAYLOAD_LEN] ?
-		nla_get_u32(info->attrs[NLSCOPE_TEST_ATTR_PAYLOAD_LEN]) : 100;
+	/* 6.2 moved a dump's parsed attributes into a struct genl_info (genetlink.h) */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	struct nlattr **attrs = genl_dumpit_info(cb)->info.attrs;
+#else
+	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
+#endif
+	u32 count = attrs[NLSCOPE_TEST_ATTR_COUNT] ?
+		nla_get_u32(attrs[NLSCOPE_TEST_ATTR_COUNT]) : 10;
+	u32 plen = attrs[NLSCOPE_TEST_ATTR_PAYLOAD_LEN] ?
+		nla_get_u32(attrs[NLSCOPE_TEST_ATTR_PAYLOAD_LEN]) : 100;
 	u32 i, j;
 
 	for (i = cb->args[0]; i < count; i++) {

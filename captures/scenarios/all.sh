@@ -1,9 +1,12 @@
 #!/bin/sh
 # Every scenario in one VM boot (what the VM tests and tools/make_captures.py run).
+# Each scenario's start and end are logged in seconds since the epoch ("##### NAME at T",
+# "NAME rc=N at T"): the log is where the time each one takes on each kernel is read.
 D="$(dirname "$0")"
+echo "kernel $(uname -r)"
 for s in rtnl-extack nlscope-test classic nl80211 mixed rtnl-deep genl-more nf-diag monitors objects stations burst stop-signals tui-live; do
-    echo "##### $s"
+    echo "##### $s at $(date +%s.%N | cut -c1-14)"
     sh "$D/$s.sh" > "$OUT/$s.log" 2>&1
-    echo "$s rc=$?"
+    echo "$s rc=$? at $(date +%s.%N | cut -c1-14)"
 done
 dmesg > "$OUT/dmesg.log"

@@ -1,17 +1,19 @@
 #!/bin/sh
-# A burst of traffic: 50,000 host routes added and deleted by one `ip -batch` (100,000 route
-# changes, 200,000 frames with their ACKs), captured by
-# `nlscope capture` alone (no process lookups).  Whether or not it keeps up, what it wrote
-# plus what the kernel says it dropped must be all the kernel passed it (PACKET_STATISTICS);
-# writes $OUT/burst.nlscope.pcapng, $OUT/burst.nlscope.log and $OUT/burst.json.
+# A burst of traffic: $BURST_ROUTES host routes (default 50,000: 100,000 route changes,
+# 200,000 frames with their ACKs; tools/vm.py sets it per kernel) added and deleted by one
+# `ip -batch`, captured by `nlscope capture` alone (no process lookups).  Whether or not it
+# keeps up, what it wrote plus what the kernel says it dropped must be all the kernel passed
+# it (PACKET_STATISTICS); writes $OUT/burst.nlscope.pcapng, $OUT/burst.nlscope.log and $OUT/burst.json.
 . "$(dirname "$0")/lib.sh"
 nlmon_up || exit 1
+N=${BURST_ROUTES:-50000}
+echo "burst: $N host routes added and deleted"
 ip link add burst0 type dummy && ip link set burst0 up && ip addr add 10.60.0.1/16 dev burst0
-"$PYTHON" - "$OUT/burst.batch" <<'PY'
+"$PYTHON" - "$OUT/burst.batch" "$N" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
     for verb in ("add", "del"):
-        for i in range(50000):
+        for i in range(int(sys.argv[2])):
             f.write(f"route {verb} 172.16.{i // 256}.{i % 256}/32 via 10.60.0.2\n")
 PY
 (cd "$REPO" && exec "$PYTHON" -m nlscope capture -i nlmon0 --no-process -q -w "$OUT/burst.nlscope.pcapng") \
