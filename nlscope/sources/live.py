@@ -61,6 +61,9 @@ BLOCKS = 512             # 64 MiB in all
 V3_FRAME = 1 << 11       # the kernel's accounting unit within blocks
 RETIRE_MS = 50
 DRAIN_WAIT = 30.0         # seconds a stopped capture waits for the kernel to hand over what it counted
+# seconds an interface whose capture ended with ENETDOWN is given to vanish (deleted) before
+# it is called down: deleting one closes it first, then unregisters it
+GONE_WAIT = 1.0
 _TP3_HDR = struct.Struct("=IIIIIIHH")  # next_offset, sec, nsec, snaplen, len, status, mac, net
 _TP2_HDR = struct.Struct("=IIIHHII")   # tp_status, tp_len, tp_snaplen, tp_mac, tp_net, tp_sec, tp_nsec
 _SLL = struct.Struct(">HHiHBB8s")      # family, protocol, ifindex, hatype, pkttype, halen, addr (at 32)
@@ -188,8 +191,15 @@ class LiveCapture:
         return True
 
     def _went_away(self, err: int) -> None:
-        what = ("was deleted" if interface_type(self.ifname) is None else "went down") if err == errno.ENETDOWN \
-            else f"failed: {os.strerror(err)}"
+        if err == errno.ENETDOWN:
+            # `ip link del` first closes the interface (the ENETDOWN), then unregisters it:
+            # give it a moment to vanish before calling it merely down
+            deadline = time.monotonic() + GONE_WAIT
+            while interface_type(self.ifname) is not None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            what = "was deleted" if interface_type(self.ifname) is None else "went down"
+        else:
+            what = f"failed: {os.strerror(err)}"
         self.error = f"the capture ended: {self.ifname} {what} ({errno.errorcode.get(err, err)})"
         self.stop()
 
