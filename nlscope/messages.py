@@ -38,6 +38,8 @@ class Pipeline:
                 self.procs.prefetch(fr.protocol)
         for m in msgs:
             m.process = proc
+            # what Wireshark's frame.len / frame.cap_len / frame.comment read (filter_aliases)
+            m.frame_len, m.frame_cap_len, m.comment = fr.wirelen, fr.caplen, fr.comment
             if self.table is not None:
                 self.table.add(m)
         return msgs
