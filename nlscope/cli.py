@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from struct import error as struct_error
@@ -17,7 +18,7 @@ request paired with its answers.
   nlscope read capture.pcapng              one line per netlink message
   nlscope read -V capture.pcapng           every field of every message
   nlscope read -Y 'netlink.type == NLMSG_ERROR and netlink.error != 0' -T json capture.pcapng
-  nlscope -r capture.pcapng -c 20          tshark style: the first 20 messages
+  nlscope -r capture.pcapng -c 20          tshark style: the first 20 frames
   nlscope capture -i nlmon0 -w out.pcapng  live, as root (nlscope nlmon up makes nlmon0)
   nlscope stats capture.pcapng             counts, errors, processes, latency, rate
   nlscope fields rtnl.link                 the filter fields, with their types
@@ -27,21 +28,40 @@ request paired with its answers.
 READ_EPILOG = """\
 columns: No. (frame.message), Time (seconds from the first message), Protocol (netlink
 family), Dir (U→K user to kernel, K→U kernel to user: inferred from NLM_F_REQUEST, which
-every request carries and the kernel never sets), Port ID, Seq, Type, Flags, Info.
+every request carries and the kernel never sets), Port ID, Seq, Type, Flags, Info; each as
+wide as its widest value (--columns chooses and orders them); errors red on a terminal.
+tshark's options: -c (frames), -x, -O, -E, -T ek, -e (with -T fields or ek), -l, -n,
+-2 -R, -z io,stat,INTERVAL[,FILTER] and -z netlink,stat|errors|latency|dumps|processes.
 display filters (-Y): see 'nlscope fields' and the README, e.g.
   netlink.flags.dump and rtnl.link.mtu > 1500
   netlink.error == EEXIST || rtnl.route.dst in 10.0.0.0/8
 """
 
 
-def _output_args(p: argparse.ArgumentParser) -> None:
+def _output_args(p: argparse.ArgumentParser, read: bool = False) -> None:
     p.add_argument("-V", dest="verbose", action="store_true", help="print the full decoded tree of each message")
-    p.add_argument("-T", dest="format", choices=("text", "json", "fields"), default="text",
-                   help="output: text (default), json (NDJSON, one object per message), fields (with -e)")
+    p.add_argument("-O", dest="only", metavar="PROTO[,PROTO…]",
+                   help="the full tree of these protocols only (rtnl, genl, nl80211, or Wireshark's netlink-route …), "
+                        "one line for each other part of the message")
+    p.add_argument("-x", dest="hex", action="store_true",
+                   help="the bytes of each message, in hex and ASCII, after its tree (-V, -O), or alone")
+    p.add_argument("-T", dest="format", choices=("text", "json", "fields", "ek"), default="text",
+                   help="output: text (default), json (NDJSON, one object per message), fields (with -e), "
+                        "ek (Elasticsearch/OpenSearch bulk format: an index line and a document per frame)")
     p.add_argument("-e", dest="fields", action="append", default=[], metavar="FIELD",
-                   help="a field to print with -T fields (repeatable)")
+                   help="a field to print with -T fields or -T ek (repeatable)")
+    p.add_argument("-E", dest="field_options", action="append", default=[], metavar="KEY=VALUE",
+                   help="-T fields: header=y|n, separator=/t|/s|C, quote=d|s|n, occurrence=f|l|a, "
+                        "aggregator=,|/s|C (repeatable)")
     p.add_argument("-Y", dest="filter", metavar="FILTER", help="display filter: show only matching messages")
-    p.add_argument("-c", dest="count", type=int, metavar="N", help="stop after N messages")
+    if read:
+        p.add_argument("-c", dest="count", type=int, metavar="N",
+                       help="stop after N frames (as tshark counts: frames read, shown or not; a frame may hold "
+                            "several messages)")
+        p.add_argument("--max-messages", dest="max_messages", type=int, metavar="N",
+                       help="stop after N messages shown")
+    else:
+        p.add_argument("-c", dest="count", type=int, metavar="N", help="stop after N messages shown")
     p.add_argument("-t", dest="time_format", choices=("r", "a", "d"), default="r",
                    help="time column: r since the first message of the capture (default), a absolute, "
                         "d since the message before (shown or not)")
@@ -49,6 +69,16 @@ def _output_args(p: argparse.ArgumentParser) -> None:
                    help="also write the frames shown to OUT (pcapng); '-w -' writes them to standard output, "
                         "and prints nothing else there")
     p.add_argument("-q", dest="quiet", action="store_true", help="print no messages (with -w, or for the counts)")
+    p.add_argument("-l", dest="line_buffered", action="store_true",
+                   help="write each message as soon as it is decoded (the columns then widen as wider values come)")
+    p.add_argument("-n", dest="no_resolve", action="store_true",
+                   help="accepted for tshark's sake: nlscope resolves no network names")
+    p.add_argument("--columns", metavar="COL[,COL…]",
+                   help="the summary's columns, in this order: no,time,protocol,dir,portid,seq,type,flags,info"
+                        + (",process" if not read else " (and process, from the capture's comments)"))
+    p.add_argument("--color", "--colour", dest="color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the summary rows (errors red, notifications yellow, dump parts dim): auto (default) "
+                        "on a terminal unless NO_COLOR is set")
     _family_args(p)
 
 
@@ -58,7 +88,8 @@ def _family_args(p: argparse.ArgumentParser) -> None:
                         "(e.g. --genl nl80211=0x1c); repeatable")
     p.add_argument("--spec", action="append", default=[], metavar="PATH",
                    help="decode with a YNL spec file, or every *.yaml in a directory (e.g. the kernel's "
-                        "Documentation/netlink/specs); replaces a built-in family of the same name; repeatable")
+                        "Documentation/netlink/specs); replaces a built-in family of the same name; repeatable; "
+                        "NLSCOPE_SPECS (paths separated by ':') loads specs before these")
     p.add_argument("--show-secrets", action="store_true",
                    help="print key material as captured (WireGuard private and preshared keys, attributes a spec "
                         "marks secret); without it such values are redacted")
@@ -79,7 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-2", dest="two_pass", action="store_true",
                     help="read everything first, so filters on transaction fields (nlscope.latency) see answers "
                          "that come later")
-    _output_args(rp)
+    rp.add_argument("-R", dest="read_filter", metavar="FILTER",
+                    help="with -2: keep only the messages matching FILTER after the first pass (their transactions "
+                         "are made of every message; frame numbers are not renumbered)")
+    rp.add_argument("-z", dest="stats", action="append", default=[], metavar="STAT",
+                    help="statistics after the messages: io,stat,INTERVAL[,FILTER…] (frames and bytes per interval, "
+                         "as tshark's); netlink,stat (all of 'nlscope stats'), netlink,errors, netlink,latency, "
+                         "netlink,dumps, netlink,processes; -z help lists them")
+    _output_args(rp, read=True)
     cp = sub.add_parser("capture", help="capture live from an nlmon interface (root)",
                         description="Capture netlink traffic live from an nlmon interface.",
                         epilog=READ_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -149,28 +187,78 @@ class _Printer:
     written as the frames come, as dumpcap does.  '-w -' writes the frames to stdout, and
     then nothing else is printed there."""
 
-    def __init__(self, args, process_column: bool = False, source: str | None = None):
-        from .output import (FieldsPrinter, TimeFormat, fault_block, fault_json, fault_summary, header_line, json_line,
-                             summary_line, verbose_block)
+    def __init__(self, args, process_column: bool = False, source: str | None = None, fitted: bool = True):
+        import os
+
+        from . import output as O
         self.args = args
-        self.tf = TimeFormat(args.time_format)
+        self.tf = O.TimeFormat(args.time_format)
         self.out = sys.stdout
         self.writer = None
         self._file = None
         self._temp = self._target = None   # -w through a temporary file: its path, and the file it replaces
         self.shown = 0
         self.faults, self.first_fault = 0, None
+        if args.fields and args.format not in ("fields", "ek"):
+            # as tshark refuses it: -e names columns of -T fields (or the fields of -T ek)
+            raise ValueError('output fields were given with -e, but neither -T fields nor -T ek was')
         if args.format == "fields" and not args.fields:
             raise ValueError("-T fields needs at least one -e FIELD")
+        if args.field_options and args.format != "fields":
+            raise ValueError("-E sets how -T fields prints its fields: add -T fields")
+        if args.hex and args.format != "text":
+            raise ValueError(f"-x prints the bytes after the summary or the tree, not in -T {args.format}")
+        if args.only and args.format != "text":
+            raise ValueError(f"-O chooses what the tree shows in full: not with -T {args.format}")
+        if args.columns and (args.format != "text" or args.verbose or args.only or args.hex):
+            raise ValueError("--columns chooses the summary's columns: not with -V, -O, -x or -T")
         if args.write == "-":
-            if not args.quiet and (args.verbose or args.format != "text"):
+            if not args.quiet and (args.verbose or args.only or args.hex or args.format != "text"):
                 raise ValueError("-w - writes the frames to standard output, where no message can be printed too; "
                                  "add -q, or write the frames to a file")
             args.quiet = True
-        self.fields = FieldsPrinter(args.fields) if args.format == "fields" else None
+        self.only = None
+        if args.only:
+            from dissectors import FIELDS, load_families
+            load_families()
+            self.only = O.protocols_of(args.only, {f.abbrev.partition(".")[0] for f in FIELDS})
+        if args.format == "fields":
+            self.fields = O.FieldsPrinter(args.fields, O.FieldOptions(args.field_options) if args.field_options
+                                          else None)
+        else:
+            self.fields = None
+        self.ek_fields = None
+        if args.format == "ek" and args.fields:
+            from .analysis.filter import FilterError, _getter, known_field
+            for n in args.fields:
+                if not known_field(n):
+                    raise FilterError(f"unknown field '{n}' given to -e (see 'nlscope fields')", 1, n)
+            self.ek_fields = (list(args.fields), [_getter(n) for n in args.fields])
+        self._ek = None   # the frame whose -T ek document is being made
+        if args.format != "text":
+            self.mode = args.format
+        elif args.verbose or self.only:
+            self.mode = "tree"
+        elif args.hex:
+            self.mode = "hex"
+        else:
+            self.mode = "summary"
         self.process_column = process_column
-        self._summary, self._verbose, self._json = summary_line, verbose_block, json_line
-        self._fault_summary, self._fault_block, self._fault_json = fault_summary, fault_block, fault_json
+        self.columns = None
+        if self.mode == "summary":
+            if args.columns:
+                names = O.parse_columns(args.columns, process=True)
+            else:
+                names = O.DEFAULT_COLUMNS[:2] + (("process",) if process_column else ()) + O.DEFAULT_COLUMNS[2:]
+            self.columns = O.Columns(names, fitted=True, time_mode=args.time_format)
+            if not fitted:   # live, or -l: nothing to look ahead at; the TUI's widths to start with
+                for n in names[:-1]:
+                    self.columns.width[n] = max(self.columns.width[n], O.FIXED_WIDTHS[n])
+        self.colour = self.mode == "summary" and O.use_colour(args.color, sys.stdout, os.environ)
+        self._row_colour, self._reset = O.row_colour, O.RESET
+        self._summary, self._verbose, self._json = O.summary_line, O.verbose_block, O.json_line
+        self._fault_summary, self._fault_block, self._fault_json = O.fault_summary, O.fault_block, O.fault_json
+        self._O = O
         if args.write:
             from .sources.writer import PcapngWriter
             self._file = self._open_output(args.write, source)
@@ -180,12 +268,32 @@ class _Printer:
                 self.close(ok=False)
                 raise ValueError(f"cannot write {args.write}: {exc.strerror or exc}") from None
         self._last_frame = None
-        if args.format == "text" and not args.verbose and not args.quiet:
+
+    def start(self) -> None:
+        """The column header (summaries), or the -E header=y line of -T fields."""
+        a = self.args
+        line = None
+        if a.quiet:
+            return
+        if self.mode == "summary":
+            line = self._O.header_line(self.process_column, self.columns)
+        elif self.mode == "fields":
+            line = self.fields.header()
+        if line is not None:
             try:
-                self._put(header_line(process_column) + "\n")
+                self._put(line + "\n")
             except OutputError:
                 self.close(ok=False)
                 raise
+
+    def see(self, m) -> None:
+        """Every message of the capture, shown or not, in order: the columns follow the content."""
+        if self.columns is not None:
+            self.columns.fit(m)
+
+    def see_fault(self, fr) -> None:
+        if self.columns is not None:
+            self.columns.fit_fault(fr)
 
     def _open_output(self, path: str, source: str | None):
         import os
@@ -245,42 +353,77 @@ class _Printer:
         self.shown += 1
         if a.quiet:
             return
+        mode = self.mode
         try:
-            if a.format == "json":
+            if mode == "summary":
+                line = self._summary(m, self.tf, self.process_column, self.columns)
+                if self.colour:
+                    c = self._row_colour(m)
+                    if c is not None:
+                        line = c + line + self._reset
+                self.out.write(line + "\n")
+            elif mode == "json":
                 self.out.write(self._json(m) + "\n")
-            elif a.format == "fields":
+            elif mode == "fields":
                 self.out.write(self.fields.line(m) + "\n")
-            elif a.verbose:
-                self.out.write(self._verbose(m, self.tf) + "\n")
-            else:
-                self.out.write(self._summary(m, self.tf, self.process_column) + "\n")
+            elif mode == "ek":
+                ek = self._ek
+                if ek is not None and ek.number != m.frame:
+                    self.end_chunk()
+                    ek = None
+                if ek is None:
+                    ek = self._ek = self._O.EkFrame(m, self.ek_fields)
+                ek.add(m)
+            elif mode == "tree":
+                if self.only is not None:
+                    block = self._verbose(m, self.tf, self.only)
+                else:
+                    block = self._verbose(m, self.tf)
+                if a.hex:
+                    block += "\n" + self._O.hex_dump(self._O.message_bytes(m), m.offset) + "\n"
+                self.out.write(block + "\n")
+            else:   # -x alone: the bytes only, as tshark prints them
+                self.out.write(self._O.hex_dump(self._O.message_bytes(m), m.offset) + "\n\n")
+            if a.line_buffered:
+                self.out.flush()
         except BrokenPipeError:
             raise
         except OSError as exc:
             raise OutputError("standard output", exc) from None
 
+    def end_chunk(self) -> None:
+        """-T ek: the document of the frame being made is written (a frame is never split
+        between chunks, nor between the reader and a worker)."""
+        ek, self._ek = self._ek, None
+        if ek is not None:
+            self._put(ek.lines() + "\n")
+
     def show_fault(self, fr, show: bool = True) -> None:
         """A frame the reader could not read as netlink (Frame.fault), in its place: one row,
-        its bytes with -V, an object with a "fault" key in JSON.  -T fields (whose columns
-        are message fields) and -q count it for fault_note(); so does `show` False (a chunk
-        another process prints).  It is not written with -w: it has no netlink link type."""
+        its bytes with -V or -x, an object with a "fault" key in JSON.  -T fields and -T ek
+        (whose columns are message fields) and -q count it for fault_note(); so does `show`
+        False (a chunk another process prints).  It is not written with -w: it has no netlink
+        link type."""
         self.faults += 1
         if self.first_fault is None:
             self.first_fault = fr
         a = self.args
-        if not show or a.quiet or a.format == "fields":
+        if not show or a.quiet or self.mode in ("fields", "ek"):
             return
-        if a.format == "json":
+        if self.mode == "json":
             self._put(self._fault_json(fr) + "\n")
-        elif a.verbose:
+        elif self.mode == "tree":
             self._put(self._fault_block(fr, self.tf) + "\n")
+        elif self.mode == "hex":
+            self._put(self._O.hex_dump(fr.data) + "\n\n")
         else:
-            self._put(self._fault_summary(fr, self.tf, self.process_column) + "\n")
+            line = self._fault_summary(fr, self.tf, self.process_column, self.columns)
+            self._put((self._O.RED + line + self._reset if self.colour else line) + "\n")
 
     def fault_note(self) -> str | None:
         """One line for stderr about the frames show_fault() could not print or -w could not write."""
         a = self.args
-        if not self.faults or not (a.quiet or a.format == "fields" or self.writer is not None):
+        if not self.faults or not (a.quiet or a.format in ("fields", "ek") or self.writer is not None):
             return None
         fr = self.first_fault
         where = f"; they are not in {a.write}" if self.writer is not None else ""
@@ -431,19 +574,29 @@ def cmd_read(args) -> int:
     from .workers import available_cores
 
     path = args.rfile or args.file
+    if any(z == "help" for z in args.stats):
+        return _stats_help()
     if not path:
         _err("no capture file given; usage: nlscope read FILE (or -r FILE)")
         return 2
     if args.count is not None and args.count < 0:
         _err("-c needs a count of 0 or more")
         return 2
+    if args.max_messages is not None and args.max_messages < 0:
+        _err("--max-messages needs a count of 0 or more")
+        return 2
     if args.jobs is not None and args.jobs < 1:
         _err("-j needs 1 process or more")
+        return 2
+    if args.read_filter and not args.two_pass:
+        _err("-R without -2: for one pass filtering use -Y (as tshark says)")
         return 2
     try:
         ctx = _context(args)
         flt = _filter(args)
-        printer = _Printer(args, process_column=False, source=path)
+        rflt = _compile(args.read_filter) if args.read_filter else None
+        taps = _taps(args.stats)
+        printer = _Printer(args, process_column=False, source=path, fitted=not args.line_buffered)
     except FilterError as exc:
         return _bad_filter(exc)
     except ValueError as exc:
@@ -460,17 +613,36 @@ def cmd_read(args) -> int:
     # so memory stays flat on a capture of any size (-2 keeps everything, as tshark's does).
     # Summaries show no pairing: without -V, JSON, -2 or a transaction field, none is made.
     from .analysis.filter import TX_FIELDS
-    pairs = (args.verbose or args.format == "json" or args.two_pass
-             or bool(flt is not None and flt.fields & TX_FIELDS)
-             or bool(args.format == "fields" and TX_FIELDS & set(args.fields or ())))
-    table = TransactionTable(keep=args.two_pass) if pairs else None
+    wanted = set(args.fields or ()) if args.format in ("fields", "ek") else set()
+    pairs = (printer.mode in ("tree", "json") or args.two_pass or taps.pairs or printer.colour
+             or any(f is not None and f.fields & TX_FIELDS for f in (flt, rflt))
+             or bool(TX_FIELDS & wanted))
+    table = TransactionTable(keep=args.two_pass, on_done=taps.transaction if taps.pairs else None) if pairs else None
+    # the columns follow the content: the first frames are read ahead (a stream is kept
+    # aside to be read again), so the header is as wide as the rows under it
+    source = path
+    if printer.columns is not None and not args.quiet and not args.line_buffered:
+        source = _look_ahead(path, args, printer.columns)
+    progress = _Progress(path, args)
+    frames_in = progress.wrap(_first_frames(read_capture(source, warn=_err), args.count))
+    try:
+        printer.start()
+    except OutputError as exc:
+        return _output_failed(exc)
+    except BrokenPipeError:
+        _reader_gone()
+        return 0
     # more processes than cores print no faster, and each holds a chunk's output: -j is
     # bounded by the cores this process may run on
     jobs = min(args.jobs, available_cores()) if args.jobs is not None else available_cores()
-    # a filter that may run out of time (a costly `matches`) stops where it does: one process
-    if jobs > 1 and not (args.quiet or args.two_pass or args.write or args.count is not None
-                         or (flt is not None and flt.may_time_out)):
-        return _read_in_workers(read_capture(path, warn=_err), Pipeline(ctx, table), printer, flt, jobs)
+    # a filter that may run out of time (a costly `matches`) stops where it does, and one that
+    # reads the time since earlier messages (frame.time_delta…) needs them all in order: one process
+    if jobs > 1 and not (args.quiet or args.two_pass or args.write or args.max_messages is not None
+                         or args.line_buffered or taps or (flt is not None and (flt.may_time_out or flt.stateful))):
+        try:
+            return _read_in_workers(frames_in, Pipeline(ctx, table), printer, flt, jobs)
+        finally:
+            progress.done()
     frames = {}
     read = [0]   # frames read: a -w file replaces OUT once the input was a capture
     status = 0
@@ -480,30 +652,42 @@ def cmd_read(args) -> int:
         def stream_of():
             """Every message in order, and in its place each frame the reader could not read
             as netlink (Frame.fault)."""
-            for fr in read_capture(path, warn=_err):
+            for fr in frames_in:
                 read[0] += 1
                 if fr.fault is not None:
+                    taps.frame(fr, ())
                     yield fr
                     continue
                 if printer.writer is not None:
                     if not args.two_pass:  # one pass: the frame before is done with (shown or not)
                         frames.clear()
                     frames[fr.number] = fr
-                yield from pipe.feed(fr)
+                msgs = pipe.feed(fr)
+                if taps:
+                    taps.frame(fr, msgs)
+                yield from msgs
         stream = stream_of()
         if args.two_pass:
             stream = list(stream)
             table.finish()
+        limit = args.max_messages
         for m in stream:
-            if args.count is not None and printer.shown >= args.count:
+            if limit is not None and printer.shown >= limit:
                 break
             tf.see(m.time)
             if type(m) is Frame:
-                printer.show_fault(m)
+                printer.see_fault(m)
+                if rflt is None:
+                    printer.show_fault(m)
+                continue
+            printer.see(m)   # -R too: the columns are the lookahead's, which saw every message
+            if rflt is not None and not rflt(m):   # -R: as if the message had not been read
+                _let_go(m)
                 continue
             if flt is None or flt(m):
                 printer.show(m, frames.pop(m.frame, None) if printer.writer is not None else None)
             _let_go(m)
+        printer.end_chunk()
     except CaptureError as exc:
         _err(str(exc))
         status = 2
@@ -511,6 +695,7 @@ def cmd_read(args) -> int:
         _err(f"the filter stopped: {exc.message}")
         status = 2
     except BrokenPipeError:
+        progress.done()
         try:
             printer.close(ok=read[0] > 0)
         except OutputError:
@@ -518,20 +703,236 @@ def cmd_read(args) -> int:
         _reader_gone()
         return 0
     except OutputError as exc:
+        progress.done()
         return _output_failed(exc, printer)
     except KeyboardInterrupt:
         status = 130
+    progress.done()
+    if table is not None and not args.two_pass and taps.pairs:
+        table.finish()   # the transactions still open are counted
     note = printer.fault_note()
     try:
+        if taps and status != 2 or taps and read[0]:
+            printer.end_chunk()
+            printer._put(taps.report())
         printer.close(ok=status != 2 or read[0] > 0)  # an input that was no capture leaves OUT as it was
     except OutputError as exc:
-        return _output_failed(exc)
+        return _output_failed(exc, printer)
     except BrokenPipeError:
         _reader_gone()
         return 0
     if note:
         _err(note)
     return status
+
+
+def _compile(text: str):
+    from .analysis.filter import compile_filter
+    return compile_filter(text)
+
+
+def _first_frames(frames, count: int | None):
+    """The first `count` frames (all without a count): -c counts frames read, as tshark's;
+    the frame after the last is never read (a fault there is not this run's)."""
+    if count is None:
+        yield from frames
+        return
+    n = 0
+    try:
+        while n < count:
+            try:
+                fr = next(frames)
+            except StopIteration:
+                return
+            n += 1
+            yield fr
+    finally:
+        frames.close()
+
+
+LOOKAHEAD_FRAMES = 4096        # frames read ahead to fit the columns
+LOOKAHEAD_BYTES = 32 << 20     # … and at most these bytes of them
+
+
+def _look_ahead(path: str, args, columns):
+    """Fit `columns` to the capture's first frames (at most LOOKAHEAD_FRAMES and _BYTES,
+    and no more than -c), decoding their headers only; then the reading starts over.  A
+    file is opened again; a stream (stdin, a FIFO) is kept aside as it is read ahead, in a
+    temporary file, and read again from there, then on from the stream.  What goes wrong
+    ahead (a fault, a file that is no capture) is left to the reading proper to say.
+    Returns what the reading proper reads."""
+    import os
+    import stat
+    from .messages import Pipeline
+    from .output import Columns
+    from .sources import CaptureError, read_capture
+    source = path
+    replay = None
+    try:
+        st = os.fstat(0) if path == "-" else os.stat(path)
+    except (OSError, ValueError):
+        return path
+    if path == "-" and stat.S_ISREG(st.st_mode):
+        try:
+            start = os.lseek(0, 0, os.SEEK_CUR)
+        except OSError:
+            return path
+        ahead = "-"
+    elif not stat.S_ISREG(st.st_mode):
+        if stat.S_ISDIR(st.st_mode):
+            return path
+        try:
+            raw = sys.stdin.buffer if path == "-" else open(path, "rb")
+        except OSError:
+            return path
+        replay = _Replay(raw, "stdin" if path == "-" else path)
+        ahead = source = replay
+    else:
+        ahead = path
+    fit = Columns(columns.names, fitted=True, time_mode=columns.mode)
+    pipe = Pipeline(_context(args), None)
+    limit = LOOKAHEAD_FRAMES if args.count is None else min(args.count, LOOKAHEAD_FRAMES)
+    frames = read_capture(ahead)
+    size = n = 0
+    try:
+        while n < limit and size < LOOKAHEAD_BYTES:
+            fr = next(frames)
+            n += 1
+            size += len(fr.data)
+            if fr.fault is not None:
+                fit.fit_fault(fr)
+                continue
+            for m in pipe.feed(fr):
+                fit.fit(m)
+                m.forget()
+    except (StopIteration, CaptureError, ValueError, OverflowError, MemoryError):
+        pass
+    finally:
+        frames.close()
+    columns.copy_widths(fit)
+    if replay is not None:
+        return replay.again()
+    if ahead == "-":
+        try:
+            sys.stdin.buffer.seek(start)
+        except (OSError, ValueError):
+            pass
+    return source
+
+
+class _Replay:
+    """A stream read twice: what is read the first time is kept in a temporary file; again()
+    reads that, then goes on with the stream.  `name` is the stream's, for messages."""
+
+    def __init__(self, raw, name: str):
+        import tempfile
+        self.raw, self.name = raw, name
+        self.kept = tempfile.TemporaryFile()
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        if data:
+            self.kept.write(data)
+        return data
+
+    def again(self) -> "_Chain":
+        self.kept.seek(0)
+        return _Chain(self.kept, self.raw, self.name)
+
+
+class _Chain:
+    """What was kept, then the rest of the stream."""
+
+    def __init__(self, first, rest, name: str):
+        self.first, self.rest, self.name = first, rest, name
+
+    def read(self, n: int = -1) -> bytes:
+        if self.first is None:
+            return self.rest.read(n)
+        data = self.first.read(n)
+        if n >= 0 and len(data) == n:
+            return data
+        self.first.close()
+        self.first = None
+        more = self.rest.read(n - len(data) if n >= 0 else -1)
+        return data + (more or b"")
+
+
+class _Progress:
+    """A line on stderr saying how far a long read has gone: only when stderr is a terminal
+    and stdout is not the same screen (-q, or output sent elsewhere); after a second, twice
+    a second, cleared at the end."""
+
+    def __init__(self, path: str, args):
+        import os
+        import time
+        self.on = False
+        try:
+            self.on = sys.stderr.isatty() and (args.quiet or not sys.stdout.isatty())
+        except (AttributeError, ValueError, OSError):
+            pass
+        self.size = None
+        if self.on and path != "-":
+            try:
+                with open(path, "rb") as f:
+                    if f.read(2) != b"\x1f\x8b":   # of a gzip file only the inflated bytes are counted
+                        self.size = os.fstat(f.fileno()).st_size
+            except OSError:
+                pass
+        self.clock = time.monotonic
+        self.next = self.clock() + 1.0
+        self.frames = self.bytes = 0
+        self.shown = False
+
+    def wrap(self, frames):
+        if not self.on:
+            return frames
+        return self._ticks(frames)
+
+    def _ticks(self, frames):
+        try:
+            for fr in frames:
+                self.frames += 1
+                self.bytes += len(fr.data) + 32   # a record's header, about
+                if not self.frames & 63 and self.clock() >= self.next:
+                    self.next = self.clock() + 0.5
+                    self._say()
+                yield fr
+        finally:
+            if hasattr(frames, "close"):
+                frames.close()
+
+    def _say(self) -> None:
+        pct = f", {min(99, self.bytes * 100 // self.size)} %" if self.size else ""
+        try:
+            sys.stderr.write(f"\rnlscope: {self.frames} frames read{pct}\x1b[K")
+            sys.stderr.flush()
+            self.shown = True
+        except (OSError, ValueError):
+            self.on = False
+
+    def done(self) -> None:
+        if self.shown:
+            self.shown = False
+            try:
+                sys.stderr.write("\r\x1b[K")
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                pass
+
+
+def _stats_help() -> int:
+    from .output import TAPS_HELP
+    try:
+        print(TAPS_HELP)
+    except BrokenPipeError:
+        _reader_gone()
+    return 0
+
+
+def _taps(items: list[str]):
+    from .output import Taps
+    return Taps(items, _compile)
 
 
 def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
@@ -559,16 +960,20 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
         for fr in chunk:
             if fr.fault is not None:  # in its place (counted by the reader, printed by whoever prints the chunk)
                 tf.see(fr.time)
+                printer.see_fault(fr)
                 printer.show_fault(fr, show)
                 continue
             for m in pipe.feed(fr):
                 seen += 1
                 tf.see(m.time)
+                printer.see(m)   # the reader too: the columns are the same wherever a chunk is printed
                 if test and (flt is None or flt(m)):
                     kept += 1
                     if show:
                         printer.show(m)
                 _let_go(m)
+        if show:
+            printer.end_chunk()
         return seen, kept
 
     def work(text, chunk) -> None:
@@ -670,12 +1075,17 @@ def cmd_capture(args) -> int:
         if args.create:
             nlmon_up(args.interface)
         live = LiveCapture(args.interface)
-        printer = _Printer(args, process_column=not args.no_process)
+        printer = _Printer(args, process_column=not args.no_process, fitted=False)
     except FilterError as exc:
         return _bad_filter(exc)
     except (CaptureError, ValueError) as exc:
         _err(str(exc))
         return 2
+    try:
+        printer.start()
+    except OutputError as exc:
+        live.close()
+        return _output_failed(exc)
     # -q -w with nothing to show, filter, count or attribute: frames go to the file as
     # they come, undecoded (as dumpcap does), which keeps up with bursts the decoder cannot
     raw = args.quiet and flt is None and args.no_process and args.count is None and printer.writer is not None
@@ -719,6 +1129,7 @@ def cmd_capture(args) -> int:
             if args.count is not None and printer.shown >= args.count:
                 return False
             printer.tf.see(m.time)
+            printer.see(m)
             if m.process is None and m.tx and m.tx[1] == "request" and m.tx[0].request is not None:
                 m.process = m.tx[0].request.process   # learned from the answer, on the table's copy
             if flt is None or flt(m):
@@ -778,6 +1189,8 @@ def cmd_capture(args) -> int:
             left = live.left_in_ring()
         received, dropped = live.statistics()
         try:
+            if failure is None:
+                printer.end_chunk()   # -T ek: the last frame's document
             printer.close(ok=failure is None)
         except OutputError as exc:
             failure, status = failure or str(exc), 2
@@ -820,6 +1233,9 @@ def cmd_nlmon(args) -> int:
 
 
 def cmd_fields(args) -> int:
+    """Every field filters and -e know: name, kind, description, and the Wireshark names that
+    read the same field (a Wireshark name nlscope computes, with no one field of its own, is
+    a row of its own, marked "wireshark")."""
     from dissectors import FIELDS, load_families
 
     from .analysis.filter import APP_FIELDS, INDEX_FIELDS
@@ -831,17 +1247,53 @@ def cmd_fields(args) -> int:
         rows[name] = (kind, desc)
     for name in INDEX_FIELDS:
         rows.setdefault(name, ("bool" if name.startswith("netlink.flags.") else "uint", name))
+    aliases, alias_rows = _wireshark_names(rows)
     from dissectors.text import escape_text
+    prefix = args.prefix
     try:
-        for name in sorted(rows):
-            if name.startswith(args.prefix):
+        for name in sorted(set(rows) | set(alias_rows)):
+            theirs = aliases.get(name, ())
+            if not (name.startswith(prefix) or any(a.startswith(prefix) for a in theirs)):
+                continue
+            if name in rows:
                 kind, desc = rows[name]  # a spec file's names and docs are its writer's text
-                print(f"{escape_text(name)}\t{escape_text(kind)}\t{escape_text(desc)}")
+                also = ",".join(theirs)
+            else:
+                kind, desc = alias_rows[name]
+                also = "wireshark"
+            print(f"{escape_text(name)}\t{escape_text(kind)}\t{escape_text(desc)}\t{escape_text(also)}".rstrip("\t"))
     except BrokenPipeError:
         sys.stderr.close()
     except OSError as exc:
         raise OutputError("standard output", exc) from None
     return 0
+
+
+def _wireshark_names(rows: dict) -> tuple[dict, dict]:
+    """({our field: [Wireshark names reading it]}, {Wireshark name with no field of ours:
+    (kind, description)}), from analysis/filter_aliases.py; empty where it is not there."""
+    try:
+        from .analysis.filter_aliases import WIRESHARK_ALIASES, alias_of
+    except ImportError:
+        return {}, {}
+    aliases = {}
+    for name in rows:
+        theirs = alias_of(name)
+        if theirs:
+            aliases[name] = list(theirs)
+    computed = {}
+    for name, alias in WIRESHARK_ALIASES.items():
+        target = getattr(alias, "target", None)
+        if (target is None or target not in rows) and name not in rows:
+            computed[name] = (getattr(alias, "kind", ""), getattr(alias, "desc", ""))
+    try:
+        from .analysis.filter_aliases import FRAME_FIELDS
+        for name, spec in FRAME_FIELDS.items():
+            if name not in rows:
+                computed.setdefault(name, (spec[0], spec[1]))
+    except (ImportError, TypeError, IndexError):
+        pass
+    return aliases, computed
 
 
 def cmd_stats(args) -> int:
@@ -971,10 +1423,11 @@ def main(argv: list[str] | None = None) -> int:
         _err("standard output is closed: nothing could be printed; send it somewhere (> FILE, > /dev/null), "
              "or add -q to read or capture")
         return 2
-    if getattr(args, "spec", None):
-        from dissectors.ynl import SpecError, load_specs
+    if hasattr(args, "spec") and (args.spec or os.environ.get("NLSCOPE_SPECS")):
+        from dissectors.ynl import SpecError, load_specs, specs_from_env
         try:
-            load_specs(args.spec)
+            # NLSCOPE_SPECS (a path list, as PATH) first, the command line's --spec over them
+            load_specs(specs_from_env(os.environ) + list(args.spec))
         except SpecError as e:
             _err(f"{e} (see https://docs.kernel.org/userspace-api/netlink/specs.html)")
             return 2

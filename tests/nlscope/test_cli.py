@@ -16,12 +16,15 @@ def run(*args, stdin=None):
 
 
 def test_summary_columns_and_count():
-    r = run("read", PYROUTE2_PCAP, "-c", "5")
+    """-c counts frames, as tshark's does (frame 5 holds two messages); --max-messages counts messages."""
+    r = run("read", PYROUTE2_PCAP, "--max-messages", "5")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.decode().splitlines()
     assert lines[0].split()[:4] == ["No.", "Time", "Protocol", "Dir"]
     assert len(lines) == 6
     assert "RTM_GETLINK" in lines[4] and "REQUEST,DUMP" in lines[4]
+    frames = run("read", PYROUTE2_PCAP, "-c", "5").stdout.decode().splitlines()[1:]
+    assert [ln.split()[0] for ln in frames] == ["1.1", "2.1", "3.1", "4.1", "5.1", "5.2"]
 
 
 def test_tshark_style_r_and_extack_info():
@@ -301,3 +304,21 @@ def test_show_secrets_prints_the_keys_only_when_asked(tmp_path):
         assert hidden.returncode == shown.returncode == 0
         assert not leaks(hidden.stdout.decode(), PRIVATE_KEY) and leaks(shown.stdout.decode(), PRIVATE_KEY), mode
     assert run("stats", "--show-secrets", cap).returncode == 0
+
+
+def _run_env(env_extra, *args):
+    import os
+    return subprocess.run([sys.executable, "-m", "nlscope", *map(str, args)], capture_output=True,
+                          env={**os.environ, **env_extra})
+
+
+def test_specs_named_by_the_environment_are_loaded():
+    """NLSCOPE_SPECS names specs as PATH names directories: loaded before any --spec."""
+    spec = CAPTURES.parent / "tests" / "dissectors" / "specs" / "order-demo.yaml"
+    r = _run_env({"NLSCOPE_SPECS": f"{spec}"}, "fields", "order_demo")
+    assert r.returncode == 0, r.stderr
+    assert b"order_demo." in r.stdout
+    assert b"order_demo." not in run("fields", "order_demo").stdout
+    bad = _run_env({"NLSCOPE_SPECS": "/nonexistent/spec.yaml"}, "read", EXTACK)
+    assert bad.returncode == 2 and bad.stdout == b""
+    assert bad.stderr.decode().count("\n") == 1 and "NLSCOPE_SPECS" in bad.stderr.decode()
