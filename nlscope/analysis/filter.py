@@ -460,6 +460,8 @@ _FILTER_GETTERS = {"netlink.family": WIRESHARK_ALIASES["netlink.family"].get}
 # terms read it, and the time the first costly step began is kept under _T0.
 _T0 = "\0started"   # no field name starts with NUL
 _CLOCK = "\0clock"    # the DisplayFilter's _Clock (frame.time_relative, time_delta …)
+_TREE = "\0tree"      # the tree this call reads body fields from (see _tree)
+_WANTS = "\0wants"    # the fields that tree must hold (None: the whole tree)
 
 
 class _OverBudget(Exception):
@@ -479,6 +481,23 @@ def _check(memo: dict, column: int) -> None:
         raise _OverBudget(column)
 
 
+def _body_field(name: str) -> bool:
+    """A field read from the decoded tree alone (no header index, alias or clock): what a
+    decode of only the filter's fields can answer (Message.decode(fields=…))."""
+    return not (name in CLOCK_FIELDS or name in _FILTER_GETTERS or name in INDEX_FIELDS
+                or _alias(name) is not None)
+
+
+def _tree(m, memo):
+    """The tree a call of the filter reads its body fields from: decoded once per message, and
+    only as far as those fields need (memo[_WANTS], set by DisplayFilter); the whole tree
+    when the filter reads a field whose place the declarations do not tell."""
+    tree = memo.get(_TREE)
+    if tree is None:
+        tree = memo[_TREE] = m.decode(fields=memo.get(_WANTS))
+    return tree
+
+
 def _occurrences(name: str):
     """get(message, memo) -> [(value, display), …], a body field's found once per message."""
     if name in CLOCK_FIELDS:
@@ -486,6 +505,24 @@ def _occurrences(name: str):
     get = _FILTER_GETTERS.get(name) or _getter(name)
     if name in INDEX_FIELDS:
         return lambda m, memo: get(m)
+    if _body_field(name):
+        parent = _bit_of(name)
+        if parent is not None:
+            def bits(m, memo):
+                found = memo.get(name)
+                if found is None:
+                    found = memo[name] = [(s, "True" if s else "False") for s in (
+                        any(c.field.abbrev == name for c in flags.children or ())
+                        for flags in _tree(m, memo).find_all(parent))]
+                return found
+            return bits
+
+        def body(m, memo):
+            found = memo.get(name)
+            if found is None:
+                found = memo[name] = [(n.value, n.show) for n in _tree(m, memo).find_all(name)]
+            return found
+        return body
 
     def cached(m, memo):
         found = memo.get(name)
@@ -1303,13 +1340,18 @@ class DisplayFilter:
         # the messages it was given before (in capture order, from the first)
         self.stateful = bool(self.fields & set(CLOCK_FIELDS))
         self._clock = _Clock()
+        # the body fields it reads (a flag bit's flags value with it): each message is decoded
+        # only as far as they need (Message.decode), not into its whole tree
+        body = {n for n in self.fields if _body_field(n)}
+        whole = any(not getattr(_alias(n), "header", True) for n in self.fields)  # an alias reads m.tree
+        self._wants = frozenset(body | {_bit_of(n) for n in body} - {None}) if body and not whole else None
 
     def __call__(self, msg) -> bool:
         try:
             clock = self._clock
             if self.stateful:
                 clock.see(msg)
-            hit = bool(self._fn(msg, {_CLOCK: clock}))
+            hit = bool(self._fn(msg, {_CLOCK: clock, _WANTS: self._wants}))
             if hit and self.stateful:
                 clock.matched(msg)
             return hit

@@ -325,3 +325,21 @@ def test_fuzz_token_soup_only_raises_filter_error(cap, tokens, sep):
 def test_fuzz_any_depth_only_raises_filter_error(depth, opener):
     closer = ")" * (depth * opener.count("("))
     _bounded_compile(opener * depth + "netlink.seq == 1" + closer)
+
+
+@pytest.mark.parametrize("text", ["rtnl.link.mtu > 1500", "rtnl.link.flags.up == 0",
+                                  "rtnl.link.linkinfo.kind == \"veth\" && rtnl.link.mtu >= 1500",
+                                  "rtnl.route.table == 254 || rtnl.addr.local == 127.0.0.1"])
+def test_a_body_field_filter_decodes_only_what_it_reads(text):
+    """A filter on body fields answers from a decode of just those fields (Message.decode):
+    the same messages as on the whole tree, and no message's whole tree is built for it."""
+    flt = compile_filter(text)
+    quick = list(nlscope.open(str(CAPTURES / "rtnl-deep.pcapng")))
+    before = [m._decoded for m in quick]   # the pairing decodes errors for their extack
+    hits = [(m.frame, m.index) for m in quick if flt(m)]
+    assert [m._decoded for m in quick] == before
+    whole = nlscope.open(str(CAPTURES / "rtnl-deep.pcapng"))
+    for m in whole:
+        m.tree   # the whole tree first: the filter then reads it
+    assert hits == [(m.frame, m.index) for m in whole if compile_filter(text)(m)]
+    assert hits
