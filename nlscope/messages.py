@@ -39,7 +39,7 @@ class Pipeline:
         for m in msgs:
             m.process = proc
             # what Wireshark's frame.len / frame.cap_len / frame.comment read (filter_aliases)
-            m.frame_len, m.frame_cap_len, m.comment = fr.wirelen, fr.caplen, fr.comment
+            m.frame_len, m.frame_cap_len, m.comment, m.interface_id = fr.wirelen, fr.caplen, fr.comment, fr.interface
             if self.table is not None:
                 self.table.add(m)
         return msgs

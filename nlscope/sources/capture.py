@@ -55,6 +55,7 @@ class Frame:
     ts_ns: int = 0             # the timestamp, exact, in nanoseconds
     comment: str | None = None  # pcapng packet comment (nlscope keeps the process there)
     fault: str | None = None    # what is wrong with a frame that cannot be read as netlink (one line), else None
+    interface: int | None = None  # the capture's interface number (pcapng: across sections; pcap: 0)
 
 
 def _strip_cooked(linktype: int, data: bytes):
@@ -112,11 +113,11 @@ def _frames(src: Input, warn):
     number = read = 0   # the last record's number; frames yielded
     netlink = (LINKTYPE_NETLINK, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2)
     try:
-        for number, linktype, ts_ns, wirelen, data, comment, fault in recs:
+        for number, linktype, ts_ns, wirelen, data, comment, fault, iface in recs:
             if linktype == LINKTYPE_NETLINK and len(data) >= 16:   # the common case, inline
                 read += 1
                 yield Frame(number, ts_ns / 1e9, data[16:], _u16(data, 14)[0], len(data), wirelen, _u16(data, 0)[0],
-                            LINKTYPE_NETLINK, data[:16], ts_ns, comment)
+                            LINKTYPE_NETLINK, data[:16], ts_ns, comment, None, iface)
                 continue
             if fault is not None:
                 read += 1
@@ -140,7 +141,7 @@ def _frames(src: Input, warn):
             hlen, proto, pkttype = cooked
             read += 1
             yield Frame(number, ts_ns / 1e9, data[hlen:], proto, len(data), wirelen, pkttype, linktype, data[:hlen],
-                        ts_ns, comment)
+                        ts_ns, comment, None, iface)
     except RecordError as exc:
         if src.fault:   # the capture looks cut because the gzip stream is
             raise CaptureError(f"{name}: the gzip stream {src.fault} after frame {number}; "

@@ -51,7 +51,7 @@ def records(src):
         if len(data) < caplen:
             raise _cut_frame(n + 1, len(data), caplen)
         n += 1
-        yield n, linktype, sec * 1_000_000_000 + frac * unit, wirelen, data, None, None
+        yield n, linktype, sec * 1_000_000_000 + frac * unit, wirelen, data, None, None, 0
 
 
 def _cut_record(after: int) -> RecordError:

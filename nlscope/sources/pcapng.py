@@ -39,16 +39,19 @@ def ts_scale(tsresol: int) -> tuple[int, int]:
 
 
 def records(src, warn):
-    """Yield (number, linktype, ts_ns, wirelen, data, comment, fault) for each packet block
+    """Yield (number, linktype, ts_ns, wirelen, data, comment, fault, interface) for each packet block
     of `src` (a stream.Input whose first four bytes, the SHB's type, are read); RecordError
     at a fault.  `warn(line)` hears of a section changing byte order and of bad options.
 
     A packet block naming an interface its section does not have is yielded with linktype
-    -1 and `fault` saying what is wrong, its timestamp read at the default resolution."""
+    -1 and `fault` saying what is wrong, its timestamp read at the default resolution.
+    `interface`: the block's interface, numbered across sections as Wireshark's
+    frame.interface_id numbers them (None where the block names none that exists)."""
     read = src.read
     left = src.size + 4 if src.size is not None else None   # bytes from the start of the next block
     n = 0
     section = 0
+    base = 0                        # interfaces of the sections before this one
     first_order = None
     told_order = told_options = False
     ifaces: list[tuple] = []        # (linktype, snaplen, ts multiplier, ts divisor, offset ns, name)
@@ -85,6 +88,7 @@ def records(src, warn):
             if major != 1:
                 raise _damaged(n, section, f"a section of pcapng version {major}.{minor}; only 1.x exists")
             section += 1
+            base += len(ifaces)   # interfaces are numbered across sections, as Wireshark numbers them
             ifaces = []
             if first_order is None:
                 first_order = order
@@ -134,10 +138,11 @@ def records(src, warn):
             if iface < len(ifaces):
                 linktype, _snap, mul, div, offset, _name = ifaces[iface]
                 yield n, linktype, (ticks * mul if div == 1 else ticks * mul // div) + offset, wirelen, data, \
-                    comment, None
+                    comment, None, base + iface
             else:
                 yield n, -1, ticks * 1000, wirelen, data, comment, \
-                    f"its packet block names interface {iface}, but section {section} has {_interfaces(len(ifaces))}"
+                    f"its packet block names interface {iface}, but section {section} has {_interfaces(len(ifaces))}", \
+                    None
         elif btype == SPB:
             wirelen = u32(body, 0)[0]
             caplen = min(wirelen, end - 4)
@@ -146,10 +151,10 @@ def records(src, warn):
                 linktype, snap, _mul, _div, _offset, _name = ifaces[0]
                 if snap:
                     caplen = min(caplen, snap)
-                yield n, linktype, 0, wirelen, body[4:4 + caplen], None, None
+                yield n, linktype, 0, wirelen, body[4:4 + caplen], None, None, base
             else:
                 yield n, -1, 0, wirelen, body[4:4 + caplen], None, \
-                    f"a simple packet block, but section {section} has no interface"
+                    f"a simple packet block, but section {section} has no interface", None
         else:                                        # IDB
             if len(ifaces) >= MAX_INTERFACES:
                 raise _damaged(n, section, f"more than {MAX_INTERFACES} interfaces in one section")

@@ -123,6 +123,7 @@ CORPUS = [
     "netlink.hdr_flags.multi == 1 && netlink.hdr_flags.request == 0",
     # the capture record's lengths (link-layer header included)
     "frame.len > 100", "frame.cap_len == frame.len", "frame.len >= 100 && frame.len < 200", "frame.comment",
+    "frame.interface_id == 0", "frame.interface_id != 0",
     # any, sets, ranges, not in
     "any netlink.hdr_len == 32", "netlink.hdr_len in {32, 52}", "netlink.hdr_len in {30..40, 52}",
     "netlink.hdr_seq in {0, 1795840756..1795840760}", "netlink-route.ifla_ifname in {dummy0, \"lo\"}",

@@ -186,3 +186,19 @@ def test_file_object_and_path_read_the_same():
         a = [(fr.number, fr.header + fr.data, fr.ts_ns, fr.comment) for fr in read_capture(f)]
     b = [(fr.number, fr.header + fr.data, fr.ts_ns, fr.comment) for fr in read_capture(str(PCAPNG))]
     assert a == b and len(a) > 50
+
+
+def test_interfaces_are_numbered_across_sections_as_wireshark_numbers_them(tmp_path):
+    """frame.interface_id: the second section's first interface is interface 2 when the first
+    section has two (Wireshark's numbering); a pcap file's frames are on interface 0."""
+    from tests.nlscope.sources import craft as C
+    from nlscope.sources.capture import read_capture
+    frame = C.cooked(C.nlmsg(0x10))
+    raw = (C.shb() + C.idb() + C.idb() + C.epb(1, 0, frame) + C.epb(0, 0, frame)
+           + C.shb() + C.idb() + C.epb(0, 0, frame))
+    path = tmp_path / "sections.pcapng"
+    path.write_bytes(raw)
+    assert [fr.interface for fr in read_capture(str(path))] == [1, 0, 2]
+    pcap_path = tmp_path / "one.pcap"
+    pcap_path.write_bytes(C.pcap([frame]))
+    assert [fr.interface for fr in read_capture(str(pcap_path))] == [0]
