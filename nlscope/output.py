@@ -10,7 +10,7 @@ from dissectors import Message, format_tree, node_json
 from dissectors.core.dissect import TO_KERNEL, protocol_name
 from dissectors.text import escape_text, printable
 
-from .analysis.filter import FilterError, _getter, known_field
+from .analysis.filter import FieldReader, FilterError, known_field
 
 
 class TimeFormat:
@@ -413,7 +413,7 @@ class FieldsPrinter:
             if not known_field(n):
                 raise FilterError(f"unknown field '{n}' given to -e (see 'nlscope fields')", 1, n)
         self.names = list(names)
-        self.getters = [_getter(n) for n in names]
+        self.read = FieldReader(names)   # one decode of just these fields per message
         self.opt = options if options is not None else FieldOptions()
         self._plain = options is None or (self.opt.separator == "\t" and not self.opt.quote
                                           and self.opt.occurrence == "a" and self.opt.aggregator == ",")
@@ -426,14 +426,14 @@ class FieldsPrinter:
     def line(self, m: Message) -> str:
         if self._plain:
             cols = []
-            for get in self.getters:
-                col = ",".join([_field_text(v) for v, s in get(m)])
+            for found in self.read(m):
+                col = ",".join([_field_text(v) for v, s in found])
                 cols.append(col if col.isprintable() else escape_text(col))  # a tab or newline would forge a cell
             return "\t".join(cols)
         o = self.opt
         cols = []
-        for get in self.getters:
-            vals = [_field_text(v) for v, s in get(m)]
+        for found in self.read(m):
+            vals = [_field_text(v) for v, s in found]
             if o.occurrence == "f":
                 vals = vals[:1]
             elif o.occurrence == "l":

@@ -498,6 +498,31 @@ def _tree(m, memo):
     return tree
 
 
+def _wants_of(names) -> frozenset | None:
+    """The fields a decode must hold for these names' body fields (a flag bit's flags value
+    with it); None for the whole tree (no body field, or an alias that walks the tree)."""
+    body = {n for n in names if _body_field(n)}
+    whole = any(not getattr(_alias(n), "header", True) for n in names)
+    return frozenset(body | {_bit_of(n) for n in body} - {None}) if body and not whole else None
+
+
+class FieldReader:
+    """The occurrences [(value, display), …] of each of some fields in a message, read as
+    the display filters read them (-T fields' columns): body fields from one decode of just
+    those fields (Message.decode), not the whole tree.  The fields that need the messages
+    before (frame.time_relative, time_delta…) have no occurrence here."""
+
+    def __init__(self, names):
+        load_families()   # what a name is (a flag bit, a body field) is known once every family is
+        self.names = list(names)
+        self._gets = [(lambda m, memo: []) if n in CLOCK_FIELDS else _occurrences(n) for n in self.names]
+        self._wants = _wants_of(set(self.names) - set(CLOCK_FIELDS))
+
+    def __call__(self, m) -> list[list[tuple]]:
+        memo = {_WANTS: self._wants}
+        return [get(m, memo) for get in self._gets]
+
+
 def _occurrences(name: str):
     """get(message, memo) -> [(value, display), …], a body field's found once per message."""
     if name in CLOCK_FIELDS:
@@ -1342,9 +1367,7 @@ class DisplayFilter:
         self._clock = _Clock()
         # the body fields it reads (a flag bit's flags value with it): each message is decoded
         # only as far as they need (Message.decode), not into its whole tree
-        body = {n for n in self.fields if _body_field(n)}
-        whole = any(not getattr(_alias(n), "header", True) for n in self.fields)  # an alias reads m.tree
-        self._wants = frozenset(body | {_bit_of(n) for n in body} - {None}) if body and not whole else None
+        self._wants = _wants_of(self.fields)
 
     def __call__(self, msg) -> bool:
         try:

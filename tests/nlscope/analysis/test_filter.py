@@ -343,3 +343,18 @@ def test_a_body_field_filter_decodes_only_what_it_reads(text):
         m.tree   # the whole tree first: the filter then reads it
     assert hits == [(m.frame, m.index) for m in whole if compile_filter(text)(m)]
     assert hits
+
+
+def test_field_reader_reads_the_columns_of_t_fields_without_the_whole_tree():
+    """-T fields' columns come from one decode of just their fields: the same occurrences as
+    the whole tree gives, and no message's whole tree built for them."""
+    from nlscope.analysis.filter import FieldReader, _getter
+    names = ["rtnl.link.ifname", "rtnl.link.mtu", "rtnl.link.flags.up", "rtnl.route.dst", "netlink.seq"]
+    read = FieldReader(names)
+    quick = list(nlscope.open(str(CAPTURES / "rtnl-deep.pcapng")))
+    before = [m._decoded for m in quick]
+    got = [read(m) for m in quick]
+    assert [m._decoded for m in quick] == before
+    whole = list(nlscope.open(str(CAPTURES / "rtnl-deep.pcapng")))
+    assert got == [[_getter(n)(m) for n in names] for m in whole]
+    assert sum(bool(cols[1]) for cols in got) > 100
