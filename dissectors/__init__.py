@@ -15,6 +15,7 @@ from .core.dissect import Message, decode_frame, dissect_message, protocol_name
 from .core.errors import errno_name
 from .core.header import detect_order, flag_names, split
 from .core.info import Info, info
+from .core.report import ErrorReport, ExtAck
 from .core.registry import (GENL_FAMILIES, PROTOCOLS, Context, GenlFamily, MessageType, Protocol,
                             load_families, register_genl_family, register_protocol)
 from .json_text import node_json
@@ -24,7 +25,7 @@ from .text import format_tree
 
 __version__ = "0.1.0"
 
-__all__ = ["Attr", "AttrSet", "Context", "FIELDS", "FULL", "Field", "GENL_FAMILIES", "GenlFamily", "Info", "MALFORMED",
+__all__ = ["Attr", "AttrSet", "Context", "ErrorReport", "ExtAck", "FIELDS", "FULL", "Field", "GENL_FAMILIES", "GenlFamily", "Info", "MALFORMED",
            "Message", "MessageType", "Node", "PROTOCOLS", "Protocol", "Request", "TRUNCATED", "TableProtocol", "UNKNOWN",
            "a", "decode_attrs", "decode_frame", "detect_order", "dissect_message", "errno_name", "flag_names",
            "format_tree", "info", "load_families", "node_json", "protocol_name", "register_genl_family",

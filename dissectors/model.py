@@ -156,14 +156,30 @@ class Node:
             if n.children:
                 stack.extend(reversed(n.children))
 
-    def find(self, abbrev: str) -> "Node | None":
+    def find(self, key: str) -> "Node | None":
+        """This node or the first descendant of a field, by its filter name (`rtnl.link.mtu`)
+        or, for an attribute, the kernel's name (`IFLA_MTU`); None when there is none."""
         for n in self.walk():
-            if n.field.abbrev == abbrev:
+            f = n.field
+            if f.abbrev == key or f.name == key:
                 return n
         return None
 
-    def find_all(self, abbrev: str) -> list["Node"]:
-        return [n for n in self.walk() if n.field.abbrev == abbrev]
+    def find_all(self, key: str) -> list["Node"]:
+        """Every node of a field (by filter name or kernel name), in byte order."""
+        return [n for n in self.walk() if n.field.abbrev == key or n.field.name == key]
+
+    def get(self, key: str, default=None):
+        """The value of the first node of a field (by filter name or kernel name), or `default`."""
+        n = self.find(key)
+        return default if n is None else n.value
+
+    def __getitem__(self, key: str):
+        """node["IFLA_INFO_KIND"]: the value of the first node of that field; KeyError if none."""
+        n = self.find(key)
+        if n is None:
+            raise KeyError(key)
+        return n.value
 
     def first(self, abbrev: str, default=None):
         """Value of the first node carrying `abbrev`, or `default`."""

@@ -16,6 +16,7 @@ from .attrs import FULL, Request, decode_attrs, malformed, summary
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error, echo_header, error_code, request_name
 from .errors import errno_name
 from .info import as_info
+from .report import ErrorReport, report_of  # noqa: F401 (ErrorReport: the annotation)
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
                      split)
 from .registry import ECHOING, PROTOCOLS, RAW_TYPES, Context, MessageType, load_families
@@ -313,6 +314,31 @@ class Message:
         if self.type == H.NLMSG_DONE and not st["code"] and not st["extack"]:
             return None
         return st
+
+    @property
+    def report(self) -> "ErrorReport | None":
+        """`error` as typed values (core/report.py): errno, name, the request answered, and the
+        extended ACK with the node of the echoed request it blames; None where `error` is."""
+        return report_of(self.error, self.tree) if self.error is not None else None
+
+    # --- access by name, for scripts -------------------------------------------------------
+    def find(self, key: str) -> Node | None:
+        """The first node of a field, by filter name (`rtnl.link.mtu`) or by the kernel's name
+        (`IFLA_MTU`); None when the message has none.  Nodes chain: m.find("IFLA_LINKINFO")
+        .find("IFLA_INFO_KIND")."""
+        return self.tree.find(key)
+
+    def find_all(self, key: str) -> list[Node]:
+        """Every node of a field (by filter name or kernel name), in byte order."""
+        return self.tree.find_all(key)
+
+    def get(self, key: str, default=None):
+        """The value of the first node of a field (by filter name or kernel name), or `default`."""
+        return self.tree.get(key, default)
+
+    def __getitem__(self, key: str):
+        """m["IFLA_IFNAME"], m["rtnl.link.mtu"]: the value of the first node; KeyError if none."""
+        return self.tree[key]
 
     @property
     def error_code(self) -> int:
