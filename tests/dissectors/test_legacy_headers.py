@@ -113,3 +113,17 @@ def test_dumps_the_kernel_checks_strictly_stay_malformed():
     for mtype in (R.RTM_GETQDISC, R.RTM_GETSTATS):
         m = _one(struct.pack("<Bxxx", AF_UNSPEC), mtype)
         assert _bad(m) and "legacy" not in "".join(n.name for n in m.tree.walk()), mtype
+
+
+def test_a_request_without_a_body_is_what_the_kernel_ignores_not_malformed():
+    """rtnetlink_rcv_msg() returns 0 for a message shorter than its 1-byte family: accepted
+    (acked if asked), never an error, so never shown as malformed.  From the kernel, an
+    empty body would be wrong and stays malformed."""
+    import struct
+    import dissectors
+    from dissectors.model import MALFORMED
+    (req,) = dissectors.decode_frame(struct.pack("<IHHII", 16, 18, 0x301, 1, 0), 0)
+    assert req.type_name == "RTM_GETLINK" and not any(n.status == MALFORMED for n in req.tree.walk())
+    assert req.tree.find("rtnl.empty") is not None
+    (sent,) = dissectors.decode_frame(struct.pack("<IHHII", 16, 16, 0, 1, 0), 0)
+    assert any(n.status == MALFORMED for n in sent.tree.walk())

@@ -5,7 +5,7 @@ from ...core.attrs import FULL, decode_attrs
 from ...core.control import PAYLOAD_FIELD
 from ...core.dissect import dissect_body
 from ...core.header import NLMSG_HDRLEN, is_request
-from ...model import MALFORMED, Node
+from ...model import FIELDS, MALFORMED, NONE, Node
 from ...core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
 from ...generated import rtnetlink as R
 
@@ -29,6 +29,12 @@ class RouteProtocol(Protocol):
 
     def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
         body, end = off + NLMSG_HDRLEN, off + length
+        if end == body and mt is not None and is_request(buf, off, order):
+            # rtnetlink_rcv_msg(): "All the messages must have at least 1 byte length" — a
+            # request without even the family byte is ignored (no error; acked if asked)
+            root.add(Node(EMPTY_FIELD, None, body, 0, "", label="Empty body (ignored by the kernel: "
+                          "rtnetlink_rcv_msg() needs at least the 1-byte family)"))
+            return None
         first = len(root.children)
         attrs = dissect_body(buf, body, end, mt, order, root, req=req)
         if mt is None or mt.kind != GET or end <= body or not is_dump_request(root):
@@ -43,6 +49,7 @@ class RouteProtocol(Protocol):
         return attrs
 
 
+EMPTY_FIELD = FIELDS.add("rtnl.empty", "Empty body", NONE, "a request without a body, which the kernel ignores")
 ROUTE = register_protocol(RouteProtocol())
 
 # --- dump requests from sockets without NETLINK_F_STRICT_CHK -----------------------------
