@@ -229,11 +229,11 @@ class _Printer:
             self.fields = None
         self.ek_fields = None
         if args.format == "ek" and args.fields:
-            from .analysis.filter import FilterError, _getter, known_field
+            from .analysis.filter import FieldReader, FilterError, known_field
             for n in args.fields:
                 if not known_field(n):
                     raise FilterError(f"unknown field '{n}' given to -e (see 'nlscope fields')", 1, n)
-            self.ek_fields = (list(args.fields), [_getter(n) for n in args.fields])
+            self.ek_fields = (list(args.fields), FieldReader(args.fields))
         self._ek = None   # the frame whose -T ek document is being made
         if args.format != "text":
             self.mode = args.format

@@ -570,15 +570,15 @@ class EkFrame:
 
     def __init__(self, m: Message, fields: list | None):
         self.number, self.time = m.frame, m.time
-        self.fields = fields   # (names, getters) with -e, else None
+        self.fields = fields   # (names, their FieldReader) with -e, else None
         self.layers: dict = {}
         self.protocols: list[str] = []
 
     def add(self, m: Message) -> None:
         if self.fields is not None:
-            names, getters = self.fields
-            for name, get in zip(names, getters):
-                vals = [_field_text(v) for v, s in get(m)]
+            names, read = self.fields
+            for name, found in zip(names, read(m)):
+                vals = [_field_text(v) for v, s in found]
                 if vals:
                     self.layers.setdefault(_ek_key(name), []).extend(vals)
             return
