@@ -5,6 +5,10 @@
 modprobe dummy; modprobe veth
 capture_start rtnl-extack bytes
 run ip link add dummy0 type dummy
+# udev gives a new virtual device its own MAC address (MACAddressPolicy); that change flushes
+# the device's neighbours, permanent ones too (NETDEV_CHANGEADDR): let it happen before the
+# neighbour below is added (a slow udev once removed it before `ip neigh show`)
+udevadm settle --timeout=10 2>/dev/null || true
 run ip link set dummy0 mtu 1400 up
 run ip addr add 10.9.0.1/24 dev dummy0
 run ip route add 10.10.0.0/24 via 10.9.0.2 dev dummy0
