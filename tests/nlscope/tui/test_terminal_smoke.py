@@ -24,8 +24,9 @@ FILTER = "netlink.flags.request"
 class Tmux:
     def __init__(self, socket: str, width: int, height: int, command: list[str]):
         self.socket = socket   # a server of our own, its socket in the test's directory
+        # the pane stays when the program exits, so a crash is read back, not "no server"
         self.run("new-session", "-d", "-s", "smoke", "-x", str(width), "-y", str(height),
-                 " ".join(command))
+                 " ".join(command) + "; echo \"[exited $?]\"; sleep 120")
 
     def run(self, *args) -> str:
         return subprocess.run(["tmux", "-S", self.socket, "-f", "/dev/null", *args], check=True,
