@@ -316,8 +316,20 @@ _KIND_TEXT = {"uint": "a number", "int": "a number", "float": "a number", "bool"
               "ipv4": "an IPv4 address", "ipv6": "an IPv6 address", "none": "a field with no value"}
 
 
-def _tree_values(m, abbrev):
-    return [(n.value, n.show) for n in m.tree.find_all(abbrev)]
+def _tree_reader(name: str):
+    """tree -> occurrences (value, display) of a body field in it; a flag bit is there wherever
+    its flags value is (see _getter)."""
+    parent = _bit_of(name)
+    if parent is None:
+        return lambda tree: [(n.value, n.show) for n in tree.find_all(name)]
+
+    def bits(tree):
+        out = []
+        for flags in tree.find_all(parent):
+            set_ = any(c.field.abbrev == name for c in flags.children or ())
+            out.append((set_, "True" if set_ else "False"))
+        return out
+    return bits
 
 
 def _is_bool(name: str) -> bool:
@@ -351,16 +363,8 @@ def _getter(name: str):
     alias = _alias(name)
     if alias is not None:
         return alias.get
-    parent = _bit_of(name)
-    if parent is not None:
-        def bits(m):
-            out = []
-            for flags in m.tree.find_all(parent):
-                set_ = any(c.field.abbrev == name for c in flags.children or ())
-                out.append((set_, "True" if set_ else "False"))
-            return out
-        return bits
-    return lambda m: _tree_values(m, name)
+    read = _tree_reader(name)
+    return lambda m: read(m.tree)
 
 
 # --- tokenizer and parser ------------------------------------------------------------
@@ -527,32 +531,19 @@ def _occurrences(name: str):
     """get(message, memo) -> [(value, display), …], a body field's found once per message."""
     if name in CLOCK_FIELDS:
         return lambda m, memo: memo[_CLOCK].occurrences(name, m)
-    get = _FILTER_GETTERS.get(name) or _getter(name)
     if name in INDEX_FIELDS:
+        get = _FILTER_GETTERS.get(name) or INDEX_FIELDS[name]   # netlink.family: number or label
         return lambda m, memo: get(m)
     if _body_field(name):
-        parent = _bit_of(name)
-        if parent is not None:
-            def bits(m, memo):
-                found = memo.get(name)
-                if found is None:
-                    found = memo[name] = [(s, "True" if s else "False") for s in (
-                        any(c.field.abbrev == name for c in flags.children or ())
-                        for flags in _tree(m, memo).find_all(parent))]
-                return found
-            return bits
-
-        def body(m, memo):
-            found = memo.get(name)
-            if found is None:
-                found = memo[name] = [(n.value, n.show) for n in _tree(m, memo).find_all(name)]
-            return found
-        return body
+        read = _tree_reader(name)
+        get = None
+    else:
+        get = _FILTER_GETTERS.get(name) or _getter(name)
 
     def cached(m, memo):
         found = memo.get(name)
         if found is None:
-            found = memo[name] = get(m)
+            found = memo[name] = get(m) if get is not None else read(_tree(m, memo))
         return found
     return cached
 
