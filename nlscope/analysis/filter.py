@@ -519,7 +519,8 @@ class FieldReader:
     def __init__(self, names):
         load_families()   # what a name is (a flag bit, a body field) is known once every family is
         self.names = list(names)
-        self._gets = [(lambda m, memo: []) if n in CLOCK_FIELDS else _occurrences(n) for n in self.names]
+        self._gets = [(lambda m, memo: []) if n in CLOCK_FIELDS else _occurrences(n, compared=False)
+                      for n in self.names]
         self._wants = _wants_of(set(self.names) - set(CLOCK_FIELDS))
 
     def __call__(self, m) -> list[list[tuple]]:
@@ -527,18 +528,20 @@ class FieldReader:
         return [get(m, memo) for get in self._gets]
 
 
-def _occurrences(name: str):
-    """get(message, memo) -> [(value, display), …], a body field's found once per message."""
+def _occurrences(name: str, compared: bool = True):
+    """get(message, memo) -> [(value, display), …], a body field's found once per message.
+    `compared`: as a filter compares it (netlink.family: the protocol number or our label),
+    else as a column shows it (netlink.family: our label)."""
     if name in CLOCK_FIELDS:
         return lambda m, memo: memo[_CLOCK].occurrences(name, m)
     if name in INDEX_FIELDS:
-        get = _FILTER_GETTERS.get(name) or INDEX_FIELDS[name]   # netlink.family: number or label
+        get = (compared and _FILTER_GETTERS.get(name)) or INDEX_FIELDS[name]
         return lambda m, memo: get(m)
     if _body_field(name):
         read = _tree_reader(name)
         get = None
     else:
-        get = _FILTER_GETTERS.get(name) or _getter(name)
+        get = (compared and _FILTER_GETTERS.get(name)) or _getter(name)
 
     def cached(m, memo):
         found = memo.get(name)
@@ -729,6 +732,8 @@ def _arith(left: _Entity, op: str, right: _Entity, col: int, text: str) -> _Enti
 
 def _arith_unary(inner: _Entity, col: int, text: str) -> _Entity:
     _numeric(inner, col, text, "-")
+    if inner.const is not None and inner.const.num is None:   # a name with no number (RTM_NEWLINK)
+        raise FilterError(f"'-' needs a number, not '{quote(inner.const.text)}'", inner.const.col, text)
     g = inner.get
     const = None if inner.const is None else Literal(str(-inner.const.num), "word", col)
     ent = _Entity(lambda m, memo: [(-v, str(-v)) for v, _ in g(m, memo) if _num(v) is not None],

@@ -358,3 +358,19 @@ def test_field_reader_reads_the_columns_of_t_fields_without_the_whole_tree():
     whole = list(nlscope.open(str(CAPTURES / "rtnl-deep.pcapng")))
     assert got == [[_getter(n)(m) for n in names] for m in whole]
     assert sum(bool(cols[1]) for cols in got) > 100
+
+
+def test_a_column_of_netlink_family_shows_our_label_while_a_filter_also_takes_the_number():
+    """-T fields -e netlink.family prints the Protocol column's text, as before filters learned
+    Wireshark's number: the reader of columns does not take the filter's dual meaning."""
+    from nlscope.analysis.filter import FieldReader
+    msgs = list(nlscope.open(str(CAPTURES / "mixed.pcapng")))
+    first = msgs[0]
+    assert FieldReader(["netlink.family"])(first) == [[("sock_diag inet", "sock_diag inet")]]
+    assert compile_filter("netlink.family == 4")(first) and compile_filter('netlink.family == "sock_diag inet"')(first)
+
+
+def test_minus_before_a_name_without_a_number_is_refused_not_a_traceback():
+    """Found by the token-soup fuzzer: `- RTM_NEWLINK` is a name, not a number."""
+    with pytest.raises(FilterError, match="needs a number"):
+        compile_filter("netlink.seq == - RTM_NEWLINK")
