@@ -36,18 +36,21 @@ PROTOCOLS = {"ROUTE": 0, "UNUSED": 1, "USERSOCK": 2, "FIREWALL": 3, "SOCK_DIAG":
 SENDS = {"sendmsg", "sendto", "write", "send"}
 RECEIVES = {"recvmsg", "recvfrom", "read", "recv"}
 
-_CALL = re.compile(r"^(?P<pid>\d+)\s+(?P<ts>\d+\.\d+)\s+(?P<name>\w+)\((?P<fd>\d+)<NETLINK:\[(?P<proto>[\w]+)(?::\d+)?\]>"
+_CALL = re.compile(r"^(?P<pid>\d+)\s+(?P<ts>\d+\.\d+)\s+(?P<name>\w+)\((?P<fd>\d+)<NETLINK:\[(?P<proto>\w+)(?P<port>:\d+)?\]>"
                    r"(?P<rest>.*)$")
 _RESULT = re.compile(r"\)\s+=\s+(-?\d+)")
 _EXEC = re.compile(r'^(?P<pid>\d+)\s+\S+\s+execve\("(?P<path>[^"]*)"')
 _CLONE = re.compile(r"^(?P<pid>\d+)\s+\S+\s+(?:clone|clone3|fork|vfork)\(.*\)\s+=\s+(?P<child>\d+)")
+# a socket not yet bound is shown by its inode (NETLINK:[404111]): its protocol is the socket() call's
+_SOCKET = re.compile(r"socket\(AF_NETLINK, [^,]+, (?P<proto>\w+)\)\s+=\s+\d+<NETLINK:\[(?P<ino>\d+)\]>")
 _RESUMED = re.compile(r"^(?P<pid>\d+)\s+(?P<ts>\d+\.\d+)\s+<\.\.\. (?P<name>\w+) resumed>(?P<rest>.*)$")
 _HEX = re.compile(r"^ \| [0-9a-f]{5}  ")   # then 16 bytes in hex (8, two spaces, 8), then the text
 
 
 def _protocol(name: str) -> int | None:
+    name = name.removeprefix("NETLINK_")
     if name.isdigit():
-        return int(name)
+        return int(name) if int(name) < 32 else None   # MAX_LINKS
     return PROTOCOLS.get(name)
 
 
@@ -56,6 +59,10 @@ def frames(lines, first_comm: str = "?"):
     comm: dict[int, str] = {}
     call = None   # (pid, time, protocol, data) of the call whose dump lines follow
     unfinished: dict[int, tuple[str, int]] = {}   # pid -> (call, protocol) strace printed in two parts
+    by_inode: dict[str, int | None] = {}
+
+    def protocol_of(m) -> int | None:
+        return _protocol(m.group("proto")) if m.group("port") else by_inode.get(m.group("proto"))
 
     def done():
         if call is not None and call[3]:
@@ -88,6 +95,10 @@ def frames(lines, first_comm: str = "?"):
         if m:
             comm.setdefault(int(m.group("child")), comm.get(int(m.group("pid")), first_comm))
             continue
+        m = _SOCKET.search(line)
+        if m:
+            by_inode[m.group("ino")] = _protocol(m.group("proto"))
+            continue
         m = _RESUMED.match(line)
         if m:
             name, proto = unfinished.pop(int(m.group("pid")), (None, None))
@@ -97,14 +108,14 @@ def frames(lines, first_comm: str = "?"):
             continue
         m = _CALL.match(line)
         if m and m.group("rest").endswith("<unfinished ...>"):
-            proto = _protocol(m.group("proto"))
+            proto = protocol_of(m)
             if proto is not None and "MSG_PEEK" not in m.group("rest"):
                 unfinished[int(m.group("pid"))] = (m.group("name"), proto)
             continue
         if not m or (m.group("name") not in SENDS and m.group("name") not in RECEIVES):
             continue
         res = _RESULT.search(m.group("rest"))
-        proto = _protocol(m.group("proto"))
+        proto = protocol_of(m)
         if res is None or int(res.group(1)) <= 0 or "MSG_PEEK" in m.group("rest") or proto is None:
             continue
         call = (int(m.group("pid")), m.group("ts"), proto, bytearray())

@@ -55,3 +55,15 @@ def test_protocol_names_strace_prints_map_to_their_numbers():
     assert strace2pcap._protocol("NETFILTER") == 12
     assert strace2pcap._protocol("17") == 17
     assert strace2pcap._protocol("NO_SUCH") is None
+
+
+def test_a_socket_shown_by_its_inode_has_the_protocol_of_its_socket_call():
+    """An unbound socket is NETLINK:[inode] in strace's output (ss sends on one): the socket()
+    call that made it names the protocol."""
+    log = ("800 1796137757.000001 socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_SOCK_DIAG) = 3<NETLINK:[405111]>\n"
+           "800 1796137757.000002 sendmsg(3<NETLINK:[405111]>, {msg_iov=[{iov_base=..., iov_len=20}]}, 0) = 20\n"
+           " * 20 bytes in buffer 0\n"
+           " | 00000  14 00 00 00 14 00 01 03  40 e2 01 00 00 00 00 00  ........@....... |\n"
+           " | 00010  28 00 00 00                                       (...             |\n")
+    (fr,) = strace2pcap.frames(io.StringIO(log))
+    assert fr.protocol == 4 and len(fr.data) == 20

@@ -13,9 +13,12 @@ from .protocol import add_types, is_dump_request, top
 
 # Attributes newer than the installed UAPI headers (Debian 12's are from Linux 6.1) but sent
 # by newer kernels; numbers from the upstream <linux/if_link.h> enum, in order after
-# IFLA_ALLMULTI (61).  A name the installed header has wins over these.
+# IFLA_ALLMULTI (61).  A name the installed header has wins over these.  67-69 are after 6.12:
+# IFLA_NETNS_IMMUTABLE (6.15), IFLA_HEADROOM and IFLA_TAILROOM (6.18: needed_headroom/tailroom,
+# nla_put_u16 in rtnl_fill_ifinfo), all sent for every link.
 NEWER_IFLA = {"IFLA_DEVLINK_PORT": 62, "IFLA_GSO_IPV4_MAX_SIZE": 63, "IFLA_GRO_IPV4_MAX_SIZE": 64,
-              "IFLA_DPLL_PIN": 65, "IFLA_MAX_PACING_OFFLOAD_HORIZON": 66, "IFLA_NETNS_LOCAL": 67}
+              "IFLA_DPLL_PIN": 65, "IFLA_MAX_PACING_OFFLOAD_HORIZON": 66, "IFLA_NETNS_IMMUTABLE": 67,
+              "IFLA_HEADROOM": 68, "IFLA_TAILROOM": 69}
 IFLA = NEWER_IFLA | {k: v for k, v in vars(L).items() if isinstance(v, int)}
 AF_MCTP = 45  # <bits/socket.h>
 
@@ -152,7 +155,9 @@ LINK_SPECS = {
     "IFLA_GRO_IPV4_MAX_SIZE": a("u32"),
     "IFLA_DPLL_PIN": a("nest", nested=DPLL_PIN),
     "IFLA_MAX_PACING_OFFLOAD_HORIZON": a("uint", unit="ns"),
-    "IFLA_NETNS_LOCAL": a("u8"),
+    "IFLA_NETNS_IMMUTABLE": a("u8"),
+    "IFLA_HEADROOM": a("u16"),
+    "IFLA_TAILROOM": a("u16"),
 }
 LINK_ATTRS = AttrSet("link", "rtnl.link", LINK_SPECS, IFLA, strip="IFLA_", label="link")
 
@@ -262,3 +267,19 @@ def link_info(root) -> str:
 set_veth_peer(IFINFOMSG, LINK_ATTRS)
 add_types(["RTM_NEWLINK", "RTM_DELLINK", "RTM_GETLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS, link_info,
           short_header=RTGENMSG, by_family={AF_NUMBERS["AF_BRIDGE"]: LINK_ATTRS_BRIDGE})
+
+
+@info(("rtnl.link.ifname", "rtnl.link.prop_list.alt_ifname"), full_tree=True)   # the names are one nest down
+def linkprop_info(root) -> str:
+    """`altname tapalt for t1` (`ip link property add dev t1 altname tapalt`)."""
+    alt = [n.value for n in root.find_all("rtnl.link.prop_list.alt_ifname")]
+    name = top(root, "rtnl.link.ifname")
+    index = top(root, "rtnl.link.index")
+    dev = name or (f"index {index}" if index else "no interface")
+    return " ".join([*(f"altname {v}" for v in alt), "for" if alt else "", dev]).strip()
+
+
+# `ip link property add/del` (rtnl_newlinkprop/rtnl_dellinkprop): an ifinfomsg naming the link
+# by index or IFLA_IFNAME/IFLA_ALT_IFNAME, and IFLA_PROP_LIST holding the IFLA_ALT_IFNAMEs;
+# the kernel registers no handler for RTM_GETLINKPROP (the names come back in RTM_NEWLINK)
+add_types(["RTM_NEWLINKPROP", "RTM_DELLINKPROP", "RTM_GETLINKPROP"], IFINFOMSG, LINK_ATTRS, linkprop_info)

@@ -10,7 +10,7 @@ from ...core.schema import FixedStruct, c_struct, flags_show, member, names_from
 from ...generated import netlink as NL, netlink_diag as N, nfnetlink as NF, rtnetlink as R
 from ...model import FIELDS, STRING, Node
 from .inet import MEMINFO_NAMES
-from .protocol import register_sock_family
+from .protocol import header_values, register_sock_family
 
 PROTOCOLS = {getattr(NL, n): n for n in vars(NL) if n.startswith("NETLINK_") and isinstance(getattr(NL, n), int)
              and n not in ("NETLINK_ADD_MEMBERSHIP", "NETLINK_DROP_MEMBERSHIP", "NETLINK_PKTINFO",
@@ -68,10 +68,9 @@ NETLINK = enum_set("netlink", "sock_diag.netlink", N, "NETLINK_DIAG_MEMINFO", "N
 
 
 def netlink_info(root) -> str:
-    hdr = root.children[1] if root.children and len(root.children) > 1 else None
-    if hdr is None or not hdr.children:
+    vals = header_values(root)
+    if not vals:
         return ""
-    vals = {c.field.abbrev.rsplit(".", 1)[1]: c.value for c in hdr.children}
     if "show" in vals:
         return "netlink dump"
     proto = PROTOCOLS.get(vals["protocol"], str(vals["protocol"]))

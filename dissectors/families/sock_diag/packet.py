@@ -8,7 +8,7 @@ from ...core.attrs import a, enum_set, struct_array
 from ...core.schema import FixedStruct, c_struct, flags_show, member, pad
 from ...generated import packet_diag as P
 from .inet import MEMINFO_NAMES
-from .protocol import register_sock_family
+from .protocol import header_values, register_sock_family
 
 SHOW = {getattr(P, n): n[len("PACKET_SHOW_"):] for n in vars(P) if n.startswith("PACKET_SHOW_")}
 PDI_FLAGS = {getattr(P, n): n[len("PDI_"):] for n in vars(P) if n.startswith("PDI_")}
@@ -40,10 +40,9 @@ PACKET = enum_set("packet", "sock_diag.packet", P, "PACKET_DIAG_INFO", "PACKET_D
 
 
 def packet_info(root) -> str:
-    hdr = root.children[1] if root.children and len(root.children) > 1 else None
-    if hdr is None or not hdr.children:
+    vals = header_values(root)
+    if not vals:
         return ""
-    vals = {c.field.abbrev.rsplit(".", 1)[1]: c.value for c in hdr.children}
     if "show" in vals:
         return "packet dump"
     return f"{TYPES.get(vals['type'], vals['type'])} proto {vals['num']:#06x} ino {vals['ino']}"

@@ -27,6 +27,15 @@ class SockFamily:
 FAMILIES: dict[int, SockFamily] = {}
 
 
+def header_values(root) -> dict:
+    """The members of a message's family header (the struct after nlmsghdr) by short name:
+    {"family": 1, "states": …}; {} when the body held no header."""
+    hdr = root.children[1] if root.children and len(root.children) > 1 else None
+    if hdr is None or not hdr.children:
+        return {}
+    return {c.field.abbrev.rsplit(".", 1)[1]: c.value for c in hdr.children}
+
+
 def register_sock_family(af: int, req_header, req_attrs, msg_header, msg_attrs, info=None, short=None,
                          post=None) -> SockFamily:
     name = AF_NAMES.get(af, str(af))

@@ -7,7 +7,7 @@ from ...core.attrs import a, enum_set
 from ...core.schema import FixedStruct, c_struct, flags_show, member, pad
 from ...generated import unix_diag as U
 from .inet import MEMINFO_NAMES, TCP_STATES, _states
-from .protocol import register_sock_family
+from .protocol import header_values, register_sock_family
 
 TYPES = {1: "u_str", 2: "u_dgr", 5: "u_seq"}
 SHOW = {getattr(U, n): n[len("UDIAG_SHOW_"):] for n in vars(U) if n.startswith("UDIAG_SHOW_")}
@@ -30,10 +30,9 @@ UNIX = enum_set("unix", "sock_diag.unix", U, "UNIX_DIAG_NAME", "UNIX_DIAG_", {
 
 
 def unix_info(root) -> str:
-    hdr = root.children[1] if root.children and len(root.children) > 1 else None
-    if hdr is None or not hdr.children:
+    vals = header_values(root)
+    if not vals:
         return ""
-    vals = {c.field.abbrev.rsplit(".", 1)[1]: c.value for c in hdr.children}
     if "states" in vals:
         return "unix dump"
     name = root.find("sock_diag.unix.name")
