@@ -20,8 +20,8 @@ def _bridge_id(data: bytes) -> str:
     return f"{data[:2].hex()}.{data[2:8].hex(':')}" if len(data) == 8 else data.hex()
 
 
-def S(name, enum, strip, types, module=L, label=None):
-    return enum_set(name, f"rtnl.link.linkinfo.{name}", module, enum, strip, types, label=label or name)
+def S(name, enum, strip, types, module=L, label=None, extra=None):
+    return enum_set(name, f"rtnl.link.linkinfo.{name}", module, enum, strip, types, label=label or name, extra=extra)
 
 
 BE16 = a("u16", big_endian=True)
@@ -88,7 +88,10 @@ VXLAN = S("vxlan", "IFLA_VXLAN_UNSPEC", "IFLA_VXLAN_", {
     "RSC": "u8", "L2MISS": "u8", "L3MISS": "u8", "PORT": BE16, "GROUP6": IPV6, "LOCAL6": IPV6, "UDP_CSUM": "u8",
     "UDP_ZERO_CSUM6_TX": "u8", "UDP_ZERO_CSUM6_RX": "u8", "REMCSUM_TX": "u8", "REMCSUM_RX": "u8", "GBP": "flag",
     "REMCSUM_NOPARTIAL": "flag", "COLLECT_METADATA": "u8", "LABEL": BE32, "GPE": "flag", "TTL_INHERIT": "u8",
-    "DF": "u8", "VNIFILTER": "u8", "LOCALBYPASS": "u8", "LABEL_POLICY": a("u32", enum=VXLAN_LABEL_POLICIES)})
+    "DF": "u8", "VNIFILTER": "u8", "LOCALBYPASS": "u8", "LABEL_POLICY": a("u32", enum=VXLAN_LABEL_POLICIES)},
+    # newer than 6.12's header: the VXLAN header bits a received packet may set (6.14; struct
+    # vxlanhdr, two big-endian u32, sent for every vxlan link) and the multicast-route flag (6.16)
+    extra={"IFLA_VXLAN_RESERVED_BITS": (33, a("binary", hint="hex")), "IFLA_VXLAN_MC_ROUTE": (34, a("u8"))})
 GENEVE = S("geneve", "IFLA_GENEVE_UNSPEC", "IFLA_GENEVE_", {
     "ID": "u32", "REMOTE": IPV4, "TTL": "u8", "TOS": "u8", "PORT": BE16, "COLLECT_METADATA": "flag",
     "REMOTE6": IPV6, "UDP_CSUM": "u8", "UDP_ZERO_CSUM6_TX": "u8", "UDP_ZERO_CSUM6_RX": "u8", "LABEL": BE32,
