@@ -90,6 +90,27 @@ HEADERS = {
     "packet_diag": "linux/packet_diag.h",
     "tcp": "linux/tcp.h",
     "xfrm": "linux/xfrm.h",
+    # tc actions and ematches (dissectors/families/rtnetlink/tc_act.py, tc_cls.py)
+    "tc_pedit": "linux/tc_act/tc_pedit.h",
+    "tc_csum": "linux/tc_act/tc_csum.h",
+    "tc_skbedit": "linux/tc_act/tc_skbedit.h",
+    "tc_sample": "linux/tc_act/tc_sample.h",
+    "tc_ct": "linux/tc_act/tc_ct.h",
+    "tc_nat": "linux/tc_act/tc_nat.h",
+    "tc_connmark": "linux/tc_act/tc_connmark.h",
+    "tc_ctinfo": "linux/tc_act/tc_ctinfo.h",
+    "tc_skbmod": "linux/tc_act/tc_skbmod.h",
+    "tc_mpls": "linux/tc_act/tc_mpls.h",
+    "tc_gate": "linux/tc_act/tc_gate.h",
+    "tc_vlan": "linux/tc_act/tc_vlan.h",
+    "tc_tunnel_key": "linux/tc_act/tc_tunnel_key.h",
+    "tc_defact": "linux/tc_act/tc_defact.h",
+    "tc_ife": "linux/tc_act/tc_ife.h",
+    "tc_bpf": "linux/tc_act/tc_bpf.h",
+    "tc_em_cmp": "linux/tc_ematch/tc_em_cmp.h",
+    "tc_em_meta": "linux/tc_ematch/tc_em_meta.h",
+    "tc_em_text": "linux/tc_ematch/tc_em_text.h",
+    "tc_em_ipt": "linux/tc_ematch/tc_em_ipt.h",
 }
 # Headers split out of one we parse, read where its #include stands: 6.12's <linux/mptcp.h>
 # takes the path manager's names from the YNL-generated <linux/mptcp_pm.h>.
