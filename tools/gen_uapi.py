@@ -111,6 +111,7 @@ HEADERS = {
     "tc_em_meta": "linux/tc_ematch/tc_em_meta.h",
     "tc_em_text": "linux/tc_ematch/tc_em_text.h",
     "tc_em_ipt": "linux/tc_ematch/tc_em_ipt.h",
+    "dcbnl": "linux/dcbnl.h",
 }
 # Headers split out of one we parse, read where its #include stands: 6.12's <linux/mptcp.h>
 # takes the path manager's names from the YNL-generated <linux/mptcp_pm.h>.
