@@ -19,7 +19,7 @@ from .info import as_info
 from .report import ErrorReport, report_of  # noqa: F401 (ErrorReport: the annotation)
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
                      split)
-from .registry import ECHOING, PROTOCOLS, RAW_TYPES, Context, MessageType, load_families
+from .registry import DIRECTING, ECHOING, PROTOCOLS, RAW_TYPES, Context, MessageType, load_families
 from .secrets import reveal
 from .wanted import wanted_for
 
@@ -64,6 +64,9 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
     """
     load_families()
     end = off + length
+    proto = PROTOCOLS.get(protocol)
+    if proto is not None and proto.headerless:
+        return _dissect_headerless(proto, buf, off, length, order, ctx, req)
     if length < NLMSG_HDRLEN:
         return malformed(buf, off, end, "message shorter than a netlink header"), None, None, None
     _, mtype, flags, _, _ = NLMSGHDR_FAST[order].unpack_from(buf, off)
@@ -104,6 +107,18 @@ def dissect_message(buf, off: int, length: int, protocol: int, order: str, ctx: 
     if getattr(ctx, "show_secrets", False):
         reveal(root, buf)   # the user asked for key material explicitly
     return root, mt, top, status
+
+
+def _dissect_headerless(proto, buf, off: int, length: int, order: str, ctx, req: Request):
+    """A record with no nlmsghdr (Protocol.headerless): the protocol decodes all of it."""
+    mt = _message_type(buf, off, length, 0, proto.number, order, ctx)
+    root = Node(ROOT_FIELD, None, off, length, "", label="Netlink message")
+    top = None
+    try:
+        top = proto.dissect(buf, off, length, mt, order, ctx, root, req)
+    except Exception as exc:  # a family bug loses nothing: the record is shown as malformed
+        root.add(malformed(buf, off, off + length, f"dissector error ({type(exc).__name__}: {exc})"))
+    return root, mt, top, None
 
 
 def dissect_body(buf, body: int, end: int, mt: MessageType | None, order: str, root: Node, family_attrs=None,
@@ -225,6 +240,13 @@ class Message:
         the kernel answers in the request's own header (NETLINK_FIB_LOOKUP): such a
         protocol (`echoes`) tells its answers by their body.
         """
+        if self.protocol in DIRECTING and not self.malformed:
+            try:
+                to_kernel = PROTOCOLS[self.protocol].direction(self.buf, self.offset, self.length, self.order)
+            except Exception:
+                to_kernel = None
+            if to_kernel is not None:
+                return TO_KERNEL if to_kernel else FROM_KERNEL
         if self.flags & H.NLM_F_REQUEST:
             if self.protocol in ECHOING and not self.malformed:
                 # the kernel answered in the request's own header: the body tells
@@ -502,7 +524,13 @@ def decode_frame(data, protocol: int, ctx: Context | None = None, frame: int = 0
         order = detect_order(data)
     proto = PROTOCOLS.get(protocol)
     out = []
-    for i, (off, ln, ty, fl, seq, pid) in enumerate(split(data, order), 1):
+    records = None
+    if proto is not None:
+        try:
+            records = proto.records(data, order)
+        except Exception:
+            records = None  # a family bug: the frame splits as any other
+    for i, (off, ln, ty, fl, seq, pid) in enumerate(split(data, order) if records is None else records, 1):
         if ln < 0 and not any(data[off:]):
             # zeros after the last message: senders pad their buffers (iproute2 does) and the
             # kernel stops at a zero nlmsg_len without complaint (netlink_rcv_skb); not a message

@@ -66,6 +66,15 @@ class Protocol:
     # `answer()` then tells an answer from a request by its body
     echoes: bool = False
 
+    # True when the body tells a message's direction where NLM_F_REQUEST does not (a
+    # connector listener sends its requests without it): `direction()` then says which way
+    tells_direction: bool = False
+
+    def direction(self, buf, off: int, length: int, order: str) -> bool | None:
+        """For a protocol that `tells_direction`: True for a message to the kernel, False for
+        one from it, None when the body does not say (NLM_F_REQUEST decides)."""
+        return None
+
     def answer(self, buf, off: int, length: int, order: str) -> bool:
         """For an echoing protocol: True when the message is the kernel's answer."""
         return False
@@ -95,6 +104,17 @@ class Protocol:
 
     def observe(self, buf, off: int, length: int, mtype: int, flags: int, order: str, ctx, pos: int):
         """Called for every message while indexing (cheap); for learning ids and the like."""
+
+    # True for a protocol whose records carry no nlmsghdr (NETLINK_KOBJECT_UEVENT's
+    # `ACTION@DEVPATH\0KEY=VALUE…`): `dissect` then gets the whole record and adds no header
+    headerless: bool = False
+
+    def records(self, data, order: str) -> list | None:
+        """The frame's messages as (offset, length, type, flags, seq, pid), for a protocol
+        whose frames are not a plain chain of nlmsg_len-framed messages (a headerless one:
+        the whole frame; audit's unicast records, whose nlmsg_len is 16 short); None: split
+        the frame by nlmsg_len as every other protocol's."""
+        return None
 
 
 class GenlFamily:
@@ -139,12 +159,14 @@ def register_protocol(proto: Protocol, replace: bool = False) -> Protocol:
     PROTOCOLS[proto.number] = proto
     (RAW_TYPES.add if not proto.control_types else RAW_TYPES.discard)(proto.number)
     (ECHOING.add if proto.echoes else ECHOING.discard)(proto.number)
+    (DIRECTING.add if proto.tells_direction else DIRECTING.discard)(proto.number)
     return proto
 
 
 # protocol numbers with no control types, and those whose answers keep the request's header
 RAW_TYPES: set[int] = set()
 ECHOING: set[int] = set()
+DIRECTING: set[int] = set()   # protocols whose bodies tell the direction (Protocol.tells_direction)
 
 
 def register_genl_family(fam: GenlFamily, replace: bool = False) -> GenlFamily:

@@ -119,7 +119,7 @@ def test_mutated_real_messages_never_raise(case):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from([0, 2, 4, 6, 9, 10, 12, 16, 5, 31]), st.binary(max_size=512))
+@given(st.sampled_from([0, 2, 4, 6, 7, 9, 10, 11, 12, 15, 16, 5, 31]), st.binary(max_size=512))
 def test_random_bytes_on_every_protocol_never_raise(protocol, data):
     exercise(protocol, data, {0x20: "nlscope_test", 0x21: "nl80211", 0x22: "wireguard", 0x23: "mptcp_pm"})
 
