@@ -14,7 +14,9 @@ from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.schema import names_from
 from ...generated import nf_tables as T, nfnetlink as N
-from .protocol import Subsystem, register_subsystem, types
+from .cttimeout import BY_PROTO as TIMEOUTS_BY_PROTO
+from .protocol import NFPROTO, Subsystem, register_subsystem, types
+from .xt import ARP_FAMILY, BRIDGE_FAMILY, IPV4_FAMILY, IPV6_FAMILY, expression
 
 BE16, BE32, BE64 = a("u16", big_endian=True), a("u32", big_endian=True), a("u64", big_endian=True)
 NF_VERDICTS = {0: "drop", 1: "accept", 2: "stolen", 3: "queue", 4: "repeat", 5: "stop",
@@ -39,6 +41,18 @@ TRACE_TYPES = names_from(T, "NFT_TRACETYPE_", "nft_trace_types", exclude=("MAX",
 TABLE_FLAGS = names_from(T, "NFT_TABLE_F_", "nft_table_flags", exclude=("MASK",))
 CHAIN_FLAGS = names_from(T, "NFT_CHAIN_", "nft_chain_flags", exclude=())
 SET_FLAGS = names_from(T, "NFT_SET_", "nft_set_flags", exclude=())
+LIMIT_FLAGS = names_from(T, "NFT_LIMIT_F_", "nft_limit_flags", exclude=())
+BYTEORDER_OPS = names_from(T, "NFT_BYTEORDER_", "nft_byteorder_ops", exclude=())
+OSF_FLAGS = names_from(T, "NFT_OSF_F_", "nft_osf_flags", exclude=())
+TUNNEL_KEYS = names_from(T, "NFT_TUNNEL_", "nft_tunnel_keys", exclude=("MAX",))
+TUNNEL_MODES = names_from(T, "NFT_TUNNEL_MODE_", "nft_tunnel_mode", exclude=("MAX",))
+XFRM_KEYS = names_from(T, "NFT_XFRM_KEY_", "nft_xfrm_keys", exclude=("MAX",))
+INNER_TYPES = names_from(T, "NFT_INNER_", "nft_inner_type", exclude=())
+INNER_FLAGS = names_from(T, "NFT_INNER_", "nft_inner_flags", exclude=())
+# <linux/netfilter/nf_synproxy.h>
+SYNPROXY_OPTS = {0x01: "NF_SYNPROXY_OPT_MSS", 0x02: "NF_SYNPROXY_OPT_WSCALE", 0x04: "NF_SYNPROXY_OPT_SACK_PERM",
+                 0x08: "NF_SYNPROXY_OPT_TIMESTAMP", 0x10: "NF_SYNPROXY_OPT_ECN"}
+NFPROTO_NAMES = NFPROTO
 OBJ_TYPES = {1: "counter", 2: "quota", 3: "ct helper", 4: "limit", 5: "connlimit", 6: "tunnel", 7: "ct timeout",
              8: "secmark", 9: "ct expectation", 10: "synproxy"}
 
@@ -47,12 +61,21 @@ def _prio(v: int) -> str:
     return str(v - (1 << 32) if v >= 1 << 31 else v)
 
 
+def _limit_flags(v: int) -> str:
+    """NFTA_LIMIT_FLAGS: `0`, or the bits named (NFT_LIMIT_F_INV: nft's `limit rate over`)."""
+    if not v:
+        return "0"
+    names = [n for b, n in LIMIT_FLAGS.items() if v & b] + ([f"{v & ~sum(LIMIT_FLAGS):#x}"] if v & ~sum(LIMIT_FLAGS)
+                                                           else [])
+    return f"{v:#x} ({', '.join(names)})"
+
+
 def _verdict(v: int) -> str:
     return f"{NF_VERDICTS.get(v, 'unknown')} ({v - (1 << 32) if v >= 1 << 31 else v})"
 
 
-def S(name, enum, strip, types_, label, default=BE32):
-    return enum_set(name, f"nft.{name}", T, enum, strip, types_, label=label, default=default)
+def S(name, enum, strip, types_, label, default=BE32, extra=None):
+    return enum_set(name, f"nft.{name}", T, enum, strip, types_, label=label, default=default, extra=extra)
 
 
 VERDICT = S("verdict", "nft_verdict_attributes", "NFTA_VERDICT_", {
@@ -86,7 +109,28 @@ EXPRS = {
         "TYPE": a("u32", big_endian=True, enum=REJECT_TYPES), "ICMP_CODE": "u8"}, "reject"),
     "limit": S("limit", "nft_limit_attributes", "NFTA_LIMIT_", {
         "RATE": BE64, "UNIT": a("u64", big_endian=True, unit="s"), "TYPE": a("u32", big_endian=True, enum=LIMIT_TYPES),
-        "PAD": "pad"}, "limit"),
+        "FLAGS": a("u32", big_endian=True, show=_limit_flags), "PAD": "pad"}, "limit"),
+    # net/netfilter/nft_tproxy.c, nft_synproxy.c, nft_dup_netdev.c / ipv4|6/nft_dup_ipv*.c, nft_fwd_netdev.c
+    "tproxy": S("tproxy", "nft_tproxy_attributes", "NFTA_TPROXY_", {
+        "FAMILY": a("u32", big_endian=True, enum=NFPROTO_NAMES), "REG_ADDR": REG, "REG_PORT": REG}, "tproxy"),
+    "synproxy": S("synproxy", "nft_synproxy_attributes", "NFTA_SYNPROXY_", {
+        "MSS": BE16, "WSCALE": "u8", "FLAGS": a("u32", big_endian=True, flags=SYNPROXY_OPTS)}, "synproxy"),
+    "dup": S("dup", "nft_dup_attributes", "NFTA_DUP_", {"SREG_ADDR": REG, "SREG_DEV": REG}, "dup"),
+    # nft_byteorder.c, nft_flow_offload.c, nft_osf.c, nft_tunnel.c, nft_xfrm.c (their NLA_U32
+    # registers are big-endian, as nft_parse_register reads them)
+    "byteorder": S("byteorder", "nft_byteorder_attributes", "NFTA_BYTEORDER_", {
+        "SREG": REG, "DREG": REG, "OP": a("u32", big_endian=True, enum=BYTEORDER_OPS)}, "byteorder"),
+    "flow_offload": S("flow_offload", "nft_offload_attributes", "NFTA_FLOW_", {"TABLE_NAME": "string"},
+                      "flow offload"),
+    "osf": S("osf", "nft_osf_attributes", "NFTA_OSF_", {"DREG": REG, "TTL": "u8", "FLAGS": a(
+        "u32", big_endian=True, flags=OSF_FLAGS)}, "osf"),
+    "tunnel": S("tunnel", "nft_tunnel_attributes", "NFTA_TUNNEL_", {
+        "KEY": a("u32", big_endian=True, enum=TUNNEL_KEYS), "DREG": REG,
+        "MODE": a("u32", big_endian=True, enum=TUNNEL_MODES)}, "tunnel"),
+    "xfrm": S("xfrm", "nft_xfrm_attributes", "NFTA_XFRM_", {
+        "DREG": REG, "KEY": a("u32", big_endian=True, enum=XFRM_KEYS), "DIR": "u8"}, "xfrm"),
+    "fwd": S("fwd", "nft_fwd_attributes", "NFTA_FWD_", {
+        "SREG_DEV": REG, "SREG_ADDR": REG, "NFPROTO": a("u32", big_endian=True, enum=NFPROTO_NAMES)}, "fwd"),
     "log": S("log", "nft_log_attributes", "NFTA_LOG_", {"GROUP": BE16, "PREFIX": "string", "QTHRESHOLD": BE16},
              "log"),
     "range": S("range", "nft_range_attributes", "NFTA_RANGE_", {
@@ -112,12 +156,18 @@ EXPRS = {
     "numgen": S("numgen", "nft_ng_attributes", "NFTA_NG_", {"DREG": REG}, "numgen"),
     "last": S("last", "nft_last_attributes", "NFTA_LAST_", {"MSECS": BE64, "PAD": "pad"}, "last"),
 }
+# iptables-nft's x_tables extensions (xt.py); a rule of a family its own (by_family below)
+EXPRS["match"], EXPRS["target"] = expression("match", None), expression("target", None)
 EXPR = S("expr", "nft_expr_attributes", "NFTA_EXPR_", {
     "NAME": "string", "DATA": a("submsg", selector="NFTA_EXPR_NAME", choices=EXPRS)}, "expression")
 EXPRS["dynset"] = S("dynset", "nft_dynset_attributes", "NFTA_DYNSET_", {
     "SET_NAME": "string", "OP": a("u32", big_endian=True, enum=DYNSET_OPS), "SREG_KEY": REG, "SREG_DATA": REG,
     "TIMEOUT": a("u64", big_endian=True, unit="ms"), "EXPR": a("nest", nested=EXPR), "PAD": "pad",
     "EXPRESSIONS": "nest"}, "dynset")
+# nft_inner.c: an expression run on the inner headers of a tunnel
+EXPRS["inner"] = S("inner", "nft_inner_attributes", "NFTA_INNER_", {
+    "TYPE": a("u32", big_endian=True, enum=INNER_TYPES), "FLAGS": a("u32", big_endian=True, flags=INNER_FLAGS),
+    "EXPR": a("nest", nested=EXPR)}, "inner")
 LIST = S("list", "nft_list_attributes", "NFTA_LIST_", {"ELEM": a("nest", nested=EXPR)}, "expressions")
 EXPRS["dynset"].by_name["NFTA_DYNSET_EXPRESSIONS"].nested = LIST
 COUNTERS = EXPRS["counter"]
@@ -133,9 +183,24 @@ CHAIN = S("chain", "nft_chain_attributes", "NFTA_CHAIN_", {
     "POLICY": a("u32", big_endian=True, show=_verdict), "TYPE": "string", "COUNTERS": a("nest", nested=COUNTERS),
     "PAD": "pad", "FLAGS": a("u32", big_endian=True, flags=CHAIN_FLAGS), "USERDATA": "binary"}, "chain")
 COMPAT = S("rule_compat", "nft_rule_compat_attributes", "NFTA_RULE_COMPAT_", {}, "compat")
-RULE = S("rule", "nft_rule_attributes", "NFTA_RULE_", {
-    "TABLE": "string", "CHAIN": "string", "HANDLE": BE64, "EXPRESSIONS": a("nest", nested=LIST),
-    "COMPAT": a("nest", nested=COMPAT), "POSITION": BE64, "USERDATA": "binary", "PAD": "pad"}, "rule")
+
+
+def _rule(expressions):
+    return S("rule", "nft_rule_attributes", "NFTA_RULE_", {
+        "TABLE": "string", "CHAIN": "string", "HANDLE": BE64, "EXPRESSIONS": a("nest", nested=expressions),
+        "COMPAT": a("nest", nested=COMPAT), "POSITION": BE64, "USERDATA": "binary", "PAD": "pad"}, "rule")
+
+
+def _family_rule(family):
+    """A rule of `family`, whose x_tables structs read by that family (ipt, ip6t, ebt, arpt)."""
+    choices = {**EXPRS, "match": expression("match", family), "target": expression("target", family)}
+    expr = S("expr", "nft_expr_attributes", "NFTA_EXPR_", {
+        "NAME": "string", "DATA": a("submsg", selector="NFTA_EXPR_NAME", choices=choices)}, "expression")
+    return _rule(S("list", "nft_list_attributes", "NFTA_LIST_", {"ELEM": a("nest", nested=expr)}, "expressions"))
+
+
+RULE = _rule(LIST)
+RULE_BY_FAMILY = {f: _family_rule(f) for f in (IPV4_FAMILY, IPV6_FAMILY, ARP_FAMILY, BRIDGE_FAMILY)}
 FIELD = S("set_field", "nft_set_field_attributes", "NFTA_SET_FIELD_", {}, "field")
 FIELDS_LIST = S("set_fields", "nft_list_attributes", "NFTA_LIST_", {"ELEM": a("nest", nested=FIELD)}, "fields")
 DESC = S("set_desc", "nft_set_desc_attributes", "NFTA_SET_DESC_", {"CONCAT": a("nest", nested=FIELDS_LIST)},
@@ -143,7 +208,9 @@ DESC = S("set_desc", "nft_set_desc_attributes", "NFTA_SET_DESC_", {"CONCAT": a("
 SET = S("set", "nft_set_attributes", "NFTA_SET_", {
     "TABLE": "string", "NAME": "string", "FLAGS": a("u32", big_endian=True, flags=SET_FLAGS),
     "DESC": a("nest", nested=DESC), "TIMEOUT": a("u64", big_endian=True, unit="ms"), "USERDATA": "binary",
-    "PAD": "pad", "HANDLE": BE64, "EXPR": a("nest", nested=EXPR), "EXPRESSIONS": a("nest", nested=LIST)}, "set")
+    "PAD": "pad", "HANDLE": BE64, "EXPR": a("nest", nested=EXPR), "EXPRESSIONS": a("nest", nested=LIST)}, "set",
+    # newer than 6.12's header (6.16: the set's backend and its element count)
+    extra={"NFTA_SET_TYPE": (19, a("string")), "NFTA_SET_COUNT": (20, BE32)})
 ELEM = S("elem", "nft_set_elem_attributes", "NFTA_SET_ELEM_", {
     "KEY": D, "DATA": D, "TIMEOUT": a("u64", big_endian=True, unit="ms"),
     "EXPIRATION": a("u64", big_endian=True, unit="ms"), "USERDATA": "binary", "EXPR": a("nest", nested=EXPR),
@@ -155,7 +222,18 @@ ELEM_LIST = S("setelem", "nft_set_elem_list_attributes", "NFTA_SET_ELEM_LIST_", 
 GEN = S("gen", "nft_gen_attributes", "NFTA_GEN_", {"PROC_NAME": "string"}, "generation")
 OBJ_DATA = {1: EXPRS["counter"], 2: EXPRS["quota"], 4: EXPRS["limit"], 5: EXPRS["connlimit"],
             3: S("ct_helper", "nft_ct_helper_attributes", "NFTA_CT_HELPER_", {"NAME": "string", "L3PROTO": BE16,
-                                                                              "L4PROTO": "u8"}, "ct helper")}
+                                                                              "L4PROTO": "u8"}, "ct helper"),
+            # nft_ct.c, nft_ct_timeout_obj_dump: the timeouts as nfnetlink_cttimeout's per-protocol
+            # CTA_TIMEOUT_* (seconds), chosen by the policy's layer-4 protocol
+            7: S("ct_timeout", "nft_ct_timeout_timeout_attributes", "NFTA_CT_TIMEOUT_", {
+                "L3PROTO": BE16, "L4PROTO": "u8",
+                "DATA": a("submsg", selector="NFTA_CT_TIMEOUT_L4PROTO", choices=TIMEOUTS_BY_PROTO)}, "ct timeout"),
+            9: S("ct_expect", "nft_ct_expectation_attributes", "NFTA_CT_EXPECT_", {
+                "L3PROTO": BE16, "L4PROTO": "u8", "DPORT": BE16,
+                # nft_ct_expect_obj_dump: nla_put_u32, host order, milliseconds
+                "TIMEOUT": a("u32", unit="ms"), "SIZE": "u8"}, "ct expectation"),
+            10: EXPRS["synproxy"],
+            8: S("secmark", "nft_secmark_attributes", "NFTA_SECMARK_", {"CTX": "string"}, "secmark")}
 OBJ = S("obj", "nft_object_attributes", "NFTA_OBJ_", {
     "TABLE": "string", "NAME": "string", "TYPE": a("u32", big_endian=True, enum=OBJ_TYPES),
     "DATA": a("submsg", selector="NFTA_OBJ_TYPE", choices=OBJ_DATA), "HANDLE": BE64, "PAD": "pad",
@@ -209,6 +287,7 @@ def _drop_deps(out: list[str], what: str) -> None:
 def rule_text(rule) -> str:
     """The expressions of a rule node (or of a message tree) as nft would print them."""
     regs: dict[int, tuple[str, int]] = {}   # register -> (what was loaded, its length)
+    loaded: dict[int, int] = {}   # register -> where in `out` the immediate that loaded it was said
     out: list[str] = []
     l4 = None
     for expr in rule.find_all("nft.list.elem"):
@@ -223,7 +302,9 @@ def rule_text(rule) -> str:
             if dreg is not None:
                 regs[dreg] = (f"meta {key}", 1 if key == "l4proto" else 4)
             else:
-                out.append(f"meta {key} set …")
+                src = regs.get(data.first("nft.meta.sreg"), ("…", 0))[0]
+                said = src if isinstance(src, str) and src.startswith(_GENERATORS) else "…"
+                out.append(f"meta {key} set {said}")
         elif name == "payload":
             base = data.first("nft.payload.base")
             off, ln = data.first("nft.payload.offset"), data.first("nft.payload.len")
@@ -276,7 +357,21 @@ def rule_text(rule) -> str:
             out.append(f"{what} {op}{value}")
         elif name == "immediate":
             v = _verdict_text(data.find("nft.data.verdict"))
+            raw = _val(data.find("nft.immediate.data"))
+            dreg = data.first("nft.immediate.dreg")
+            if v is None and raw is not None and dreg is not None:
+                # a value for a later expression: said there if it reads it (tproxy, dup, fwd)
+                regs[dreg] = (raw, len(raw))
+                loaded[dreg] = len(out)
             out.append(v if v is not None else "immediate …")
+        elif name in ("tproxy", "dup", "fwd"):
+            out.append(_redirect_text(name, data, regs, loaded, out, rule.first("nfnl.family")))
+        elif name == "synproxy":
+            out.append(_synproxy_text(data))
+        elif name in ("numgen", "hash"):
+            regs[data.first(f"nft.{name}.dreg")] = (_generator_text(name, data), 4)
+        elif name == "objref" and data.first("nft.objref.imm_type") in _OBJREF_WORDS:
+            out.append(f"{_OBJREF_WORDS[data.first('nft.objref.imm_type')]} {data.first('nft.objref.imm_name')}")
         elif name == "counter":
             out.append("counter")
         elif name == "log":
@@ -286,7 +381,8 @@ def rule_text(rule) -> str:
         elif name == "limit":
             rate, unit = data.first("nft.limit.rate"), data.first("nft.limit.unit")
             per = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}.get(unit, f"{unit}s")
-            out.append(f"limit rate {rate}/{per}")
+            over = "over " if (data.first("nft.limit.flags") or 0) & 1 else ""   # NFT_LIMIT_F_INV
+            out.append(f"limit rate {over}{rate}/{per}")
         elif name == "lookup":
             what, _ = regs.get(data.first("nft.lookup.sreg"), ("…", 0))
             _drop_deps(out, what)
@@ -295,9 +391,83 @@ def rule_text(rule) -> str:
             out.append("reject")
         elif name == "queue":
             out.append(f"queue num {data.first('nft.queue.num')}")
+        elif name in ("match", "target"):   # an x_tables extension (iptables-nft)
+            out.append(f"{name} {data.first(f'nft.{name}.name') or '…'}")
         else:
             out.append(f"{name} …")
-    return " ".join(out)
+    return " ".join(w for w in out if w is not None)
+
+
+# objects a rule names (objref NFTA_OBJREF_IMM_TYPE), in nft's words
+_OBJREF_WORDS = {1: "counter name", 2: "quota name", 4: "limit name", 7: "ct timeout set", 3: "ct helper set",
+                 9: "ct expectation set", 10: "synproxy name"}
+
+
+def _addr(raw) -> str:
+    if not isinstance(raw, bytes):
+        return "…"
+    if len(raw) == 4:
+        return socket.inet_ntop(socket.AF_INET, raw)
+    if len(raw) == 16:
+        return f"[{socket.inet_ntop(socket.AF_INET6, raw)}]"
+    return "0x" + raw.hex()
+
+
+_GENERATORS = ("numgen ", "jhash ", "symhash ")
+
+
+def _redirect_text(name, data, regs, loaded, out, table_family=None) -> str:
+    """`tproxy to 127.0.0.1:3128`, `dup to 10.0.0.2 device 1`, `fwd ip to 10.0.0.6 device 1`:
+    the values the immediates before it loaded, which are then not said again."""
+    def take(field):
+        reg = data.first(field)
+        if reg is None or reg not in regs:
+            return None
+        if reg in loaded:
+            out[loaded.pop(reg)] = None
+        return regs[reg][0]
+    if name == "tproxy":
+        addr, port = take("nft.tproxy.reg_addr"), take("nft.tproxy.reg_port")
+        # the family is said in an inet table only (`tproxy ip to …`), as nft lists it
+        fam = {2: "ip ", 10: "ip6 "}.get(data.first("nft.tproxy.family"), "") if table_family == 1 else ""
+        where = (_addr(addr) if addr is not None else "") + \
+            (f":{int.from_bytes(port, 'big')}" if isinstance(port, bytes) and len(port) == 2 else "")
+        return f"tproxy {fam}to {where}".rstrip()
+    addr = take(f"nft.{name}.sreg_addr")
+    dev = take(f"nft.{name}.sreg_dev")
+    devtext = f"device {int.from_bytes(dev, 'little')}" if isinstance(dev, bytes) and len(dev) == 4 else None
+    proto = {2: "ip ", 10: "ip6 "}.get(data.first("nft.fwd.nfproto"), "") if name == "fwd" else ""
+    if addr is not None:
+        return f"{name} {proto}to {_addr(addr)}" + (f" {devtext}" if devtext else "")
+    return f"{name} to {devtext.split(' ', 1)[1] if devtext else '…'}"
+
+
+def _synproxy_text(data) -> str:
+    """`synproxy mss 1460 wscale 7 timestamp sack-perm`, as nft lists it."""
+    words = ["synproxy"]
+    flags = data.first("nft.synproxy.flags") or 0
+    if flags & 0x01 and data.first("nft.synproxy.mss") is not None:
+        words.append(f"mss {data.first('nft.synproxy.mss')}")
+    if flags & 0x02 and data.first("nft.synproxy.wscale") is not None:
+        words.append(f"wscale {data.first('nft.synproxy.wscale')}")
+    words += [w for b, w in ((0x08, "timestamp"), (0x04, "sack-perm")) if flags & b]
+    return " ".join(words)
+
+
+def _generator_text(name, data) -> str:
+    """What numgen and hash load: `numgen inc mod 4 offset 10`, `jhash … mod 8 seed 0xabc`."""
+    if name == "numgen":
+        kind = {0: "inc", 1: "random"}.get(data.first("nft.numgen.type"), "?")
+        text = f"numgen {kind} mod {data.first('nft.numgen.modulus')}"
+    else:
+        sym = data.first("nft.hash.type") == 1   # NFT_HASH_SYM
+        text = "symhash" if sym else "jhash …"
+        text += f" mod {data.first('nft.hash.modulus')}"
+        seed = data.first("nft.hash.seed")
+        if seed and not sym:
+            text += f" seed {seed:#x}"
+    off = data.first(f"nft.{name}.offset")
+    return text + (f" offset {off}" if off else "")
 
 
 @info(("nft.table.name", "nft.chain.table", "nft.rule.table", "nft.set.table", "nft.setelem.table",
@@ -374,6 +544,7 @@ for _n, _mt in nft_types.items():
     _mt.attrs = _set_of(_mt.name)
     if _mt.attrs is RULE:
         _mt.info = rule_info
+        _mt.by_family = RULE_BY_FAMILY
     elif _mt.attrs is TRACE:
         _mt.info = trace_info
 register_subsystem(Subsystem(N.NFNL_SUBSYS_NFTABLES, "nftables", nft_types, None))
