@@ -14,11 +14,15 @@ from textual.widgets import Footer, Header, Input, Static
 from dissectors.text import escape_text
 
 from ..analysis.filter import FilterError, compile_filter
+from .config import TuiConfig, load_config
 from .field_filter import filter_for
 from .screens.goto import GotoScreen
-from .screens.modals import HelpScreen, StatsScreen, TransactionScreen
+from .screens.modals import HelpScreen, TransactionScreen, TxChoice
+from .screens.stats import Drilled, StatsScreen
+from .screens.open_file import OpenScreen, capture_problem
 from .screens.save import ConfirmScreen, SaveRequest, SaveScreen, same_file, write_whole
 from .store import MessageStore
+from .time_display import FORMATS, next_format
 from .widgets.detail_tree import DetailTree
 from .widgets.filter_bar import FilterBar
 from .widgets.hex_view import HexView
@@ -41,6 +45,7 @@ class NlscopeApp(App):
         Binding("M", "next_mark(1)", "Next mark", show=False),
         Binding("less_than_sign", "next_mark(-1)", "Previous mark", show=False),
         Binding("T", "time_format", "Time", show=False),
+        Binding("ctrl+t", "time_ref", "Time reference", show=False),
         Binding("s", "stats", "Stats"),
         Binding("w", "save", "Save"),
         Binding("c", "copy", "Copy", show=False),
@@ -51,12 +56,28 @@ class NlscopeApp(App):
         Binding("f", "field_filter(True)", "Apply as filter", show=False),
         Binding("F", "field_filter(False)", "Prepare filter", show=False),
         Binding("ctrl+g", "goto", "Go to message", show=False),
+        Binding("ctrl+r", "reopen", "Reload", show=False),
+        Binding("ctrl+o", "open", "Open", show=False),
         Binding("question_mark", "help", "Help"),
     ]
 
     def __init__(self, path: str | None = None, genl: dict | None = None, save_path: str | None = None,
-                 store=None, show_secrets: bool = False):
+                 store=None, show_secrets: bool = False, time_format: str = "r", display_filter: str = "",
+                 config: TuiConfig | None = None):
+        """`time_format`: tshark -t's code; `display_filter`: applied once the file is read
+        (`open -Y`), a FilterError here if it is not one; `config`: columns and colouring
+        rules (by default the user's tui.toml, see config.py)."""
         super().__init__()
+        self.config = config if config is not None else load_config()
+        self._config_problem = self.config.problem
+        if time_format not in FORMATS:
+            raise ValueError(f"unknown time format {time_format!r} (one of {', '.join(FORMATS)})")
+        self.time_format = time_format
+        display_filter = display_filter.strip()
+        if display_filter:
+            compile_filter(display_filter)   # FilterError: said by the caller, before the screen is taken
+        self._filter_on_load = display_filter
+        self.genl, self.show_secrets = genl, show_secrets
         self.store = store if store is not None else MessageStore(path, genl, show_secrets=show_secrets)
         self.live = hasattr(self.store, "live")
         self.save_path = save_path or "nlscope-saved.pcapng"
@@ -68,7 +89,7 @@ class NlscopeApp(App):
     def compose(self) -> ComposeResult:
         yield Header()
         yield FilterBar(id="filter")
-        yield MessageList(self.store, id="list")
+        yield MessageList(self.store, self.config, id="list")
         with Horizontal(id="lower"):
             yield DetailTree(id="tree")
             yield HexView(id="hex")
@@ -85,7 +106,9 @@ class NlscopeApp(App):
         ("Mark", "Mark or unmark the message (m)", "mark"),
         ("Next mark", "Go to the next marked message (M)", "next_mark(1)"),
         ("Previous mark", "Go to the previous marked message (<)", "next_mark(-1)"),
-        ("Time format", "Relative, absolute or delta times (T)", "time_format"),
+        ("Time format", "Next time display format: relative, absolute, UTC, epoch, delta (T)", "time_format"),
+        ("Time reference", "Set or unset a time reference on the message; relative times count from it (Ctrl+T)",
+         "time_ref"),
         ("Statistics", "Counts, errors, processes, latency, rate (s)", "stats"),
         ("Save", "Save the messages shown as pcapng (w)", "save"),
         ("Copy message", "Copy the message as JSON (c)", "copy"),
@@ -96,6 +119,8 @@ class NlscopeApp(App):
         ("Prepare filter", "Put a filter on the selected field's value in the bar, not applied (F)",
          "field_filter(False)"),
         ("Go to message", "Go to a message by its number, frame or frame.index (Ctrl+G)", "goto"),
+        ("Reload", "Read the capture file again, keeping the filter (Ctrl+R)", "reopen"),
+        ("Open", "Open another capture file (Ctrl+O)", "open"),
         ("Expand all", "Open every subtree of the detail tree (Ctrl+Right, *)", "expand_all"),
         ("Collapse all", "Close every subtree of the detail tree (Ctrl+Left, -)", "collapse_all"),
         ("Help", "Every key binding (?)", "help"),
@@ -106,10 +131,21 @@ class NlscopeApp(App):
         yield from super().get_system_commands(screen)
         for title, help_text, action in self.PALETTE:
             yield SystemCommand(title, help_text, lambda a=action: self.run_action(a))
+        for code, (name, _, what) in FORMATS.items():   # Wireshark's View > Time Display Format
+            yield SystemCommand(f"Time: {name} (-t {code})", what, lambda c=code: self.set_time_format(c))
         if self.live:
             yield SystemCommand("Pause / resume", "Hold the display; capture goes on (p)",
                                 lambda: self.run_action("pause"))
             yield SystemCommand("Clear", "Forget the messages captured so far (C)", lambda: self.run_action("clear"))
+
+    # what the app's keys do is on the main screen: over a dialog (statistics, a transaction,
+    # save…) they are the dialog's, and "/" or "t" there must not reach the screen below
+    MAIN_SCREEN_ONLY = frozenset(b.action.split("(")[0] for b in BINDINGS if b.action != "quit")
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in self.MAIN_SCREEN_ONLY and len(self.screen_stack) > 1:
+            return False
+        return True
 
     crash: str | None = None   # the one line said when an unhandled exception stopped the app
 
@@ -138,8 +174,18 @@ class NlscopeApp(App):
         self._layout(self.size)
         lst = self.query_one(MessageList)
         lst.focus()
+        lst.set_time_format(self.time_format)
         if self.live:
             lst.set_show_process(True)
+        if self._config_problem:
+            self.notify(self._config_problem, severity="warning", timeout=12, markup=False)
+            self.set_timer(12, self._config_told)
+        if self._filter_on_load:
+            bar = self.query_one(FilterBar)
+            bar.value = self._filter_on_load
+            bar.remember(self._filter_on_load)
+            if self.live:   # a live view matches what arrives as it arrives (catch_up)
+                self.apply_filter(self._filter_on_load)
         self.load()
 
     # --- layout -----------------------------------------------------------------------
@@ -170,15 +216,16 @@ class NlscopeApp(App):
     # --- loading, in a worker --------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        self.store.load(progress=lambda n, done: self.call_from_thread(self._loaded, n, done))
+        store = self.store   # another file opened meanwhile: what this one's reading says is not shown
+        store.load(progress=lambda n, done: self.call_from_thread(self._loaded, n, done, store))
 
     def _main_gone(self) -> bool:
         """The main screen's widgets are gone (the app is shutting down): what a worker
         still posts (a last batch, a filter's end) has nothing to show on."""
         return len(self.query("MessageList, DetailTree, HexView, #status")) < 4
 
-    def _loaded(self, count: int, done: bool) -> None:
-        if self._main_gone():
+    def _loaded(self, count: int, done: bool, store=None) -> None:
+        if self._main_gone() or (store is not None and store is not self.store):
             return
         if self.live:
             self.store.take()   # here, on the UI thread, the list and the view grow
@@ -192,6 +239,9 @@ class NlscopeApp(App):
         self._status()
         if done and self.store.error:
             self.notify(self.store.error, severity="error", timeout=10, markup=False)
+        if done and self._filter_on_load:
+            text, self._filter_on_load = self._filter_on_load, ""
+            self.apply_filter(text)
 
     def _status(self) -> None:
         if self._main_gone():
@@ -214,7 +264,13 @@ class NlscopeApp(App):
         if lst.marks:
             parts.append(f"{len(lst.marks)} marked")
         line = " · ".join(parts)
+        if self._config_problem:   # a bad tui.toml: said first, for the first seconds
+            line = f"{self._config_problem} · {line}"
         self.query_one("#status", Static).update(Text(f"{field}  │  {line}" if field else line))
+
+    def _config_told(self) -> None:
+        self._config_problem = None
+        self._status()
 
     # --- selection ----------------------------------------------------------------------
     _detail_timer = None
@@ -294,24 +350,29 @@ class NlscopeApp(App):
 
     @work(thread=True, exclusive=True, group="filter")
     def apply_filter(self, text: str) -> None:
+        store = self.store
+        self._filter_on_load = ""   # a filter chosen while the file is read replaces open -Y's
+
         def progress(done: int, total: int) -> None:
             self.call_from_thread(self._say, f"filtering… {done * 100 // max(total, 1)} % of {total} messages")
         from ..analysis.filter import FilterError
         try:
-            view = self.store.compute_view(text, progress)
+            view = store.compute_view(text, progress)
         except FilterError as exc:   # at match time: out of time (FilterTimeout); the view stays
             self.call_from_thread(self.notify, f"the filter stopped: {exc.message}", severity="error",
                                   markup=False)
             self.call_from_thread(self._status)
             return
-        self.call_from_thread(self._filtered, view)
+        self.call_from_thread(self._filtered, view, store)
 
     def _say(self, text: str) -> None:
         """Progress on the status line."""
         if not self._main_gone():
             self.query_one("#status", Static).update(text)
 
-    def _filtered(self, view) -> None:
+    def _filtered(self, view, store=None) -> None:
+        if store is not None and store is not self.store:
+            return   # computed for a capture no longer shown
         # installed here, on the UI thread: a row being drawn never sees the view change
         self.store.install_view(view)
         if self._main_gone():
@@ -357,7 +418,24 @@ class NlscopeApp(App):
     def action_transaction(self) -> None:
         m = self.current()
         if m is not None:
-            self.push_screen(TransactionScreen(m))
+            lst = self.query_one(MessageList)
+            self.push_screen(TransactionScreen(m, self.store, lst.times), self._tx_chosen)
+
+    def _tx_chosen(self, choice: TxChoice | None) -> None:
+        """From the transaction screen: go to one of its messages, or filter on it."""
+        if choice is None:
+            return
+        if choice.filter is not None:
+            bar = self.query_one(FilterBar)
+            bar.value = choice.filter
+            bar.remember(choice.filter)
+            self.apply_filter(choice.filter)
+            return
+        row = self.store.row_of_number(choice.number)
+        if row is None:
+            self.notify("that message is not in the current view (t, then f filters on its transaction)")
+            return
+        self.query_one(MessageList).user_went(row)
 
     def action_related(self) -> None:
         m = self.current()
@@ -390,11 +468,44 @@ class NlscopeApp(App):
         self.notify("wrapped to the first mark" if direction > 0 else "wrapped to the last mark")
 
     def action_time_format(self) -> None:
+        """The next time display format (T), said with what it shows."""
+        self.set_time_format(next_format(self.query_one(MessageList).time_format))
+
+    def set_time_format(self, code: str) -> None:
+        self.time_format = code
+        self.query_one(MessageList).set_time_format(code)
+        name, _, what = FORMATS[code]
+        self.notify(f"time: {name} (-t {code}), {what}", timeout=3)
+
+    def action_time_ref(self) -> None:
+        """Set or unset a time reference on the selected message (Wireshark's Ctrl+T)."""
         lst = self.query_one(MessageList)
-        lst.set_time_format({"r": "a", "a": "d", "d": "r"}[lst.time_format])
+        on = lst.toggle_time_ref()
+        if on is None:
+            return
+        m = self.store.at(lst.cursor)
+        if on and lst.time_format != "r":
+            self.notify(f"time reference set on {m.frame}.{m.index}; relative times (T) count from it")
+        else:
+            self.notify(f"time reference {'set on' if on else 'removed from'} {m.frame}.{m.index}")
+        self._status()
 
     def action_stats(self) -> None:
-        self.push_screen(StatsScreen(self.store))
+        self.push_screen(StatsScreen(self.store), self._drilled)
+
+    def _drilled(self, d: Drilled | None) -> None:
+        """A statistics row chosen: its filter applied (Enter, f) or put in the bar (F)."""
+        if d is None:
+            return
+        bar = self.query_one(FilterBar)
+        bar.value = d.filter
+        bar.cursor_position = len(d.filter)
+        if d.apply:
+            bar.remember(d.filter)
+            self.apply_filter(d.filter)
+            self.query_one(MessageList).focus()
+        else:
+            self.set_focus(bar)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -531,6 +642,44 @@ class NlscopeApp(App):
             self.apply_filter(text)
         else:
             self.set_focus(bar)
+
+    # --- reopen, open another file ---------------------------------------------------------
+    def action_reopen(self) -> None:
+        """Read the capture again (Wireshark's Reload, Ctrl+R): a file that grew shows its new
+        messages; the display filter stays, marks and time references go."""
+        if self.live:
+            self.notify("a live capture is not a file to reload")
+            return
+        problem = capture_problem(self.store.path)
+        if problem is not None:
+            self.notify(f"cannot reload {self.store.path}: {problem}", severity="error", markup=False)
+            return
+        self._open_file(self.store.path)
+
+    def action_open(self) -> None:
+        """Open another capture (Ctrl+O); the one shown stays until the new one can be read."""
+        if self.live:
+            self.notify("live: save (w), then open the file with nlscope open")
+            return
+        start = os.path.join(os.path.dirname(self.store.path), "") if os.path.dirname(self.store.path) else ""
+        self.push_screen(OpenScreen(start), lambda path: path and self._open_file(path))
+
+    def _open_file(self, path: str) -> None:
+        """Show `path` instead of the capture shown (read by a worker, as at start); the
+        filter applied now is applied to it once read."""
+        old = self.store
+        self._filter_on_load = old.filter_text or self._filter_on_load   # -Y's, if the file was still read
+        old.close()
+        self.store = MessageStore(path, self.genl, show_secrets=self.show_secrets)
+        lst = self.query_one(MessageList)
+        lst.replace_store(self.store)
+        tree = self.query_one(DetailTree)
+        tree.msg = None
+        tree.clear()
+        self.query_one(HexView).show(None)
+        self.sub_title = os.path.basename(path)
+        self._status()
+        self.load()
 
     def action_goto(self) -> None:
         self.push_screen(GotoScreen(), self._goto)

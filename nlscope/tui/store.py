@@ -149,6 +149,8 @@ class ViewStore:
 class MessageStore(ViewStore):
     """A capture file's messages, held as a MessageIndex (tens of bytes a message)."""
 
+    closed = False   # set by close(): the reading worker stops at its next frame
+
     def __init__(self, path: str, genl: dict | None = None, show_secrets: bool = False):
         super().__init__()
         self.path = path
@@ -160,6 +162,8 @@ class MessageStore(ViewStore):
         index = self.messages
         try:
             for fr in read_capture(self.path):
+                if self.closed:   # another file was opened, or this one again: this read is not wanted
+                    break
                 if fr.fault is not None:
                     self._fault(fr)
                     continue
@@ -177,6 +181,10 @@ class MessageStore(ViewStore):
         self.done = True
         if progress is not None:
             progress(len(index), True)
+
+    def close(self) -> None:
+        """No longer shown (another capture replaced it): its reading stops."""
+        self.closed = True
 
     def number_of(self, msg: Message) -> int | None:
         i = msg.pos

@@ -1,23 +1,25 @@
-"""Screens over the main one: statistics, a transaction, the key bindings.
+"""Screens over the main one: a transaction, the key bindings (statistics: stats.py).
 
 What they show of the capture is the capture's text: it goes in as `rich.text.Text`, never
 as markup (an interface named `[/x]` is a name, not a closing tag), and escaped as the
 command line escapes it (no control character reaches the terminal)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
 from dissectors.text import escape_text
 
-from ...analysis.stats import Stats
-from ...analysis.transactions import ORPHAN, REQUEST
+from ...analysis.index import TransactionView
+from ..store import ViewStore
+from ..time_display import TimeColumn
+from ..widgets.message_list import MessageList
 
 
 def safe(s: str) -> str:
@@ -29,67 +31,77 @@ class _Closable(ModalScreen):
     BINDINGS = [Binding("escape,q", "dismiss", "Close")]
 
 
-class StatsScreen(_Closable):
-    """Statistics of the messages shown (the filter's view) and of their transactions,
-    counted by a worker thread: the screen is up at once and says how far the count has gone."""
+class TxStore(ViewStore):
+    """One transaction's messages as a view of the main store's (the same lasting numbers,
+    so a row here is a row there): what the transaction screen's list shows."""
 
-    PROGRESS_EVERY = 20_000
-
-    def __init__(self, store):
+    def __init__(self, store, numbers: list[int]):
         super().__init__()
-        self.store = store
-        self.done = False
-
-    def _title(self) -> Text:
-        title = "Statistics" + (f" (filter: {self.store.filter_text})" if self.store.filter_text else "")
-        return Text(safe(title), style="bold")
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="stats-box"):
-            yield Static(Text.assemble(self._title(), "\n\ncounting…"), id="stats-text")
-
-    def on_mount(self) -> None:
-        self.build()
-
-    @work(thread=True, exclusive=True, group="stats")
-    def build(self) -> None:
-        worker = get_current_worker()
-        st = Stats()
-        total = len(self.store)
-        # each transaction once: by its request (or its orphan answer); under a filter, the
-        # transactions of the messages shown, whichever of their messages the filter kept
-        seen = set() if self.store.filter_text else None
-        for n, m in enumerate(self.store.shown(), 1):
-            if worker.is_cancelled:
-                return
-            st.add(m)
-            t, role = m.tx if m.tx else (None, None)
-            if t is not None and (role in (REQUEST, ORPHAN) if seen is None else t.id not in seen):
-                if seen is not None:
-                    seen.add(t.id)
-                st.add_transaction(t, request=m if role == REQUEST else None)
-            if n % self.PROGRESS_EVERY == 0:
-                self.app.call_from_thread(self._show, f"counting… {n} of {total} messages")
-        report = st.report()
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, report, True)
-
-    def _show(self, body: str, done: bool = False) -> None:
-        self.query_one("#stats-text", Static).update(Text.assemble(self._title(), "\n\n", body))
-        self.done = done
+        self.messages = store.messages
+        self.view = numbers
+        self.dropped = store.dropped
+        self.done = True
 
 
-class TransactionScreen(_Closable):
-    """The request, every answer, latency; for an error, the extack and the blamed attribute."""
+def transaction_numbers(store, m) -> list[int]:
+    """The places in `store.messages` of m's transaction's messages (request, every answer,
+    the ACK/error), in capture order; just m's outside a transaction."""
+    t = m.tx[0] if m.tx else None
+    own = store.number_of(m)
+    if t is None:
+        return [own] if own is not None else []
+    ix = store.messages
+    if isinstance(t, TransactionView) and t.index is ix:   # a file: from the index's columns, no message made
+        k, out = t.id - 1, set()
+        if ix.t_request[k] >= 0:
+            out.add(ix.t_request[k])
+        first, last = ix.t_first[k], ix.t_last[k]
+        if first >= 0:
+            tx = ix.m_tx
+            out.update(i for i in range(first, last + 1) if tx[i] == t.id)
+        if ix.t_final[k] >= 0:
+            out.add(ix.t_final[k])
+        return sorted(out)
+    where = {id(x): i for i, x in enumerate(ix)}   # live: a list; the messages it still holds
+    msgs = [t.request, *t.responses, getattr(t, "final", None)]
+    return sorted({where[id(x)] for x in msgs if x is not None and id(x) in where})
 
-    def __init__(self, msg):
+
+class TxList(MessageList):
+    """The transaction's messages, drawn as the main list draws them; its keys are its own
+    (no typing routed to the main screen's filter bar)."""
+
+    def on_key(self, event) -> None:
+        event.prevent_default()   # Textual would call MessageList.on_key too: its routing to the bar
+
+
+@dataclass(frozen=True)
+class TxChoice:
+    """What the transaction screen is dismissed with: a message to go to, or a filter."""
+    number: int | None = None
+    filter: str | None = None
+
+
+class TransactionScreen(ModalScreen[TxChoice | None]):
+    """The request, every answer and the ACK/error of the message's transaction, as a list
+    to browse (a dump of thousands of parts too: rows are drawn as they are shown), with the
+    latency and, for an error, the extack and the blamed attribute.  Enter goes to the
+    message in the main list, f filters the main list on the transaction."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close"), Binding("f", "filter_tx", "Filter on it"),
+                Binding("enter", "go", "Go to it")]
+
+    def __init__(self, msg, store=None, times: TimeColumn | None = None):
         super().__init__()
         self.msg = msg
+        self.store = store
+        self.times = times
+        t = msg.tx[0] if msg.tx else None
+        self.tx_id = t.id if t is not None else None
+        self.numbers = transaction_numbers(store, msg) if store is not None else []
 
     def compose(self) -> ComposeResult:
-        from ...output import TimeFormat, summary_line
         m = self.msg
-        tf = TimeFormat("r")
         t, role = m.tx if m.tx else (None, None)
         out = Text()
 
@@ -103,20 +115,17 @@ class TransactionScreen(_Closable):
         if t is None:
             line(f"Message {m.frame}.{m.index} is a {role or 'message'} outside any transaction.")
         else:
+            n = len(self.numbers)
             line((f"Transaction {t.id}", "bold"), f": {t.status}"
                  + (f", latency {t.latency * 1e3:.3f} ms" if t.latency is not None else "")
                  + (f", dump of {t.part_count} messages ({t.bytes} bytes)" if t.dump else "")
-                 + (", INTERRUPTED" if t.interrupted else ""))
-            if t.request is not None:
-                tf(t.request.time)
-                line("request:  " + safe(summary_line(t.request, tf).strip()))
-            shown = t.responses if len(t.responses) <= 12 else t.responses[:5] + [None] + t.responses[-5:]
-            for r in shown:
-                line("          …" if r is None else "answer:   " + safe(summary_line(r, tf).strip()))
+                 + (", INTERRUPTED" if t.interrupted else "")
+                 + f"; {n} message{'s' if n != 1 else ''} below")
+            if t.request is None:
+                line("request:  not in the capture")
             err = t.error
             if err and err["code"]:
                 ext = err.get("extack") or {}
-                line("")
                 line((safe(err["name"]), "bold red"), f" ({err['code']})" + (f': "{safe(ext["msg"])}"'
                                                                              if ext.get("msg") else ""))
                 node = t.offending_node()
@@ -125,8 +134,39 @@ class TransactionScreen(_Closable):
                          f" at offset {node.offset - t.request.offset} of the request (b: show it)")
                 if ext.get("missing"):
                     line(f"missing attribute: {safe(str(ext['missing']))}")
-        with VerticalScroll(id="tx-box"):
+        with Vertical(id="tx-box"):
             yield Static(out, id="tx-text")
+            if self.store is not None:
+                lst = TxList(TxStore(self.store, self.numbers), id="tx-messages")
+                if self.times is not None:
+                    lst.times.code = self.times.code
+                    lst.times.refs = list(self.times.refs)
+                    lst.times.first = self.times.first
+                yield lst
+                yield Static(Text("Enter: go to it in the list · f: filter the list on this transaction · "
+                                  "Esc: close", style="dim"), id="tx-keys")
+
+    def on_mount(self) -> None:
+        for lst in self.query(TxList):
+            lst.focus()
+            own = self.store.number_of(self.msg)
+            row = lst.store.row_of_number(own + self.store.dropped) if own is not None else None
+            lst.go(row or 0)
+
+    def on_message_list_selected(self, event) -> None:
+        event.stop()   # the main screen's detail pane follows the main list, not this one
+
+    def action_go(self) -> None:
+        lst = next(iter(self.query(TxList)), None)
+        if lst is not None and len(lst.store):
+            self.dismiss(TxChoice(number=lst.store.number_at(lst.cursor)))
+
+    def action_filter_tx(self) -> None:
+        if self.tx_id is not None:
+            self.dismiss(TxChoice(filter=f"nlscope.transaction == {self.tx_id}"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 HELP = """[b]nlscope keys[/b]
@@ -144,12 +184,15 @@ HELP = """[b]nlscope keys[/b]
              Filter); the status line names the field, offset, length
   Ctrl+→ *   in the tree: expand all     Ctrl+← -   collapse all
   m          mark / unmark           M / <       next / previous mark
-  T          time: relative, absolute, delta
+  T          time format (tshark -t): relative, local, UTC, with dates,
+             epoch, Δ previous, Δ shown; Ctrl+P "Time:" picks one
+  Ctrl+T     set / unset a time reference (*REF*): relative from it
   s          statistics              w           save: shown, marked, all
   c / y / Y  copy the message as JSON / the field / its bytes as hex
   Tab        in the filter: complete the field name (names listed below)
   ↑ ↓        in the filter: history; green when valid, red with the reason
   p / C      live: pause and resume (nothing is lost) / clear
+  Ctrl+R     reload the file         Ctrl+O      open another capture
   ?          this help               q           quit
   Ctrl+P     command palette (every action)
 """

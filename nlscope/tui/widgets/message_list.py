@@ -16,7 +16,8 @@ from textual.strip import Strip
 
 from dissectors.text import escape_text
 
-from ...output import TimeFormat
+from ..config import TuiConfig
+from ..time_display import FORMATS, TimeColumn
 from .filter_bar import route_typing
 
 
@@ -74,15 +75,16 @@ class MessageList(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
-    def __init__(self, store, **kw):
+    def __init__(self, store, config: TuiConfig | None = None, **kw):
         super().__init__(**kw)
         self.store = store
-        self.time_format = "r"
+        self.config = config or TuiConfig()   # columns, widths, colouring rules (tui.toml)
+        self._styles: dict[int, Style | None] = {}   # the colouring rule's style of a row drawn
+        self.times = TimeColumn("r")   # the Time column's format and the time references
         self.marks: set[int] = set()   # messages, by the store's lasting number (number_at), not rows
         self.show_process = False
         self.follow = True  # live: stay on the newest row until the user moves away from it
         self._cache: dict[int, str] = {}
-        self._tf = TimeFormat("r")
         self.columns: tuple[str, ...] = LAYOUTS[0][1]
         self._widths: dict[str, int] = {}
         self.process_width = PROCESS_MIN
@@ -91,15 +93,22 @@ class MessageList(ScrollView, can_focus=True):
     # --- columns ----------------------------------------------------------------------
     def _set_columns(self, width: int) -> None:
         """The columns and their widths for a list `width` cells wide."""
-        names = next(cols for least, cols in LAYOUTS if width >= least)
-        if self.show_process:
-            names = names[:2] + ("process",) + names[2:]
+        names = self.config.columns   # the settings file's columns, at every width
+        if names is None:
+            names = next(cols for least, cols in LAYOUTS if width >= least)
+            if self.show_process:
+                names = names[:2] + ("process",) + names[2:]
         narrow = width < LAYOUTS[1][0]
         widths = {n: (NARROW_WIDTHS.get(n, COLUMNS[n][2]) if narrow else COLUMNS[n][2]) for n in names}
-        widths["process"] = self.process_width
+        if "process" in widths:
+            widths["process"] = self.process_width
+        if "time" in widths:   # as wide as the format's text (10 below 110 columns for the short ones)
+            tw = self.times.width
+            widths["time"] = NARROW_WIDTHS["time"] if narrow and tw <= COLUMNS["time"][2] else tw
+        widths.update((n, w) for n, w in self.config.widths.items() if n in widths)
         if (names, widths) != (self.columns, self._widths):
             self.columns, self._widths = names, widths
-            self._cache.clear()
+            self._clear_cache()
 
     def set_show_process(self, shown: bool) -> None:
         """Live: a Process column after Time."""
@@ -107,18 +116,25 @@ class MessageList(ScrollView, can_focus=True):
         self._set_columns(self.size.width or 200)
         self.refresh()
 
+    def _title(self, name: str) -> str:
+        return self.times.title if name == "time" else COLUMNS[name][0]   # the time column says its format
+
     def header_text(self) -> str:
-        return " ".join(_fit(COLUMNS[n][0], self._widths[n], COLUMNS[n][1]) if self._widths[n] else COLUMNS[n][0]
+        return " ".join(_fit(self._title(n), self._widths[n], COLUMNS[n][1]) if self._widths[n] else self._title(n)
                         for n in self.columns)
 
+    def _clear_cache(self) -> None:
+        self._cache.clear()
+        self._styles.clear()
+
     def _row_text(self, m, time_text: str) -> str:
-        if self.show_process:
+        if "process" in self.columns:
             proc = str(m.process) if m.process else "-"
             if len(proc) > self.process_width and self.process_width < PROCESS_MAX:
                 # the column grows to hold the widest sender seen; rows drawn before are redrawn
                 self.process_width = min(len(proc), PROCESS_MAX)
                 self._widths["process"] = self.process_width
-                self._cache.clear()
+                self._clear_cache()
                 self.refresh()
         cells = []
         for n in self.columns:
@@ -133,39 +149,75 @@ class MessageList(ScrollView, can_focus=True):
     # --- data -----------------------------------------------------------------------
     def refresh_rows(self) -> None:
         """The store grew or its view changed."""
-        self._cache.clear()
+        self._clear_cache()
         if self.marks and self.store.dropped:   # a live store forgot its oldest messages
             self.marks = {n for n in self.marks if n >= self.store.dropped}
+        if self.store.dropped:
+            self.times.forget_before(self.store.dropped)
         self.virtual_size = Size(self.size.width, len(self.store) + 1)
         if self.cursor >= len(self.store):
             self.cursor = max(0, len(self.store) - 1)
         self.refresh()
+
+    def replace_store(self, store) -> None:
+        """Show another store (a file opened or reloaded): marks and time references belong
+        to the messages of the one before and go; the format stays."""
+        self.store = store
+        self.marks = set()
+        self.times = TimeColumn(self.times.code)
+        self.follow = True
+        self.cursor = 0
+        self.scroll_to(0, 0, animate=False, force=True)
+        self.refresh_rows()
 
     def on_resize(self, event) -> None:
         self._set_columns(event.size.width)
         self.virtual_size = Size(event.size.width, len(self.store) + 1)
         self.call_after_refresh(self.show_cursor)   # a smaller list keeps the selected row in sight
 
-    def set_time_format(self, mode: str) -> None:
-        self.time_format = mode
-        self._tf = TimeFormat(mode)
-        self._cache.clear()
+    @property
+    def time_format(self) -> str:
+        """The Time column's format: tshark -t's code (r, a, ad, adoy, u, ud, udoy, e, d, dd)."""
+        return self.times.code
+
+    def set_time_format(self, code: str) -> None:
+        if code not in FORMATS:
+            raise ValueError(f"unknown time format {code!r}")
+        self.times.code = code
+        self._widths.clear()   # the column's width follows the format
+        self._set_columns(self.size.width or 200)
+        self._clear_cache()
         self.refresh()
+
+    def toggle_time_ref(self) -> bool | None:
+        """Set or unset a time reference on the message at the cursor (None: no message)."""
+        if not len(self.store):
+            return None
+        on = self.times.toggle_ref(self.store.number_at(self.cursor))
+        self._clear_cache()   # every row after it counts from it now
+        self.refresh()
+        return on
 
     def _text(self, row: int) -> str:
         text = self._cache.get(row)
         if text is None:
             m = self.store.at(row)
-            tf = self._tf
-            if tf.first is None and len(self.store.messages):
-                tf.first = tf.prev = self.store.messages[0].time
-            if self.time_format == "d" and row:
-                tf.prev = self.store.at(row - 1).time
-            text = self._row_text(m, tf(m.time))
+            text = self._row_text(m, self.times.text(self.store, row))
             if len(self._cache) > 4096:
-                self._cache.clear()
+                self._clear_cache()
             self._cache[row] = text
         return text
+
+    def _rule_style(self, row: int) -> Style | None:
+        """The style of the first colouring rule the row's message matches (None: no rule does)."""
+        if row in self._styles:
+            return self._styles[row]
+        m = self.store.at(row)
+        style = next((r.style for r in self.config.rules if r.matches(m)), None)
+        if len(self._styles) > 4096:
+            self._styles.clear()
+        self._styles[row] = style
+        return style
 
     def _row_class(self, row: int) -> str | None:
         m = self.store.at(row)
@@ -193,8 +245,11 @@ class MessageList(ScrollView, can_focus=True):
         x = self.scroll_offset.x
         text = text[x:x + width].ljust(width)
         style = Style()
-        cls = self._row_class(row)
-        if cls:
+        rule = self._rule_style(row) if self.config.rules else None
+        cls = self._row_class(row) if rule is None else None
+        if rule is not None:   # the settings file's rules first, then the built-in colours
+            style = rule
+        elif cls:
             style = self.get_component_rich_style(cls)
         if self.marks and self.store.number_at(row) in self.marks:
             style += self.get_component_rich_style("messagelist--mark")
