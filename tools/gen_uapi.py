@@ -112,6 +112,22 @@ HEADERS = {
     "tc_em_text": "linux/tc_ematch/tc_em_text.h",
     "tc_em_ipt": "linux/tc_ematch/tc_em_ipt.h",
     "dcbnl": "linux/dcbnl.h",
+    # generic netlink's long tail (dissectors/families/genl/)
+    "tcp_metrics": "linux/tcp_metrics.h",
+    "seg6_genl": "linux/seg6_genl.h",
+    "seg6_hmac": "linux/seg6_hmac.h",
+    "ioam6_genl": "linux/ioam6_genl.h",
+    "fou": "linux/fou.h",
+    "ila": "linux/ila.h",
+    "l2tp": "linux/l2tp.h",
+    "if_macsec": "linux/if_macsec.h",
+    "batman_adv": "linux/batman_adv.h",
+    "batadv_packet": "linux/batadv_packet.h",
+    "tipc_netlink": "linux/tipc_netlink.h",
+    "nbd_netlink": "linux/nbd-netlink.h",
+    "nbd": "linux/nbd.h",
+    "quota": "linux/quota.h",
+    "thermal": "linux/thermal.h",
 }
 # Headers split out of one we parse, read where its #include stands: 6.12's <linux/mptcp.h>
 # takes the path manager's names from the YNL-generated <linux/mptcp_pm.h>.

@@ -1,25 +1,11 @@
 """fou: Foo-over-UDP and GUE receive ports (`ip fou add|del|show`), net/ipv4/fou_core.c and fou_nl.c."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
-
-# Constants of <linux/fou.h> (the same numbers in 6.1 and 6.12; 6.12's is generated from
-# Documentation/netlink/specs/fou.yaml), read by tools/gen_uapi.py's parser; they move to
-# dissectors/generated/ once it lists the header.
-_ENUMS = {
-    "FOU_ENCAP_UNSPEC": {"FOU_ENCAP_UNSPEC": 0, "FOU_ENCAP_DIRECT": 1, "FOU_ENCAP_GUE": 2},
-    "FOU_ATTR_UNSPEC": {"FOU_ATTR_UNSPEC": 0, "FOU_ATTR_PORT": 1, "FOU_ATTR_AF": 2, "FOU_ATTR_IPPROTO": 3,
-        "FOU_ATTR_TYPE": 4, "FOU_ATTR_REMCSUM_NOPARTIAL": 5, "FOU_ATTR_LOCAL_V4": 6, "FOU_ATTR_LOCAL_V6": 7,
-        "FOU_ATTR_PEER_V4": 8, "FOU_ATTR_PEER_V6": 9, "FOU_ATTR_PEER_PORT": 10, "FOU_ATTR_IFINDEX": 11},
-    "FOU_CMD_UNSPEC": {"FOU_CMD_UNSPEC": 0, "FOU_CMD_ADD": 1, "FOU_CMD_DEL": 2, "FOU_CMD_GET": 3},
-}
-H = SimpleNamespace(ENUMS={t: tuple(m) for t, m in _ENUMS.items()},
-                    **{k: v for m in _ENUMS.values() for k, v in m.items()})
+from ...generated import fou as H
 
 ENCAP = names_from(H, "FOU_ENCAP_", "FOU_ENCAP_UNSPEC")
 AF = {2: "AF_INET", 10: "AF_INET6"}

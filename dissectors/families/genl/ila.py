@@ -5,35 +5,16 @@ shown as `ip ila` prints them: four groups of hex digits (2001:db8:1:2).
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
-
-# Constants of <linux/ila.h> (the same in 6.1 and 6.12), read by tools/gen_uapi.py's parser;
-# they move to dissectors/generated/ once it lists the header.
-_ENUMS = {
-    "ILA_ATTR_UNSPEC": {"ILA_ATTR_UNSPEC": 0, "ILA_ATTR_LOCATOR": 1, "ILA_ATTR_IDENTIFIER": 2,
-        "ILA_ATTR_LOCATOR_MATCH": 3, "ILA_ATTR_IFINDEX": 4, "ILA_ATTR_DIR": 5, "ILA_ATTR_PAD": 6,
-        "ILA_ATTR_CSUM_MODE": 7, "ILA_ATTR_IDENT_TYPE": 8, "ILA_ATTR_HOOK_TYPE": 9},
-    "ILA_CMD_UNSPEC": {"ILA_CMD_UNSPEC": 0, "ILA_CMD_ADD": 1, "ILA_CMD_DEL": 2, "ILA_CMD_GET": 3, "ILA_CMD_FLUSH":
-        4},
-    "ILA_CSUM_ADJUST_TRANSPORT": {"ILA_CSUM_ADJUST_TRANSPORT": 0, "ILA_CSUM_NEUTRAL_MAP": 1, "ILA_CSUM_NO_ACTION":
-        2, "ILA_CSUM_NEUTRAL_MAP_AUTO": 3},
-    "ILA_ATYPE_IID": {"ILA_ATYPE_IID": 0, "ILA_ATYPE_LUID": 1, "ILA_ATYPE_VIRT_V4": 2, "ILA_ATYPE_VIRT_UNI_V6": 3,
-        "ILA_ATYPE_VIRT_MULTI_V6": 4, "ILA_ATYPE_NONLOCAL_ADDR": 5, "ILA_ATYPE_RSVD_1": 6, "ILA_ATYPE_RSVD_2": 7,
-        "ILA_ATYPE_USE_FORMAT": 32},
-    "ILA_HOOK_ROUTE_OUTPUT": {"ILA_HOOK_ROUTE_OUTPUT": 0, "ILA_HOOK_ROUTE_INPUT": 1},
-}
-H = SimpleNamespace(ENUMS={t: tuple(m) for t, m in _ENUMS.items()},
-                    **{k: v for m in _ENUMS.values() for k, v in m.items()})
-ILA_DIR_IN, ILA_DIR_OUT = 1, 2   # #defines of the header (ILA_ATTR_DIR bits)
+from ...generated import ila as H
 
 CSUM_MODES = names_from(H, "ILA_CSUM_", "ILA_CSUM_ADJUST_TRANSPORT")
 IDENT_TYPES = names_from(H, "ILA_ATYPE_", "ILA_ATYPE_IID")
 HOOK_TYPES = names_from(H, "ILA_HOOK_", "ILA_HOOK_ROUTE_OUTPUT")
+DIRS = names_from(H, "ILA_DIR_", exclude=())   # the ILA_ATTR_DIR bits, #defines of the header
 
 
 def _locator(v: int) -> str:
@@ -47,7 +28,7 @@ def _locator(v: int) -> str:
 ILA = enum_set("ila", "ila", H, "ILA_ATTR_UNSPEC", "ILA_ATTR_", {
     "LOCATOR": a("u64", big_endian=True, show=_locator), "IDENTIFIER": a("u64", big_endian=True, show=_locator),
     "LOCATOR_MATCH": a("u64", big_endian=True, show=_locator), "IFINDEX": "s32",
-    "DIR": a("u32", flags={ILA_DIR_IN: "ILA_DIR_IN", ILA_DIR_OUT: "ILA_DIR_OUT"}), "PAD": "pad",
+    "DIR": a("u32", flags=DIRS), "PAD": "pad",
     "CSUM_MODE": a("u8", enum=CSUM_MODES), "IDENT_TYPE": a("u8", enum=IDENT_TYPES),
     "HOOK_TYPE": a("u8", enum=HOOK_TYPES)}, label="ila")
 

@@ -1,33 +1,11 @@
 """IOAM6: IPv6 In-situ OAM namespaces and schemas (`ip ioam`), and trace events; net/ipv6/ioam6.c."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
-
-# Constants of <linux/ioam6_genl.h> (6.12's include/uapi; 6.1's lacks the trace events), read by
-# tools/gen_uapi.py's parser; they move to dissectors/generated/ once it lists the header.
-H = SimpleNamespace(ENUMS={
-    "IOAM6_ATTR_UNSPEC": ("IOAM6_ATTR_UNSPEC", "IOAM6_ATTR_NS_ID", "IOAM6_ATTR_NS_DATA", "IOAM6_ATTR_NS_DATA_WIDE",
-        "IOAM6_ATTR_SC_ID", "IOAM6_ATTR_SC_DATA", "IOAM6_ATTR_SC_NONE", "IOAM6_ATTR_PAD", "__IOAM6_ATTR_MAX"),
-    "IOAM6_CMD_UNSPEC": ("IOAM6_CMD_UNSPEC", "IOAM6_CMD_ADD_NAMESPACE", "IOAM6_CMD_DEL_NAMESPACE",
-        "IOAM6_CMD_DUMP_NAMESPACES", "IOAM6_CMD_ADD_SCHEMA", "IOAM6_CMD_DEL_SCHEMA", "IOAM6_CMD_DUMP_SCHEMAS",
-        "IOAM6_CMD_NS_SET_SCHEMA", "__IOAM6_CMD_MAX"),
-    "ioam6_event_type": ("IOAM6_EVENT_UNSPEC", "IOAM6_EVENT_TRACE"),
-    "ioam6_event_attr": ("IOAM6_EVENT_ATTR_UNSPEC", "IOAM6_EVENT_ATTR_TRACE_NAMESPACE",
-        "IOAM6_EVENT_ATTR_TRACE_NODELEN", "IOAM6_EVENT_ATTR_TRACE_TYPE", "IOAM6_EVENT_ATTR_TRACE_DATA",
-        "__IOAM6_EVENT_ATTR_MAX"),
-},
-    IOAM6_ATTR_UNSPEC=0, IOAM6_ATTR_NS_ID=1, IOAM6_ATTR_NS_DATA=2, IOAM6_ATTR_NS_DATA_WIDE=3, IOAM6_ATTR_SC_ID=4,
-    IOAM6_ATTR_SC_DATA=5, IOAM6_ATTR_SC_NONE=6, IOAM6_ATTR_PAD=7, __IOAM6_ATTR_MAX=8, IOAM6_CMD_UNSPEC=0,
-    IOAM6_CMD_ADD_NAMESPACE=1, IOAM6_CMD_DEL_NAMESPACE=2, IOAM6_CMD_DUMP_NAMESPACES=3, IOAM6_CMD_ADD_SCHEMA=4,
-    IOAM6_CMD_DEL_SCHEMA=5, IOAM6_CMD_DUMP_SCHEMAS=6, IOAM6_CMD_NS_SET_SCHEMA=7, __IOAM6_CMD_MAX=8,
-    IOAM6_EVENT_UNSPEC=0, IOAM6_EVENT_TRACE=1, IOAM6_EVENT_ATTR_UNSPEC=0, IOAM6_EVENT_ATTR_TRACE_NAMESPACE=1,
-    IOAM6_EVENT_ATTR_TRACE_NODELEN=2, IOAM6_EVENT_ATTR_TRACE_TYPE=3, IOAM6_EVENT_ATTR_TRACE_DATA=4,
-    __IOAM6_EVENT_ATTR_MAX=5)
+from ...generated import ioam6_genl as H
 
 # ioam6_genl_policy_*: NS_ID u16, NS_DATA u32, NS_DATA_WIDE u64, SC_ID u32, SC_DATA binary of at
 # most 255 * 4 bytes, SC_NONE a flag; replies put the same (__ioam6_genl_dumpns_element(),
@@ -36,7 +14,8 @@ IOAM6 = enum_set("ioam6", "ioam6", H, "IOAM6_ATTR_UNSPEC", "IOAM6_ATTR_", {
     "NS_ID": "u16", "NS_DATA": a("u32", show=lambda v: f"{v:#010x}"),
     "NS_DATA_WIDE": a("u64", show=lambda v: f"{v:#018x}"),
     "SC_ID": "u32", "SC_DATA": a("binary", hint="hex"), "SC_NONE": "flag", "PAD": "pad"}, label="IOAM6")
-# ioam6_event(): what a node's trace showed, to the "ioam6_events" group
+# ioam6_event(): what a node's trace showed, to the "ioam6_events" group (6.12; 6.1's
+# <linux/ioam6_genl.h> has no trace events)
 EVENT = enum_set("event", "ioam6.event", H, "ioam6_event_attr", "IOAM6_EVENT_ATTR_", {
     "TRACE_NAMESPACE": "u16", "TRACE_NODELEN": a("u8", unit="x 4 bytes"),
     "TRACE_TYPE": a("u32", show=lambda v: f"{v:#08x}"), "TRACE_DATA": a("binary", hint="hex")}, label="IOAM6 event")

@@ -1,42 +1,11 @@
 """l2tp: L2TPv2/v3 tunnels and sessions (`ip l2tp`, pyroute2's L2tp, xl2tpd), net/l2tp/l2tp_netlink.c."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from ...core.attrs import a, enum_set
 from ...core.info import info
-from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
+from ...core.registry import GenlFamily, MessageType, register_genl_family
 from ...core.schema import names_from
-
-# Constants of <linux/l2tp.h> (the same in 6.1 and 6.12), read by tools/gen_uapi.py's parser;
-# they move to dissectors/generated/ once it lists the header.
-_ENUMS = {
-    "L2TP_CMD_NOOP": {"L2TP_CMD_NOOP": 0, "L2TP_CMD_TUNNEL_CREATE": 1, "L2TP_CMD_TUNNEL_DELETE": 2,
-        "L2TP_CMD_TUNNEL_MODIFY": 3, "L2TP_CMD_TUNNEL_GET": 4, "L2TP_CMD_SESSION_CREATE": 5,
-        "L2TP_CMD_SESSION_DELETE": 6, "L2TP_CMD_SESSION_MODIFY": 7, "L2TP_CMD_SESSION_GET": 8},
-    "L2TP_ATTR_NONE": {"L2TP_ATTR_NONE": 0, "L2TP_ATTR_PW_TYPE": 1, "L2TP_ATTR_ENCAP_TYPE": 2, "L2TP_ATTR_OFFSET":
-        3, "L2TP_ATTR_DATA_SEQ": 4, "L2TP_ATTR_L2SPEC_TYPE": 5, "L2TP_ATTR_L2SPEC_LEN": 6,
-        "L2TP_ATTR_PROTO_VERSION": 7, "L2TP_ATTR_IFNAME": 8, "L2TP_ATTR_CONN_ID": 9, "L2TP_ATTR_PEER_CONN_ID": 10,
-        "L2TP_ATTR_SESSION_ID": 11, "L2TP_ATTR_PEER_SESSION_ID": 12, "L2TP_ATTR_UDP_CSUM": 13, "L2TP_ATTR_VLAN_ID":
-        14, "L2TP_ATTR_COOKIE": 15, "L2TP_ATTR_PEER_COOKIE": 16, "L2TP_ATTR_DEBUG": 17, "L2TP_ATTR_RECV_SEQ": 18,
-        "L2TP_ATTR_SEND_SEQ": 19, "L2TP_ATTR_LNS_MODE": 20, "L2TP_ATTR_USING_IPSEC": 21, "L2TP_ATTR_RECV_TIMEOUT":
-        22, "L2TP_ATTR_FD": 23, "L2TP_ATTR_IP_SADDR": 24, "L2TP_ATTR_IP_DADDR": 25, "L2TP_ATTR_UDP_SPORT": 26,
-        "L2TP_ATTR_UDP_DPORT": 27, "L2TP_ATTR_MTU": 28, "L2TP_ATTR_MRU": 29, "L2TP_ATTR_STATS": 30,
-        "L2TP_ATTR_IP6_SADDR": 31, "L2TP_ATTR_IP6_DADDR": 32, "L2TP_ATTR_UDP_ZERO_CSUM6_TX": 33,
-        "L2TP_ATTR_UDP_ZERO_CSUM6_RX": 34, "L2TP_ATTR_PAD": 35},
-    "L2TP_ATTR_STATS_NONE": {"L2TP_ATTR_STATS_NONE": 0, "L2TP_ATTR_TX_PACKETS": 1, "L2TP_ATTR_TX_BYTES": 2,
-        "L2TP_ATTR_TX_ERRORS": 3, "L2TP_ATTR_RX_PACKETS": 4, "L2TP_ATTR_RX_BYTES": 5, "L2TP_ATTR_RX_SEQ_DISCARDS":
-        6, "L2TP_ATTR_RX_OOS_PACKETS": 7, "L2TP_ATTR_RX_ERRORS": 8, "L2TP_ATTR_STATS_PAD": 9,
-        "L2TP_ATTR_RX_COOKIE_DISCARDS": 10, "L2TP_ATTR_RX_INVALID": 11},
-    "l2tp_pwtype": {"L2TP_PWTYPE_NONE": 0, "L2TP_PWTYPE_ETH_VLAN": 4, "L2TP_PWTYPE_ETH": 5, "L2TP_PWTYPE_PPP": 7,
-        "L2TP_PWTYPE_PPP_AC": 8, "L2TP_PWTYPE_IP": 11},
-    "l2tp_l2spec_type": {"L2TP_L2SPECTYPE_NONE": 0, "L2TP_L2SPECTYPE_DEFAULT": 1},
-    "l2tp_encap_type": {"L2TP_ENCAPTYPE_UDP": 0, "L2TP_ENCAPTYPE_IP": 1},
-    "l2tp_seqmode": {"L2TP_SEQ_NONE": 0, "L2TP_SEQ_IP": 1, "L2TP_SEQ_ALL": 2},
-    "l2tp_debug_flags": {"L2TP_MSG_DEBUG": 1, "L2TP_MSG_CONTROL": 2, "L2TP_MSG_SEQ": 4, "L2TP_MSG_DATA": 8},
-}
-H = SimpleNamespace(ENUMS={t: tuple(m) for t, m in _ENUMS.items()},
-                    **{k: v for m in _ENUMS.values() for k, v in m.items()})
+from ...generated import l2tp as H
 
 PW_TYPES = names_from(H, "L2TP_PWTYPE_", "l2tp_pwtype")
 ENCAP_TYPES = names_from(H, "L2TP_ENCAPTYPE_", "l2tp_encap_type", exclude=())

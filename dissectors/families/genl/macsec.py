@@ -8,60 +8,19 @@ shown redacted (core/secrets.py); its key id is not.
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import if_link as L
+from ...generated import if_macsec as H
 
-# Constants of <linux/if_macsec.h> (the same in 6.1 and 6.12), read by tools/gen_uapi.py's
-# parser; they move to dissectors/generated/ once it lists the header.
-_ENUMS = {
-    "macsec_attrs": {"MACSEC_ATTR_UNSPEC": 0, "MACSEC_ATTR_IFINDEX": 1, "MACSEC_ATTR_RXSC_CONFIG": 2,
-        "MACSEC_ATTR_SA_CONFIG": 3, "MACSEC_ATTR_SECY": 4, "MACSEC_ATTR_TXSA_LIST": 5, "MACSEC_ATTR_RXSC_LIST": 6,
-        "MACSEC_ATTR_TXSC_STATS": 7, "MACSEC_ATTR_SECY_STATS": 8, "MACSEC_ATTR_OFFLOAD": 9},
-    "macsec_secy_attrs": {"MACSEC_SECY_ATTR_UNSPEC": 0, "MACSEC_SECY_ATTR_SCI": 1, "MACSEC_SECY_ATTR_ENCODING_SA":
-        2, "MACSEC_SECY_ATTR_WINDOW": 3, "MACSEC_SECY_ATTR_CIPHER_SUITE": 4, "MACSEC_SECY_ATTR_ICV_LEN": 5,
-        "MACSEC_SECY_ATTR_PROTECT": 6, "MACSEC_SECY_ATTR_REPLAY": 7, "MACSEC_SECY_ATTR_OPER": 8,
-        "MACSEC_SECY_ATTR_VALIDATE": 9, "MACSEC_SECY_ATTR_ENCRYPT": 10, "MACSEC_SECY_ATTR_INC_SCI": 11,
-        "MACSEC_SECY_ATTR_ES": 12, "MACSEC_SECY_ATTR_SCB": 13, "MACSEC_SECY_ATTR_PAD": 14},
-    "macsec_rxsc_attrs": {"MACSEC_RXSC_ATTR_UNSPEC": 0, "MACSEC_RXSC_ATTR_SCI": 1, "MACSEC_RXSC_ATTR_ACTIVE": 2,
-        "MACSEC_RXSC_ATTR_SA_LIST": 3, "MACSEC_RXSC_ATTR_STATS": 4, "MACSEC_RXSC_ATTR_PAD": 5},
-    "macsec_sa_attrs": {"MACSEC_SA_ATTR_UNSPEC": 0, "MACSEC_SA_ATTR_AN": 1, "MACSEC_SA_ATTR_ACTIVE": 2,
-        "MACSEC_SA_ATTR_PN": 3, "MACSEC_SA_ATTR_KEY": 4, "MACSEC_SA_ATTR_KEYID": 5, "MACSEC_SA_ATTR_STATS": 6,
-        "MACSEC_SA_ATTR_PAD": 7, "MACSEC_SA_ATTR_SSCI": 8, "MACSEC_SA_ATTR_SALT": 9},
-    "macsec_offload_attrs": {"MACSEC_OFFLOAD_ATTR_UNSPEC": 0, "MACSEC_OFFLOAD_ATTR_TYPE": 1,
-        "MACSEC_OFFLOAD_ATTR_PAD": 2},
-    "macsec_nl_commands": {"MACSEC_CMD_GET_TXSC": 0, "MACSEC_CMD_ADD_RXSC": 1, "MACSEC_CMD_DEL_RXSC": 2,
-        "MACSEC_CMD_UPD_RXSC": 3, "MACSEC_CMD_ADD_TXSA": 4, "MACSEC_CMD_DEL_TXSA": 5, "MACSEC_CMD_UPD_TXSA": 6,
-        "MACSEC_CMD_ADD_RXSA": 7, "MACSEC_CMD_DEL_RXSA": 8, "MACSEC_CMD_UPD_RXSA": 9, "MACSEC_CMD_UPD_OFFLOAD": 10},
-    "macsec_rxsc_stats_attr": {"MACSEC_RXSC_STATS_ATTR_UNSPEC": 0, "MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED": 1,
-        "MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED": 2, "MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED": 3,
-        "MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED": 4, "MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK": 5,
-        "MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID": 6, "MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE": 7,
-        "MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID": 8, "MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA": 9,
-        "MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA": 10, "MACSEC_RXSC_STATS_ATTR_PAD": 11},
-    "macsec_sa_stats_attr": {"MACSEC_SA_STATS_ATTR_UNSPEC": 0, "MACSEC_SA_STATS_ATTR_IN_PKTS_OK": 1,
-        "MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID": 2, "MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID": 3,
-        "MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA": 4, "MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA": 5,
-        "MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED": 6, "MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED": 7},
-    "macsec_txsc_stats_attr": {"MACSEC_TXSC_STATS_ATTR_UNSPEC": 0, "MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED": 1,
-        "MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED": 2, "MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED": 3,
-        "MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED": 4, "MACSEC_TXSC_STATS_ATTR_PAD": 5},
-    "macsec_secy_stats_attr": {"MACSEC_SECY_STATS_ATTR_UNSPEC": 0, "MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED": 1,
-        "MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED": 2, "MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG": 3,
-        "MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG": 4, "MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG": 5,
-        "MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI": 6, "MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI": 7,
-        "MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN": 8, "MACSEC_SECY_STATS_ATTR_PAD": 9},
-}
-H = SimpleNamespace(ENUMS={t: tuple(m) for t, m in _ENUMS.items()},
-                    **{k: v for m in _ENUMS.values() for k, v in m.items()})
-# the cipher suites (#defines of the header, IEEE 802.1AE-2018 table 14-1; the last one deprecated)
-CIPHERS = {0x0080C20001000001: "GCM-AES-128", 0x0080C20001000002: "GCM-AES-256",
-           0x0080C20001000003: "GCM-AES-XPN-128", 0x0080C20001000004: "GCM-AES-XPN-256",
-           0x0080020001000001: "GCM-AES-128 (deprecated id)"}
+# the cipher suites (#defines of the header, IEEE 802.1AE-2018 table 14-1), and the one
+# MACSEC_DEFAULT_CIPHER_ID, the deprecated id of GCM-AES-128
+CIPHERS = {H.MACSEC_CIPHER_ID_GCM_AES_128: "GCM-AES-128", H.MACSEC_CIPHER_ID_GCM_AES_256: "GCM-AES-256",
+           H.MACSEC_CIPHER_ID_GCM_AES_XPN_128: "GCM-AES-XPN-128",
+           H.MACSEC_CIPHER_ID_GCM_AES_XPN_256: "GCM-AES-XPN-256",
+           H.MACSEC_DEFAULT_CIPHER_ID: "GCM-AES-128 (deprecated id)"}
 VALIDATE = names_from(L, "MACSEC_VALIDATE_", "macsec_validation_type")
 OFFLOAD_TYPES = names_from(L, "MACSEC_OFFLOAD_", "macsec_offload")
 
@@ -76,9 +35,14 @@ SCI = a("u64", big_endian=True, show=_sci)
 ON_OFF = {0: "off", 1: "on"}
 
 
+# every enum of the header ends `__X_END, NUM_X = __X_END, X_MAX = __X_END - 1`: the count
+END = ("END",)
+
+
 def _stats(tag: str, strip: str, name: str, width: str = "u64"):
     pad = {"PAD": "pad"} if f"{strip}PAD" in H.ENUMS[tag] else {}
-    return enum_set(name, f"macsec.{name}", H, tag, strip, pad, label=name.replace("_", " "), default=width)
+    return enum_set(name, f"macsec.{name}", H, tag, strip, pad, label=name.replace("_", " "), default=width,
+                    skip=END)
 
 
 SA_STATS = _stats("macsec_sa_stats_attr", "MACSEC_SA_STATS_ATTR_", "sa_stats", "u32")  # nla_put_u32 each
@@ -89,22 +53,24 @@ SA = enum_set("sa", "macsec.sa", H, "macsec_sa_attrs", "MACSEC_SA_ATTR_", {
     "AN": "u8", "ACTIVE": a("u8", enum=ON_OFF),
     "PN": "uint",   # NLA_POLICY_MIN_LEN(4): a u32, or a u64 on an XPN cipher
     "KEY": a("binary", hint="secret"), "KEYID": a("binary", hint="hex"), "STATS": a("nest", nested=SA_STATS),
-    "PAD": "pad", "SSCI": a("u32", big_endian=True), "SALT": a("binary", hint="secret")}, label="SA")
+    "PAD": "pad", "SSCI": a("u32", big_endian=True), "SALT": a("binary", hint="secret")}, label="SA",
+    skip=END)
 RXSC = enum_set("rxsc", "macsec.rxsc", H, "macsec_rxsc_attrs", "MACSEC_RXSC_ATTR_", {
     "SCI": SCI, "ACTIVE": a("u8", enum=ON_OFF), "SA_LIST": a("indexed-array", sub="nest", nested=SA),
-    "STATS": a("nest", nested=RXSC_STATS), "PAD": "pad"}, label="RXSC")
+    "STATS": a("nest", nested=RXSC_STATS), "PAD": "pad"}, label="RXSC", skip=END)
 SECY = enum_set("secy", "macsec.secy", H, "macsec_secy_attrs", "MACSEC_SECY_ATTR_", {
     "SCI": SCI, "ENCODING_SA": "u8", "WINDOW": "u32", "CIPHER_SUITE": a("u64", enum=CIPHERS), "ICV_LEN": "u8",
     "PROTECT": a("u8", enum=ON_OFF), "REPLAY": a("u8", enum=ON_OFF), "OPER": a("u8", enum=ON_OFF),
     "VALIDATE": a("u8", enum=VALIDATE), "ENCRYPT": a("u8", enum=ON_OFF), "INC_SCI": a("u8", enum=ON_OFF),
-    "ES": a("u8", enum=ON_OFF), "SCB": a("u8", enum=ON_OFF), "PAD": "pad"}, label="SecY")
+    "ES": a("u8", enum=ON_OFF), "SCB": a("u8", enum=ON_OFF), "PAD": "pad"}, label="SecY", skip=END)
 OFFLOAD = enum_set("offload", "macsec.offload", H, "macsec_offload_attrs", "MACSEC_OFFLOAD_ATTR_", {
-    "TYPE": a("u8", enum=OFFLOAD_TYPES), "PAD": "pad"}, label="offload")
+    "TYPE": a("u8", enum=OFFLOAD_TYPES), "PAD": "pad"}, label="offload", skip=END)
 MACSEC = enum_set("macsec", "macsec", H, "macsec_attrs", "MACSEC_ATTR_", {
     "IFINDEX": "u32", "RXSC_CONFIG": a("nest", nested=RXSC), "SA_CONFIG": a("nest", nested=SA),
     "SECY": a("nest", nested=SECY), "TXSA_LIST": a("indexed-array", sub="nest", nested=SA),
     "RXSC_LIST": a("indexed-array", sub="nest", nested=RXSC), "TXSC_STATS": a("nest", nested=TXSC_STATS),
-    "SECY_STATS": a("nest", nested=SECY_STATS), "OFFLOAD": a("nest", nested=OFFLOAD)}, label="macsec")
+    "SECY_STATS": a("nest", nested=SECY_STATS), "OFFLOAD": a("nest", nested=OFFLOAD)}, label="macsec",
+    skip=END)
 
 
 def _on(node) -> str:

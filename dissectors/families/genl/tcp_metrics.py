@@ -7,38 +7,11 @@ as RTT_US/RTTVAR_US, in µs) and the TCP Fast Open cache (MSS, SYN drops, cookie
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
-
-# Constants of <linux/tcp_metrics.h> (6.12's include/uapi; 6.1's lacks only the
-# TCP_METRICS_A_METRICS_* names, which give `enum tcp_metric_index` + 1 its own names),
-# read by tools/gen_uapi.py's parser; they move to dissectors/generated/ once it lists the header.
-H = SimpleNamespace(ENUMS={
-    "TCP_METRICS_A_METRICS_RTT": ("TCP_METRICS_A_METRICS_RTT", "TCP_METRICS_A_METRICS_RTTVAR",
-        "TCP_METRICS_A_METRICS_SSTHRESH", "TCP_METRICS_A_METRICS_CWND", "TCP_METRICS_A_METRICS_REODERING",
-        "TCP_METRICS_A_METRICS_RTT_US", "TCP_METRICS_A_METRICS_RTTVAR_US", "__TCP_METRICS_A_METRICS_MAX"),
-    "TCP_METRICS_ATTR_UNSPEC": ("TCP_METRICS_ATTR_UNSPEC", "TCP_METRICS_ATTR_ADDR_IPV4",
-        "TCP_METRICS_ATTR_ADDR_IPV6", "TCP_METRICS_ATTR_AGE", "TCP_METRICS_ATTR_TW_TSVAL",
-        "TCP_METRICS_ATTR_TW_TS_STAMP", "TCP_METRICS_ATTR_VALS", "TCP_METRICS_ATTR_FOPEN_MSS",
-        "TCP_METRICS_ATTR_FOPEN_SYN_DROPS", "TCP_METRICS_ATTR_FOPEN_SYN_DROP_TS", "TCP_METRICS_ATTR_FOPEN_COOKIE",
-        "TCP_METRICS_ATTR_SADDR_IPV4", "TCP_METRICS_ATTR_SADDR_IPV6", "TCP_METRICS_ATTR_PAD",
-        "__TCP_METRICS_ATTR_MAX"),
-    "TCP_METRICS_CMD_UNSPEC": ("TCP_METRICS_CMD_UNSPEC", "TCP_METRICS_CMD_GET", "TCP_METRICS_CMD_DEL",
-        "__TCP_METRICS_CMD_MAX"),
-},
-    TCP_METRICS_A_METRICS_RTT=1, TCP_METRICS_A_METRICS_RTTVAR=2, TCP_METRICS_A_METRICS_SSTHRESH=3,
-    TCP_METRICS_A_METRICS_CWND=4, TCP_METRICS_A_METRICS_REODERING=5, TCP_METRICS_A_METRICS_RTT_US=6,
-    TCP_METRICS_A_METRICS_RTTVAR_US=7, __TCP_METRICS_A_METRICS_MAX=8, TCP_METRICS_ATTR_UNSPEC=0,
-    TCP_METRICS_ATTR_ADDR_IPV4=1, TCP_METRICS_ATTR_ADDR_IPV6=2, TCP_METRICS_ATTR_AGE=3, TCP_METRICS_ATTR_TW_TSVAL=4,
-    TCP_METRICS_ATTR_TW_TS_STAMP=5, TCP_METRICS_ATTR_VALS=6, TCP_METRICS_ATTR_FOPEN_MSS=7,
-    TCP_METRICS_ATTR_FOPEN_SYN_DROPS=8, TCP_METRICS_ATTR_FOPEN_SYN_DROP_TS=9, TCP_METRICS_ATTR_FOPEN_COOKIE=10,
-    TCP_METRICS_ATTR_SADDR_IPV4=11, TCP_METRICS_ATTR_SADDR_IPV6=12, TCP_METRICS_ATTR_PAD=13,
-    __TCP_METRICS_ATTR_MAX=14, TCP_METRICS_CMD_UNSPEC=0, TCP_METRICS_CMD_GET=1, TCP_METRICS_CMD_DEL=2,
-    __TCP_METRICS_CMD_MAX=3)
+from ...generated import tcp_metrics as H
 
 # tcp_metrics_fill_info(): every metric an nla_put_u32; RTT and RTTVAR in ms beside their µs
 # twins, each as the socket kept it: tp->srtt_us is 8 times the RTT, tp->mdev_us 4 times its
@@ -48,6 +21,8 @@ def _scaled(unit: str, shift: int, what: str):
     return lambda v: f"{v} {unit} ({1 << shift} × {what}: {(v * per_us) >> shift} us)"
 
 
+# 6.1's <linux/tcp_metrics.h> lacks only the TCP_METRICS_A_METRICS_* names, which give
+# `enum tcp_metric_index` + 1 its own names: the numbers are the same
 METRICS = enum_set("metrics", "tcp_metrics.vals", H, "TCP_METRICS_A_METRICS_RTT", "TCP_METRICS_A_METRICS_", {
     "RTT": a("u32", show=_scaled("ms", 3, "rtt")), "RTTVAR": a("u32", show=_scaled("ms", 2, "rttvar")),
     "SSTHRESH": "u32", "CWND": "u32", "REODERING": "u32", "RTT_US": a("u32", show=_scaled("us", 3, "rtt")),

@@ -7,42 +7,11 @@ members of the same set.  The kernel's multicast messages number their commands 
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
-
-# Constants of <linux/thermal.h> (the same in 6.1 and 6.12), read by tools/gen_uapi.py's parser;
-# they move to dissectors/generated/ once it lists the header.
-_ENUMS = {
-    "thermal_device_mode": {"THERMAL_DEVICE_DISABLED": 0, "THERMAL_DEVICE_ENABLED": 1},
-    "thermal_trip_type": {"THERMAL_TRIP_ACTIVE": 0, "THERMAL_TRIP_PASSIVE": 1, "THERMAL_TRIP_HOT": 2,
-        "THERMAL_TRIP_CRITICAL": 3},
-    "thermal_genl_attr": {"THERMAL_GENL_ATTR_UNSPEC": 0, "THERMAL_GENL_ATTR_TZ": 1, "THERMAL_GENL_ATTR_TZ_ID": 2,
-        "THERMAL_GENL_ATTR_TZ_TEMP": 3, "THERMAL_GENL_ATTR_TZ_TRIP": 4, "THERMAL_GENL_ATTR_TZ_TRIP_ID": 5,
-        "THERMAL_GENL_ATTR_TZ_TRIP_TYPE": 6, "THERMAL_GENL_ATTR_TZ_TRIP_TEMP": 7, "THERMAL_GENL_ATTR_TZ_TRIP_HYST":
-        8, "THERMAL_GENL_ATTR_TZ_MODE": 9, "THERMAL_GENL_ATTR_TZ_NAME": 10, "THERMAL_GENL_ATTR_TZ_CDEV_WEIGHT": 11,
-        "THERMAL_GENL_ATTR_TZ_GOV": 12, "THERMAL_GENL_ATTR_TZ_GOV_NAME": 13, "THERMAL_GENL_ATTR_CDEV": 14,
-        "THERMAL_GENL_ATTR_CDEV_ID": 15, "THERMAL_GENL_ATTR_CDEV_CUR_STATE": 16, "THERMAL_GENL_ATTR_CDEV_MAX_STATE":
-        17, "THERMAL_GENL_ATTR_CDEV_NAME": 18, "THERMAL_GENL_ATTR_GOV_NAME": 19, "THERMAL_GENL_ATTR_CPU_CAPABILITY":
-        20, "THERMAL_GENL_ATTR_CPU_CAPABILITY_ID": 21, "THERMAL_GENL_ATTR_CPU_CAPABILITY_PERFORMANCE": 22,
-        "THERMAL_GENL_ATTR_CPU_CAPABILITY_EFFICIENCY": 23},
-    "thermal_genl_sampling": {"THERMAL_GENL_SAMPLING_TEMP": 0},
-    "thermal_genl_event": {"THERMAL_GENL_EVENT_UNSPEC": 0, "THERMAL_GENL_EVENT_TZ_CREATE": 1,
-        "THERMAL_GENL_EVENT_TZ_DELETE": 2, "THERMAL_GENL_EVENT_TZ_DISABLE": 3, "THERMAL_GENL_EVENT_TZ_ENABLE": 4,
-        "THERMAL_GENL_EVENT_TZ_TRIP_UP": 5, "THERMAL_GENL_EVENT_TZ_TRIP_DOWN": 6,
-        "THERMAL_GENL_EVENT_TZ_TRIP_CHANGE": 7, "THERMAL_GENL_EVENT_TZ_TRIP_ADD": 8,
-        "THERMAL_GENL_EVENT_TZ_TRIP_DELETE": 9, "THERMAL_GENL_EVENT_CDEV_ADD": 10, "THERMAL_GENL_EVENT_CDEV_DELETE":
-        11, "THERMAL_GENL_EVENT_CDEV_STATE_UPDATE": 12, "THERMAL_GENL_EVENT_TZ_GOV_CHANGE": 13,
-        "THERMAL_GENL_EVENT_CPU_CAPABILITY_CHANGE": 14},
-    "thermal_genl_cmd": {"THERMAL_GENL_CMD_UNSPEC": 0, "THERMAL_GENL_CMD_TZ_GET_ID": 1,
-        "THERMAL_GENL_CMD_TZ_GET_TRIP": 2, "THERMAL_GENL_CMD_TZ_GET_TEMP": 3, "THERMAL_GENL_CMD_TZ_GET_GOV": 4,
-        "THERMAL_GENL_CMD_TZ_GET_MODE": 5, "THERMAL_GENL_CMD_CDEV_GET": 6},
-}
-H = SimpleNamespace(ENUMS={t: tuple(m) for t, m in _ENUMS.items()},
-                    **{k: v for m in _ENUMS.values() for k, v in m.items()})
+from ...generated import thermal as H
 
 TRIP_TYPES = names_from(H, "THERMAL_TRIP_", "thermal_trip_type", exclude=())
 MODES = names_from(H, "THERMAL_DEVICE_", "thermal_device_mode", exclude=())

@@ -4,29 +4,15 @@ The kernel only sends: QUOTA_NL_C_WARNING to the "events" group, one per quota l
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, register_genl_family
-from ...core.schema import names_from
+from ...generated import quota as H
 
-# Constants of <linux/quota.h> (the same in 6.1 and 6.12): the netlink enums and the
-# QUOTA_NL_* warning #defines, read by tools/gen_uapi.py's parser; they move to
-# dissectors/generated/ once it lists the header.
-_ENUMS = {
-    "QUOTA_NL_C_UNSPEC": {"QUOTA_NL_C_UNSPEC": 0, "QUOTA_NL_C_WARNING": 1},
-    "QUOTA_NL_A_UNSPEC": {"QUOTA_NL_A_UNSPEC": 0, "QUOTA_NL_A_QTYPE": 1, "QUOTA_NL_A_EXCESS_ID": 2,
-        "QUOTA_NL_A_WARNING": 3, "QUOTA_NL_A_DEV_MAJOR": 4, "QUOTA_NL_A_DEV_MINOR": 5, "QUOTA_NL_A_CAUSED_ID": 6,
-        "QUOTA_NL_A_PAD": 7},
-    "QUOTA_NL_NOWARN": {"QUOTA_NL_NOWARN": 0, "QUOTA_NL_IHARDWARN": 1, "QUOTA_NL_ISOFTLONGWARN": 2,
-        "QUOTA_NL_ISOFTWARN": 3, "QUOTA_NL_BHARDWARN": 4, "QUOTA_NL_BSOFTLONGWARN": 5, "QUOTA_NL_BSOFTWARN": 6,
-        "QUOTA_NL_IHARDBELOW": 7, "QUOTA_NL_ISOFTBELOW": 8, "QUOTA_NL_BHARDBELOW": 9, "QUOTA_NL_BSOFTBELOW": 10},
-}
-H = SimpleNamespace(ENUMS={t: tuple(m) for t, m in _ENUMS.items()},
-                    **{k: v for m in _ENUMS.values() for k, v in m.items()})
-WARNINGS = names_from(H, "QUOTA_NL_", "QUOTA_NL_NOWARN", exclude=())
-QTYPES = {0: "USRQUOTA", 1: "GRPQUOTA", 2: "PRJQUOTA"}   # <linux/quota.h> #defines
+# the QUOTA_NL_* warnings and the quota types are #defines of the header, not enums
+WARNINGS = {v: k for k, v in vars(H).items()
+            if k.startswith("QUOTA_NL_") and not k.startswith(("QUOTA_NL_A_", "QUOTA_NL_C_"))}
+QTYPES = {H.USRQUOTA: "USRQUOTA", H.GRPQUOTA: "GRPQUOTA", H.PRJQUOTA: "PRJQUOTA"}
 # quota_send_warning(): QTYPE, WARNING, DEV_MAJOR, DEV_MINOR u32; the ids u64 (nla_put_u64_64bit)
 QUOTA = enum_set("quota", "vfs_dquot", H, "QUOTA_NL_A_UNSPEC", "QUOTA_NL_A_", {
     "QTYPE": a("u32", enum=QTYPES), "EXCESS_ID": "u64", "WARNING": a("u32", enum=WARNINGS), "DEV_MAJOR": "u32",
