@@ -6,6 +6,14 @@
         t = m.tx[0]                                   # its transaction
         print(m.info, "<-", t.request.type_name, t.latency)
         print(t.offending_node())                     # the attribute the extack blames
+
+A capture is read from a path, a binary file object (sys.stdin.buffer, a socket's file,
+gzip or not) or an iterable of bytes chunks.  `stream()` yields the messages as they are
+read, each frame as it arrives, and holds only what is still open (memory flat):
+
+    from nlscope.api import stream
+    for m in stream(sys.stdin.buffer):   # tcpdump -U -i nlmon0 -w - | python3 this.py
+        print(m.type_name, m.info)
 """
 from __future__ import annotations
 
@@ -24,8 +32,8 @@ class Capture:
     section lacks: Frame.fault says what) are kept in `faults`, not decoded.  Key material
     is redacted in the trees unless `show_secrets`."""
 
-    def __init__(self, path: str, genl: dict[int, str] | None = None, show_secrets: bool = False):
-        self.path = path
+    def __init__(self, path, genl: dict[int, str] | None = None, show_secrets: bool = False):
+        self.path = path   # or the file object, or the iterable of bytes it was read from
         self.context = Context(genl, show_secrets=show_secrets)
         self.transactions = TransactionTable()
         self.faults: list[Frame] = []
@@ -55,5 +63,14 @@ class Capture:
         return [m for m in self.messages if f(m)]
 
 
-def open_capture(path: str, genl: dict[int, str] | None = None, show_secrets: bool = False) -> Capture:
+def stream(source, genl: dict[int, str] | None = None, show_secrets: bool = False):
+    """The messages of a capture as they are read from `source` (a path, '-', a binary file
+    object, an iterable of bytes chunks), each paired with what came before it (`m.tx`; the
+    table keeps only open transactions).  Frames that are not netlink (Frame.fault) are
+    skipped; a capture that cannot be read raises CaptureError where it fails."""
+    return messages((fr for fr in read_capture(source) if fr.fault is None),
+                    Context(genl, show_secrets=show_secrets), TransactionTable(keep=False))
+
+
+def open_capture(path, genl: dict[int, str] | None = None, show_secrets: bool = False) -> Capture:
     return Capture(path, genl, show_secrets)

@@ -61,7 +61,9 @@ def _output_args(p: argparse.ArgumentParser, read: bool = False) -> None:
         p.add_argument("--max-messages", dest="max_messages", type=int, metavar="N",
                        help="stop after N messages shown")
     else:
-        p.add_argument("-c", dest="count", type=int, metavar="N", help="stop after N messages shown")
+        p.add_argument("-c", dest="count", type=int, metavar="N",
+                       help="stop after N frames captured (as tshark counts: shown or not; a frame may hold "
+                            "several messages)")
     p.add_argument("-t", dest="time_format", choices=("r", "a", "d"), default="r",
                    help="time column: r since the first message of the capture (default), a absolute, "
                         "d since the message before (shown or not)")
@@ -113,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-R", dest="read_filter", metavar="FILTER",
                     help="with -2: keep only the messages matching FILTER after the first pass (their transactions "
                          "are made of every message; frame numbers are not renumbered)")
+    rp.add_argument("--follow", action="store_true",
+                    help="follow a capture another program is still writing (tcpdump -U, dumpcap, nlscope capture "
+                         "-w), as tail -f does, until SIGINT or SIGTERM")
     rp.add_argument("-z", dest="stats", action="append", default=[], metavar="STAT",
                     help="statistics after the messages: io,stat,INTERVAL[,FILTER…] (frames and bytes per interval, "
                          "as tshark's); netlink,stat (all of 'nlscope stats'), netlink,errors, netlink,latency, "
@@ -122,7 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Capture netlink traffic live from an nlmon interface.",
                         epilog=READ_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     cp.add_argument("-i", dest="interface", default="nlmon0", help="nlmon interface (default nlmon0)")
-    cp.add_argument("-a", dest="autostop", metavar="duration:S", help="stop after S seconds (duration:S)")
+    cp.add_argument("-a", dest="autostop", action="append", default=[], metavar="KEY:VALUE",
+                    help="stop, as dumpcap: duration:S after S seconds, packets:N after N frames written "
+                         "(without -w: captured), filesize:KB once the file holds KB kB (with -b: the next file), "
+                         "files:N after N files of -b; repeatable")
+    cp.add_argument("-b", dest="ring", action="append", default=[], metavar="KEY:VALUE",
+                    help="with -w PREFIX.pcapng, a ring buffer of files named PREFIX_NNNNN_YYYYmmddHHMMSS.pcapng, "
+                         "as dumpcap's: filesize:KB or duration:S or packets:N each file, files:N kept (the oldest "
+                         "deleted); repeatable")
     cp.add_argument("--create", action="store_true", help="create the nlmon interface if it is missing")
     cp.add_argument("--no-process", action="store_true", help="do not look up which process owns each socket")
     _output_args(cp)
@@ -152,11 +164,19 @@ def build_parser() -> argparse.ArgumentParser:
 def _err(msg: str, pointer: str | None = None) -> None:
     """One line on stderr (then, for a filter, the filter and a caret under the fault): what
     the capture, a file name or a filter put in it is escaped, so it stays one line."""
-    from dissectors.text import escape_text
-    text = escape_text(f"nlscope: {msg}")
+    text = _escape(f"nlscope: {msg}")
     if pointer is not None:
-        text += "".join("\n" + escape_text(x) for x in pointer.split("\n"))
+        text += "".join("\n" + _escape(x) for x in pointer.split("\n"))
     print(text, file=sys.stderr)
+
+
+def _escape(text: str) -> str:
+    """escape_text(text), which leaves printable text as it is: then without importing the
+    dissectors (a raw capture's lines, see _FrameOutput)."""
+    if text.isprintable():
+        return text
+    from dissectors.text import escape_text
+    return escape_text(text)
 
 
 def _bad_filter(exc) -> int:
@@ -178,8 +198,32 @@ def _same_file(source: str, dest: str) -> bool:
     return stat.S_ISREG(d.st_mode) and (s.st_dev, s.st_ino) == (d.st_dev, d.st_ino)
 
 
-class _Printer:
-    """Prints messages in the chosen format and writes their frames with -w.
+def _check_output_args(args) -> None:
+    """What the output options refuse together, from the options alone (ValueError); '-w -'
+    makes the run quiet."""
+    if args.fields and args.format not in ("fields", "ek"):
+        # as tshark refuses it: -e names columns of -T fields (or the fields of -T ek)
+        raise ValueError('output fields were given with -e, but neither -T fields nor -T ek was')
+    if args.format == "fields" and not args.fields:
+        raise ValueError("-T fields needs at least one -e FIELD")
+    if args.field_options and args.format != "fields":
+        raise ValueError("-E sets how -T fields prints its fields: add -T fields")
+    if args.hex and args.format != "text":
+        raise ValueError(f"-x prints the bytes after the summary or the tree, not in -T {args.format}")
+    if args.only and args.format != "text":
+        raise ValueError(f"-O chooses what the tree shows in full: not with -T {args.format}")
+    if args.columns and (args.format != "text" or args.verbose or args.only or args.hex):
+        raise ValueError("--columns chooses the summary's columns: not with -V, -O, -x or -T")
+    if args.write == "-":
+        if not args.quiet and (args.verbose or args.only or args.hex or args.format != "text"):
+            raise ValueError("-w - writes the frames to standard output, where no message can be printed too; "
+                             "add -q, or write the frames to a file")
+        args.quiet = True
+
+
+class _FrameOutput:
+    """Writes frames with -w and prints nothing (-q): what a raw capture needs, without the
+    dissectors or the output formats (_Printer adds those).
 
     Given `source` (the capture being read), -w refuses to write onto that file, and writes
     to a temporary file beside OUT that close() renames over it: an existing OUT is left as
@@ -187,79 +231,31 @@ class _Printer:
     written as the frames come, as dumpcap does.  '-w -' writes the frames to stdout, and
     then nothing else is printed there."""
 
-    def __init__(self, args, process_column: bool = False, source: str | None = None, fitted: bool = True):
-        import os
-
-        from . import output as O
+    def __init__(self, args, source: str | None = None):
         self.args = args
-        self.tf = O.TimeFormat(args.time_format)
         self.out = sys.stdout
         self.writer = None
         self._file = None
         self._temp = self._target = None   # -w through a temporary file: its path, and the file it replaces
         self.shown = 0
         self.faults, self.first_fault = 0, None
-        if args.fields and args.format not in ("fields", "ek"):
-            # as tshark refuses it: -e names columns of -T fields (or the fields of -T ek)
-            raise ValueError('output fields were given with -e, but neither -T fields nor -T ek was')
-        if args.format == "fields" and not args.fields:
-            raise ValueError("-T fields needs at least one -e FIELD")
-        if args.field_options and args.format != "fields":
-            raise ValueError("-E sets how -T fields prints its fields: add -T fields")
-        if args.hex and args.format != "text":
-            raise ValueError(f"-x prints the bytes after the summary or the tree, not in -T {args.format}")
-        if args.only and args.format != "text":
-            raise ValueError(f"-O chooses what the tree shows in full: not with -T {args.format}")
-        if args.columns and (args.format != "text" or args.verbose or args.only or args.hex):
-            raise ValueError("--columns chooses the summary's columns: not with -V, -O, -x or -T")
-        if args.write == "-":
-            if not args.quiet and (args.verbose or args.only or args.hex or args.format != "text"):
-                raise ValueError("-w - writes the frames to standard output, where no message can be printed too; "
-                                 "add -q, or write the frames to a file")
-            args.quiet = True
-        self.only = None
-        if args.only:
-            from dissectors import FIELDS, load_families
-            load_families()
-            self.only = O.protocols_of(args.only, {f.abbrev.partition(".")[0] for f in FIELDS})
-        if args.format == "fields":
-            self.fields = O.FieldsPrinter(args.fields, O.FieldOptions(args.field_options) if args.field_options
-                                          else None)
-        else:
-            self.fields = None
-        self.ek_fields = None
-        if args.format == "ek" and args.fields:
-            from .analysis.filter import FieldReader, FilterError, known_field
-            for n in args.fields:
-                if not known_field(n):
-                    raise FilterError(f"unknown field '{n}' given to -e (see 'nlscope fields')", 1, n)
-            self.ek_fields = (list(args.fields), FieldReader(args.fields))
-        self._ek = None   # the frame whose -T ek document is being made
-        if args.format != "text":
-            self.mode = args.format
-        elif args.verbose or self.only:
-            self.mode = "tree"
-        elif args.hex:
-            self.mode = "hex"
-        else:
-            self.mode = "summary"
-        self.process_column = process_column
-        self.columns = None
-        if self.mode == "summary":
-            if args.columns:
-                names = O.parse_columns(args.columns, process=True)
-            else:
-                names = O.DEFAULT_COLUMNS[:2] + (("process",) if process_column else ()) + O.DEFAULT_COLUMNS[2:]
-            self.columns = O.Columns(names, fitted=True, time_mode=args.time_format)
-            if not fitted:   # live, or -l: nothing to look ahead at; the TUI's widths to start with
-                for n in names[:-1]:
-                    self.columns.width[n] = max(self.columns.width[n], O.FIXED_WIDTHS[n])
-        self.colour = self.mode == "summary" and O.use_colour(args.color, sys.stdout, os.environ)
-        self._row_colour, self._reset = O.row_colour, O.RESET
-        self._summary, self._verbose, self._json = O.summary_line, O.verbose_block, O.json_line
-        self._fault_summary, self._fault_block, self._fault_json = O.fault_summary, O.fault_block, O.fault_json
-        self._O = O
-        if args.write:
+        self._last_frame = None
+        self.ring = None   # -b, -a packets or filesize (capture): sources.ring.RingWriter
+        _check_output_args(args)
+        self._setup()
+        limits = getattr(args, "limits", None)
+        if args.write and limits is not None and limits.writes:
+            import os
+
+            from .sources.ring import RingWriter
+            # '-w -' with -a packets: a copy of stdout's descriptor, which the ring closes at the end
+            opener = (lambda name: os.fdopen(os.dup(sys.stdout.fileno()), "wb")) if args.write == "-" else None
+            try:
+                self.writer = self.ring = RingWriter(args.write, limits, getattr(args, "interface", "") or "",
+                                                     open_file=opener)
+            except OSError as exc:
+                raise ValueError(f"cannot write {exc.filename or args.write}: {exc.strerror or exc}") from None
+        elif args.write:
             from .sources.writer import PcapngWriter
             self._file = self._open_output(args.write, source)
             try:
@@ -267,33 +263,15 @@ class _Printer:
             except OSError as exc:
                 self.close(ok=False)
                 raise ValueError(f"cannot write {args.write}: {exc.strerror or exc}") from None
-        self._last_frame = None
+
+    def _setup(self) -> None:
+        """The output formats' part of __init__, between the checks and opening -w."""
 
     def start(self) -> None:
-        """The column header (summaries), or the -E header=y line of -T fields."""
-        a = self.args
-        line = None
-        if a.quiet:
-            return
-        if self.mode == "summary":
-            line = self._O.header_line(self.process_column, self.columns)
-        elif self.mode == "fields":
-            line = self.fields.header()
-        if line is not None:
-            try:
-                self._put(line + "\n")
-            except OutputError:
-                self.close(ok=False)
-                raise
+        """What comes before the first message (nothing here)."""
 
-    def see(self, m) -> None:
-        """Every message of the capture, shown or not, in order: the columns follow the content."""
-        if self.columns is not None:
-            self.columns.fit(m)
-
-    def see_fault(self, fr) -> None:
-        if self.columns is not None:
-            self.columns.fit_fault(fr)
+    def end_chunk(self) -> None:
+        """What ends the output of the last frame (nothing here)."""
 
     def _open_output(self, path: str, source: str | None):
         import os
@@ -344,6 +322,148 @@ class _Printer:
             raise
         except OSError as exc:
             raise OutputError("standard output", exc) from None
+
+    def write_frame(self, frame, comment: str | None = None) -> None:
+        try:
+            self.writer.write(frame, getattr(self.args, "interface", "") or "", comment)
+        except OSError as exc:
+            raise OutputError(self.args.write if self.args.write != "-" else "standard output", exc) from None
+        except (struct_error, OverflowError, ValueError) as exc:  # a value pcapng cannot hold
+            raise OutputError(self.args.write if self.args.write != "-" else "standard output",
+                              f"frame {frame.number} cannot be written as pcapng ({exc})") from None
+
+    def close(self, ok: bool = True) -> None:
+        """Flush stdout and finish -w: with `ok`, the temporary file replaces OUT; else it goes
+        and OUT stays as it was (OutputError if either cannot be written)."""
+        import os
+        f, self._file = self._file, None
+        temp, self._temp = self._temp, None
+        where = self.args.write if self.args.write != "-" else "standard output"
+        ring, self.ring = self.ring, None
+        if ring is not None:
+            try:
+                ring.close()
+            except OSError as exc:
+                if ok:
+                    raise OutputError(where, exc) from None
+        if f is not None:
+            try:
+                if f is sys.stdout.buffer:
+                    f.flush()
+                else:
+                    f.close()
+                if temp is not None and ok:
+                    os.replace(temp, self._target)
+                    temp = None
+            except OSError as exc:
+                if ok:
+                    self._discard(f, temp)
+                    raise OutputError(where, exc) from None
+            finally:
+                if temp is not None:
+                    self._discard(f, temp)
+        try:
+            self.out.flush()
+        except BrokenPipeError:
+            pass
+        except OSError as exc:
+            if ok:
+                raise OutputError("standard output", exc) from None
+
+    @staticmethod
+    def _discard(f, temp: str) -> None:
+        import os
+        try:
+            f.close()
+        except OSError:
+            pass
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+
+
+class _Printer(_FrameOutput):
+    """Prints messages in the chosen format and writes their frames with -w (see _FrameOutput)."""
+
+    def __init__(self, args, process_column: bool = False, source: str | None = None, fitted: bool = True):
+        self.process_column, self._fitted = process_column, fitted
+        super().__init__(args, source)
+
+    def _setup(self) -> None:
+        import os
+
+        from . import output as O
+        args, process_column, fitted = self.args, self.process_column, self._fitted
+        self.tf = O.TimeFormat(args.time_format)
+        self.only = None
+        if args.only:
+            from dissectors import FIELDS, load_families
+            load_families()
+            self.only = O.protocols_of(args.only, {f.abbrev.partition(".")[0] for f in FIELDS})
+        if args.format == "fields":
+            self.fields = O.FieldsPrinter(args.fields, O.FieldOptions(args.field_options) if args.field_options
+                                          else None)
+        else:
+            self.fields = None
+        self.ek_fields = None
+        if args.format == "ek" and args.fields:
+            from .analysis.filter import FieldReader, FilterError, known_field
+            for n in args.fields:
+                if not known_field(n):
+                    raise FilterError(f"unknown field '{n}' given to -e (see 'nlscope fields')", 1, n)
+            self.ek_fields = (list(args.fields), FieldReader(args.fields))
+        self._ek = None   # the frame whose -T ek document is being made
+        if args.format != "text":
+            self.mode = args.format
+        elif args.verbose or self.only:
+            self.mode = "tree"
+        elif args.hex:
+            self.mode = "hex"
+        else:
+            self.mode = "summary"
+        self.process_column = process_column
+        self.columns = None
+        if self.mode == "summary":
+            if args.columns:
+                names = O.parse_columns(args.columns, process=True)
+            else:
+                names = O.DEFAULT_COLUMNS[:2] + (("process",) if process_column else ()) + O.DEFAULT_COLUMNS[2:]
+            self.columns = O.Columns(names, fitted=True, time_mode=args.time_format)
+            if not fitted:   # live, or -l: nothing to look ahead at; the TUI's widths to start with
+                for n in names[:-1]:
+                    self.columns.width[n] = max(self.columns.width[n], O.FIXED_WIDTHS[n])
+        self.colour = self.mode == "summary" and O.use_colour(args.color, sys.stdout, os.environ)
+        self._row_colour, self._reset = O.row_colour, O.RESET
+        self._summary, self._verbose, self._json = O.summary_line, O.verbose_block, O.json_line
+        self._fault_summary, self._fault_block, self._fault_json = O.fault_summary, O.fault_block, O.fault_json
+        self._O = O
+
+    def start(self) -> None:
+        """The column header (summaries), or the -E header=y line of -T fields."""
+        a = self.args
+        line = None
+        if a.quiet:
+            return
+        if self.mode == "summary":
+            line = self._O.header_line(self.process_column, self.columns)
+        elif self.mode == "fields":
+            line = self.fields.header()
+        if line is not None:
+            try:
+                self._put(line + "\n")
+            except OutputError:
+                self.close(ok=False)
+                raise
+
+    def see(self, m) -> None:
+        """Every message of the capture, shown or not, in order: the columns follow the content."""
+        if self.columns is not None:
+            self.columns.fit(m)
+
+    def see_fault(self, fr) -> None:
+        if self.columns is not None:
+            self.columns.fit_fault(fr)
 
     def show(self, m, frame=None) -> None:
         a = self.args
@@ -429,58 +549,6 @@ class _Printer:
         where = f"; they are not in {a.write}" if self.writer is not None else ""
         return (f"{self.faults} frame{'s' if self.faults > 1 else ''} could not be read as netlink (frame {fr.number}: "
                 f"{fr.fault}){where}; 'nlscope read -V' shows their bytes")
-
-    def write_frame(self, frame, comment: str | None = None) -> None:
-        try:
-            self.writer.write(frame, getattr(self.args, "interface", "") or "", comment)
-        except OSError as exc:
-            raise OutputError(self.args.write if self.args.write != "-" else "standard output", exc) from None
-        except (struct_error, OverflowError, ValueError) as exc:  # a value pcapng cannot hold
-            raise OutputError(self.args.write if self.args.write != "-" else "standard output",
-                              f"frame {frame.number} cannot be written as pcapng ({exc})") from None
-
-    def close(self, ok: bool = True) -> None:
-        """Flush stdout and finish -w: with `ok`, the temporary file replaces OUT; else it goes
-        and OUT stays as it was (OutputError if either cannot be written)."""
-        import os
-        f, self._file = self._file, None
-        temp, self._temp = self._temp, None
-        where = self.args.write if self.args.write != "-" else "standard output"
-        if f is not None:
-            try:
-                if f is sys.stdout.buffer:
-                    f.flush()
-                else:
-                    f.close()
-                if temp is not None and ok:
-                    os.replace(temp, self._target)
-                    temp = None
-            except OSError as exc:
-                if ok:
-                    self._discard(f, temp)
-                    raise OutputError(where, exc) from None
-            finally:
-                if temp is not None:
-                    self._discard(f, temp)
-        try:
-            self.out.flush()
-        except BrokenPipeError:
-            pass
-        except OSError as exc:
-            if ok:
-                raise OutputError("standard output", exc) from None
-
-    @staticmethod
-    def _discard(f, temp: str) -> None:
-        import os
-        try:
-            f.close()
-        except OSError:
-            pass
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
 
 
 def _context(args):
@@ -591,6 +659,9 @@ def cmd_read(args) -> int:
     if args.read_filter and not args.two_pass:
         _err("-R without -2: for one pass filtering use -Y (as tshark says)")
         return 2
+    if args.follow and path == "-":
+        _err("--follow follows a file another program is writing; a pipe is read as it comes without it")
+        return 2
     try:
         ctx = _context(args)
         flt = _filter(args)
@@ -620,9 +691,32 @@ def cmd_read(args) -> int:
     table = TransactionTable(keep=args.two_pass, on_done=taps.transaction if taps.pairs else None) if pairs else None
     # the columns follow the content: the first frames are read ahead (a stream is kept
     # aside to be read again), so the header is as wide as the rows under it
-    source = path
+    # a pipe or a FIFO (`tcpdump -U -w - | nlscope read -`) and a file followed are shown as
+    # they come: the output is flushed whenever the reading catches up with the writer
+    from .sources.stream import Follow, FollowStopped, pipe_input
+    follow = None
+    if args.follow and os.path.isfile(path):   # a FIFO is read as it comes anyway
+        try:
+            follow = Follow(path)
+        except OSError:
+            pass   # read_capture(path) says why
+    pipe_in = None if follow is not None else pipe_input(path)
+    source = follow or pipe_in or path
+    looked = False
     if printer.columns is not None and not args.quiet and not args.line_buffered:
-        source = _look_ahead(path, args, printer.columns)
+        if follow is None:
+            source = _look_ahead(path, args, printer.columns, pipe_in)
+        else:
+            _look_ahead(path, args, printer.columns)   # what the file holds so far; then it is followed
+        looked = True
+    # a stream read ahead to its end or to 4,096 frames without waiting long may go to workers
+    live = follow is not None or pipe_in is not None and (pipe_in.caught_up or not looked)
+    for s_ in (pipe_in, follow):
+        if s_ is not None:
+            s_.on_idle = lambda: _flush_output(printer.out)
+    if follow is not None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: follow.stop())
     progress = _Progress(path, args)
     frames_in = progress.wrap(_first_frames(read_capture(source, warn=_err), args.count))
     try:
@@ -638,7 +732,7 @@ def cmd_read(args) -> int:
     # a filter that may run out of time (a costly `matches`) stops where it does, and one that
     # reads the time since earlier messages (frame.time_delta…) needs them all in order: one process
     if jobs > 1 and not (args.quiet or args.two_pass or args.write or args.max_messages is not None
-                         or args.line_buffered or taps or (flt is not None and (flt.may_time_out or flt.stateful))):
+                         or args.line_buffered or live or taps or (flt is not None and (flt.may_time_out or flt.stateful))):
         try:
             return _read_in_workers(frames_in, Pipeline(ctx, table), printer, flt, jobs)
         finally:
@@ -651,7 +745,13 @@ def cmd_read(args) -> int:
     try:
         def stream_of():
             """Every message in order, and in its place each frame the reader could not read
-            as netlink (Frame.fault)."""
+            as netlink (Frame.fault).  --follow ends here on SIGINT or SIGTERM, cleanly."""
+            try:
+                yield from frames_of()
+            except FollowStopped:
+                return
+
+        def frames_of():
             for fr in frames_in:
                 read[0] += 1
                 if fr.fault is not None:
@@ -666,7 +766,7 @@ def cmd_read(args) -> int:
                 if taps:
                     taps.frame(fr, msgs)
                 yield from msgs
-        stream = stream_of()
+        stream = stream_of() if follow is not None else frames_of()
         if args.two_pass:
             stream = list(stream)
             table.finish()
@@ -708,6 +808,9 @@ def cmd_read(args) -> int:
     except KeyboardInterrupt:
         status = 130
     progress.done()
+    for s_ in (pipe_in, follow):
+        if s_ is not None:
+            s_.close()
     if table is not None and not args.two_pass and taps.pairs:
         table.finish()   # the transactions still open are counted
     note = printer.fault_note()
@@ -754,13 +857,53 @@ LOOKAHEAD_FRAMES = 4096        # frames read ahead to fit the columns
 LOOKAHEAD_BYTES = 32 << 20     # … and at most these bytes of them
 
 
-def _look_ahead(path: str, args, columns):
+def _flush_output(out) -> None:
+    """What was printed goes out now (the input is waiting for its writer)."""
+    try:
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError("standard output", exc) from None
+
+
+class _CaughtUp(Exception):
+    """The read-ahead reached what a stream's writer has written so far: it stops there."""
+
+
+LOOKAHEAD_WAIT = 0.5   # seconds a stream's read-ahead waits for its writer, in all
+
+
+def _wait_for_writer(stream):
+    """A stream.Pipe's on_idle for the read-ahead: wait for the writer while the read-ahead
+    has waited less than LOOKAHEAD_WAIT in all, then stop it (_CaughtUp).  A writer that keeps
+    up (`cat FILE |`) waits microseconds at a time, so the columns are the file's; one that
+    writes frames as they happen (`tcpdump -U`) has them shown half a second later."""
+    import select
+    import time
+    left = [LOOKAHEAD_WAIT]
+
+    def wait() -> None:
+        t = time.monotonic()
+        try:
+            ready = left[0] > 0 and select.select([stream.fd], [], [], left[0])[0]
+        except (OSError, ValueError):
+            ready = True
+        left[0] -= time.monotonic() - t
+        if not ready:
+            stream.caught_up = True
+            raise _CaughtUp
+    return wait
+
+
+def _look_ahead(path: str, args, columns, stream=None):
     """Fit `columns` to the capture's first frames (at most LOOKAHEAD_FRAMES and _BYTES,
     and no more than -c), decoding their headers only; then the reading starts over.  A
     file is opened again; a stream (stdin, a FIFO) is kept aside as it is read ahead, in a
-    temporary file, and read again from there, then on from the stream.  What goes wrong
-    ahead (a fault, a file that is no capture) is left to the reading proper to say.
-    Returns what the reading proper reads."""
+    temporary file, and read again from there, then on from the stream; given `stream` (a
+    stream.Pipe), the read-ahead ends where the stream has to wait for its writer, so what
+    arrived is shown now.  What goes wrong ahead (a fault, a file that is no capture) is left
+    to the reading proper to say.  Returns what the reading proper reads."""
     import os
     import stat
     from .messages import Pipeline
@@ -771,8 +914,13 @@ def _look_ahead(path: str, args, columns):
     try:
         st = os.fstat(0) if path == "-" else os.stat(path)
     except (OSError, ValueError):
-        return path
-    if path == "-" and stat.S_ISREG(st.st_mode):
+        if stream is None:
+            return path
+    if stream is not None:
+        stream.on_idle = _wait_for_writer(stream)
+        replay = _Replay(stream, stream.name)
+        ahead = source = replay
+    elif path == "-" and stat.S_ISREG(st.st_mode):
         try:
             start = os.lseek(0, 0, os.SEEK_CUR)
         except OSError:
@@ -805,10 +953,12 @@ def _look_ahead(path: str, args, columns):
             for m in pipe.feed(fr):
                 fit.fit(m)
                 m.forget()
-    except (StopIteration, CaptureError, ValueError, OverflowError, MemoryError):
+    except (StopIteration, CaptureError, ValueError, OverflowError, MemoryError, _CaughtUp):
         pass
     finally:
         frames.close()
+        if stream is not None:
+            stream.on_idle = None
     columns.copy_widths(fit)
     if replay is not None:
         return replay.again()
@@ -1049,33 +1199,48 @@ def _read_in_workers(frames, pipe, printer, flt, jobs: int) -> int:
 def cmd_capture(args) -> int:
     from collections import deque
 
-    from .analysis.filter import FilterError
-    from .analysis.transactions import TransactionTable
-    from .messages import Pipeline
     from .sources import CaptureError
-    from .sources.genl_ids import KernelGenlIds
     from .sources.live import LiveCapture, stop_on_signals
     from .sources.nlmon import nlmon_up
     from .sources.privileges import PROCESS_LOOKUPS, PrivilegeError, drop_privileges
-    from .sources.procs import ProcessTable
 
-    duration = None
-    if args.autostop:
-        key, _, val = args.autostop.partition(":")
-        try:
-            if key != "duration":
-                raise ValueError
-            duration = float(val)
-        except ValueError:
-            _err(f"-a {args.autostop}: write duration:SECONDS, e.g. -a duration:10")
-            return 2
+    # -q -w with nothing to show, filter or attribute: frames go to the file as
+    # they come, undecoded (as dumpcap does), which keeps up with bursts the decoder cannot
+    raw = (args.quiet or args.write == "-") and not args.filter and args.no_process and bool(args.write)
+    # and then nothing of the decoder is imported (most of a start under emulation), unless
+    # an option to check needs it
+    bare = raw and not (args.genl or args.only or args.fields or args.field_options or args.columns)
+    if bare:
+        FilterError = _NoFilter
+    else:
+        from .analysis.filter import FilterError
+
+    from .sources.ring import parse_limits
     try:
-        ctx = _context(args)
-        flt = _filter(args)
+        limits = parse_limits(args.ring, args.autostop)
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
+    if args.ring and (not args.write or args.write == "-"):
+        _err("-b writes a ring buffer of files named after -w's: give -w FILE (e.g. -w out.pcapng)")
+        return 2
+    if limits.stop_kb is not None and not args.write:
+        _err("-a filesize:KB stops when the -w file holds KB kB: give -w FILE")
+        return 2
+    if args.count is not None and args.count < 1:
+        _err("-c needs a count of 1 or more")
+        return 2
+    count = args.count
+    if limits.stop_packets is not None and not args.write:   # nothing written: the frames captured
+        count = min(count or limits.stop_packets, limits.stop_packets)
+    args.limits = limits
+    try:
+        ctx = None if bare else _context(args)
+        flt = None if bare else _filter(args)
         if args.create:
             nlmon_up(args.interface)
         live = LiveCapture(args.interface)
-        printer = _Printer(args, process_column=not args.no_process, fitted=False)
+        printer = _FrameOutput(args) if bare else _Printer(args, process_column=not args.no_process, fitted=False)
     except FilterError as exc:
         return _bad_filter(exc)
     except (CaptureError, ValueError) as exc:
@@ -1086,9 +1251,6 @@ def cmd_capture(args) -> int:
     except OutputError as exc:
         live.close()
         return _output_failed(exc)
-    # -q -w with nothing to show, filter, count or attribute: frames go to the file as
-    # they come, undecoded (as dumpcap does), which keeps up with bursts the decoder cannot
-    raw = args.quiet and flt is None and args.no_process and args.count is None and printer.writer is not None
     if not raw:
         import dissectors
         dissectors.load_families()  # before the first frame, so reading never starts behind
@@ -1103,13 +1265,19 @@ def cmd_capture(args) -> int:
     if hasattr(out, "reconfigure"):
         out.reconfigure(line_buffering=True)   # `nlscope capture | cat` shows each line as it comes
     print(f"nlscope: listening on {args.interface} ({live.ring_text()})", file=sys.stderr, flush=True)
-    procs = None if args.no_process else ProcessTable()
-    if procs is not None:
+    procs = pipe = None
+    if not args.no_process:
+        from .sources.procs import ProcessTable
+        procs = ProcessTable()
         procs.watch()
     own = procs.own_portids if procs is not None else set()
-    ctx.resolver = KernelGenlIds(own)
-    # a stream's table: only open transactions are held, so a capture that runs for days stays flat
-    pipe = Pipeline(ctx, TransactionTable(keep=False), procs)
+    if not raw:
+        from .analysis.transactions import TransactionTable
+        from .messages import Pipeline
+        from .sources.genl_ids import KernelGenlIds
+        ctx.resolver = KernelGenlIds(own)
+        # a stream's table: only open transactions are held, so a capture that runs for days stays flat
+        pipe = Pipeline(ctx, TransactionTable(keep=False), procs)
     # A request's sender is known only from its answer (requests may carry port id 0), so a
     # request waits here until it is answered, or HOLD seconds, before it is shown or saved.
     HOLD = 0.25
@@ -1121,20 +1289,17 @@ def cmd_capture(args) -> int:
         t = m.tx[0]
         return bool(t.responses) or t.status != "open" or now - since > HOLD
 
-    def release(force: bool = False) -> bool:
+    def release(force: bool = False) -> None:
         import time
         now = time.monotonic()
         while pending and (force or ready(pending[0][0], pending[0][2], now)):
             m, frame, _ = pending.popleft()
-            if args.count is not None and printer.shown >= args.count:
-                return False
             printer.tf.see(m.time)
             printer.see(m)
             if m.process is None and m.tx and m.tx[1] == "request" and m.tx[0].request is not None:
                 m.process = m.tx[0].request.process   # learned from the answer, on the table's copy
             if flt is None or flt(m):
                 printer.show(m, frame)
-        return args.count is None or printer.shown < args.count
 
     def release_rest() -> None:
         """What still waits for an answer is shown now (the capture is ending)."""
@@ -1150,19 +1315,29 @@ def cmd_capture(args) -> int:
     # capture killed outright (kill -9, a crash) leaves a valid file up to a recent point;
     # every write is a whole pcapng block, and so is every flush
     writer, flushed, left, status, failure = printer.writer, 0, 0, 0, None
+    ring = printer.ring
+    taken = 0   # frames captured (-c counts them, as tshark's: shown or not; not nlscope's own)
     try:
         import time
-        for fr in live.frames(duration=duration, idle=True):
+        for fr in live.frames(duration=limits.stop_seconds, idle=True):
             if raw:
                 if fr is not None:
+                    taken += 1
                     printer.write_frame(fr)
             else:
                 if fr is not None and not _own(fr, own):
+                    taken += 1
                     for m in pipe.feed(fr):
                         pending.append((m, fr, time.monotonic()))
-                if not release():
-                    left = live.left_in_ring()   # -c reached: what the ring still held is not read
-                    break
+                release()
+            if ring is not None:
+                try:
+                    ring.tick()   # -b duration: the next file on time, the capture idle or not
+                except OSError as exc:
+                    raise OutputError(args.write, exc) from None
+            if count is not None and taken >= count or ring is not None and ring.stopped:
+                left = live.left_in_ring()   # -c or -a reached: what the ring still held is not read
+                break
             if writer is not None and (live.blocks != flushed or fr is None):
                 flushed = live.blocks
                 try:
@@ -1206,6 +1381,10 @@ def cmd_capture(args) -> int:
     if failure:
         _err(failure)
     return status
+
+
+class _NoFilter(Exception):
+    """FilterError where no filter runs (a raw capture, which does not import the filters)."""
 
 
 def _own(frame, own: set) -> bool:

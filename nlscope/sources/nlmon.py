@@ -5,10 +5,7 @@ import errno
 import os
 import struct
 
-from dissectors.generated import if_ as IF, if_link as L, rtnetlink as R
-
 from .capture import ARPHRD_NETLINK, CaptureError
-from .netlink_socket import NLM_F_ACK, NetlinkError, NetlinkSocket, nla
 
 NETLINK_ROUTE = 0
 NLM_F_EXCL, NLM_F_CREATE = 0x200, 0x400
@@ -32,6 +29,10 @@ def nlmon_up(name: str = "nlmon0") -> bool:
         if kind != ARPHRD_NETLINK:
             raise CaptureError(f"{name} exists and is not an nlmon interface; choose another name")
         return False
+    # only here: a capture on an interface that exists imports nothing of the dissectors
+    from dissectors.generated import if_ as IF, if_link as L, rtnetlink as R
+
+    from .netlink_socket import NLM_F_ACK, NetlinkError, NetlinkSocket, nla
     ifinfo = struct.pack("=BxHiII", 0, 0, 0, IF.IFF_UP, IF.IFF_UP)
     body = ifinfo + nla(L.IFLA_IFNAME, name.encode() + b"\0") + \
         nla(L.IFLA_LINKINFO | 0x8000, nla(L.IFLA_INFO_KIND, b"nlmon\0"))
@@ -56,6 +57,9 @@ def nlmon_down(name: str = "nlmon0") -> None:
         raise CaptureError(f"there is no interface {name}")
     if kind != ARPHRD_NETLINK:
         raise CaptureError(f"{name} is not an nlmon interface; refusing to delete it")
+    from dissectors.generated import if_link as L, rtnetlink as R
+
+    from .netlink_socket import NLM_F_ACK, NetlinkError, NetlinkSocket, nla
     body = struct.pack("=BxHiII", 0, 0, 0, 0, 0) + nla(L.IFLA_IFNAME, name.encode() + b"\0")
     try:
         with NetlinkSocket(NETLINK_ROUTE) as s:

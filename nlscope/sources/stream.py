@@ -129,8 +129,9 @@ class GzipStream:
 class Input:
     """A capture's bytes: `read(n)`, its name for messages, its size when known (else None),
     the first four bytes already read (`head`) and, for gzip, the decompressor's `fault`.
-    `source` is a path ('-' = stdin) or a binary file object; a path that cannot be opened
-    raises `open_error` (capture.CaptureError) with one line."""
+    `source` is a path ('-' = stdin), a binary file object, bytes, or an iterable of bytes
+    chunks; a path that cannot be opened raises `open_error` (capture.CaptureError) with one
+    line."""
 
     def __init__(self, source, open_error):
         self._close = None
@@ -151,10 +152,18 @@ class Input:
                 except OSError as exc:
                     raise open_error(f"{path}: cannot be opened ({exc.strerror or exc})") from None
                 self._close = f.close
-        else:
+        elif isinstance(source, (bytes, bytearray, memoryview)):
+            f, self.name = io.BytesIO(source), "input"
+        elif hasattr(source, "read"):
             f = source
             name = getattr(source, "name", None)
             self.name = name if isinstance(name, str) else "input"
+        else:
+            try:
+                f, self.name = Chunks(iter(source)), "input"
+            except TypeError:
+                raise open_error(f"a capture is read from a path, a binary file object or an iterable of bytes, "
+                                 f"not from {type(source).__name__}") from None
         self.size = _size_left(f)
         self.gzip: GzipStream | None = None
         self.read = f.read if isinstance(f, (io.BufferedReader, io.BytesIO)) else _full_reads(f.read)
@@ -179,6 +188,27 @@ class Input:
         if self._close is not None:
             self._close()
             self._close = None
+
+
+class Chunks:
+    """read(n) over an iterator of bytes chunks (any sizes; empty ones are skipped), as they come."""
+
+    def __init__(self, chunks):
+        self._chunks, self._buf, self._pos = chunks, b"", 0
+
+    def read(self, n: int = -1) -> bytes:
+        while self._pos >= len(self._buf):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return b""
+            if not isinstance(chunk, (bytes, bytearray, memoryview)):
+                raise OSError(f"the iterable gave a {type(chunk).__name__}, not bytes")
+            self._buf, self._pos = bytes(chunk), 0
+        if n < 0:
+            n = len(self._buf) - self._pos
+        data = self._buf[self._pos:self._pos + n]
+        self._pos += len(data)
+        return data
 
 
 def _full_reads(read):
@@ -209,3 +239,111 @@ def _size_left(f) -> int | None:
         return max(0, st.st_size - f.tell())
     except (AttributeError, OSError, ValueError):
         return None
+
+
+class Pipe:
+    """A pipe, FIFO or terminal read as it fills: read(n) returns what has arrived (at most n
+    bytes, b"" at the end) and waits only when nothing has.  Before it waits, `on_idle()` is
+    called: the reader has caught up with the writer (`tcpdump -U -w - | nlscope read -`),
+    so what was decoded can be shown now (a flush), or a read-ahead can stop there."""
+
+    def __init__(self, fd: int, name: str, on_idle=None, owned: bool = False):
+        self.fd, self.name, self._owned = fd, name, owned
+        self.on_idle = on_idle
+        self.caught_up = False    # a read-ahead stopped where the writer had got to (cli._look_ahead)
+        self._buf, self._pos = b"", 0
+
+    def read(self, n: int = -1) -> bytes:
+        if self._pos >= len(self._buf):
+            import select
+            try:
+                ready = select.select([self.fd], [], [], 0)[0]
+            except (OSError, ValueError):
+                ready = True
+            if not ready and self.on_idle is not None:
+                self.on_idle()
+            self._buf, self._pos = os.read(self.fd, max(n, 1 << 16)), 0
+        if n < 0:
+            parts = [self._buf[self._pos:]]
+            self._buf, self._pos = b"", 0
+            while True:
+                more = os.read(self.fd, 1 << 16)
+                if not more:
+                    return b"".join(parts)
+                parts.append(more)
+        data = self._buf[self._pos:self._pos + n]
+        self._pos += len(data)
+        return data
+
+    def close(self) -> None:
+        if self._owned:
+            self._owned = False
+            os.close(self.fd)
+
+
+def pipe_input(path: str, on_idle=None) -> Pipe | None:
+    """A Pipe over `path` ('-' = stdin) when it is a pipe, a FIFO, a socket or (stdin) a
+    terminal; else None (a regular file, a device, a directory, or what cannot be opened:
+    left to Input to read or to say)."""
+    try:
+        if path == "-":
+            fd = sys.stdin.fileno()
+            mode = os.fstat(fd).st_mode
+            if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) and os.isatty(fd)):
+                return None
+            return Pipe(fd, "stdin", on_idle)
+        mode = os.stat(path).st_mode
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Pipe(fd, path, on_idle, owned=True)
+
+
+class FollowStopped(Exception):
+    """`--follow` was told to stop (SIGINT, SIGTERM): the reading ends there, cleanly."""
+
+
+class Follow:
+    """A capture file another program is still writing, read as `tail -f` reads: at its end,
+    read() waits for more (every `interval` seconds) instead of ending, so a record cut at the
+    end is read whole once it is written; `on_idle()` is called before each wait.  stop()
+    (from a signal handler) ends the reading where the file ended then: what was written
+    before the signal is read, and then read() raises FollowStopped (a record still being
+    written there is not read, nor called cut)."""
+
+    def __init__(self, path: str, on_idle=None, interval: float = 0.2):
+        self.name, self.on_idle, self.interval = path, on_idle, interval
+        self.stopped = False
+        self._end = 0
+        self._f = open(path, "rb")   # at its end, a read asks the file again
+
+    def read(self, n: int = -1) -> bytes:
+        """What the file holds past what was read, at most n bytes; waits while it holds none
+        (Input asks again for the rest of a record, as of a pipe)."""
+        import time
+        while True:
+            want = 1 << 16 if n < 0 else n
+            if self.stopped:
+                want = min(want, self._end - self._f.tell())
+                if want <= 0:
+                    raise FollowStopped
+            data = self._f.read(want)
+            if data:
+                return data
+            if self.stopped:
+                raise FollowStopped
+            if self.on_idle is not None:
+                self.on_idle()
+            time.sleep(self.interval)
+
+    def stop(self) -> None:
+        try:
+            self._end = os.fstat(self._f.fileno()).st_size
+        except (OSError, ValueError):
+            self._end = 0
+        self.stopped = True
+
+    def close(self) -> None:
+        self._f.close()

@@ -56,7 +56,8 @@ class PcapngWriter:
         # byte-order magic, version 1.0, section length unknown (-1)
         f.write(_block(_SHB, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1) + opts))
 
-    def _iface(self, linktype: int, name: str) -> int:
+    def interface(self, linktype: int, name: str) -> int:
+        """The interface block of (link type, name), written the first time it is asked for."""
         key = (linktype, name)
         idx = self._ifaces.get(key)
         if idx is None:
@@ -76,7 +77,7 @@ class PcapngWriter:
         header = frame.header or netlink_header(frame.protocol, frame.pkttype)
         linktype = frame.linktype if frame.header else LINKTYPE_NETLINK
         data = header + frame.data
-        idx = self._iface(linktype, ifname)
+        idx = self.interface(linktype, ifname)
         ts = _timestamp(frame)
         wirelen = max(frame.wirelen, len(data))
         body = struct.pack("<IIIII", idx, ts >> 32, ts & 0xFFFFFFFF, len(data), wirelen)

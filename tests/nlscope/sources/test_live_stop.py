@@ -36,13 +36,14 @@ def _request(seq: int, notify: bool = False) -> bytes:
     return struct.pack("=IHHII", 32, 18, 0x301, seq, 0) + bytes(16)
 
 
-def _fill_block(ring, live, block: int, count: int, seq0: int, notify: bool = False) -> None:
-    """Lay `count` packets into ring block `block` as tpacket_rcv() does, and hand it to user space."""
+def _fill_block(ring, live, block: int, count: int, seq0: int, notify: bool = False, per_frame: int = 1) -> None:
+    """Lay `count` packets into ring block `block` as tpacket_rcv() does, and hand it to user space
+    (each packet `per_frame` messages)."""
     base = block * live.BLOCK
     pos = 48                                     # after the block descriptor
     first = pos
     for i in range(count):
-        data = _request(seq0 + i, notify)
+        data = _request(seq0 + i, notify) * per_frame
         mac = 48 + 32                            # tpacket3_hdr, then sockaddr_ll, aligned
         nxt = (mac + len(data) + 15) & ~15 if i < count - 1 else 0
         struct.pack_into("=IIIIIIHH", ring, base + pos, nxt, 1_700_000_000, i, len(data), len(data), 1, mac, mac)
@@ -107,7 +108,7 @@ def drive(spec: dict) -> None:
             self.sock = FakeSocket(blocks * per + dropped, dropped)
             self.ring = mmap.mmap(-1, live.BLOCK * live.BLOCKS)
             for b in range(blocks):
-                _fill_block(self.ring, live, b, per, b * per, spec.get("notify", False))
+                _fill_block(self.ring, live, b, per, b * per, spec.get("notify", False), spec.get("per_frame", 1))
             self.v3 = True
             self.ifname = ifname
             for name, value in dict(_block=0, _left=0, _pos=0, _slot=0, received=0, dropped=0, number=0,
@@ -134,7 +135,10 @@ def drive(spec: dict) -> None:
     live.LiveCapture = StandInCapture
     if spec.get("ignore_sigint"):             # what `cmd &` in a non-interactive shell starts with
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    sys.exit(nlscope.cli.main(["capture", "-i", "nlmonX0"] + spec["args"]))
+    status = nlscope.cli.main(["capture", "-i", "nlmonX0"] + spec["args"])
+    if "modules" in spec:
+        Path(spec["modules"]).write_text("\n".join(sorted(sys.modules)))
+    sys.exit(status)
 
 
 def _run(spec, timeout=30, **kw):
@@ -202,6 +206,19 @@ def test_every_stop_drains_the_ring_and_the_counts_add_up(tmp_path, how):
     assert "Traceback" not in proc.stderr
 
 
+def test_the_raw_path_imports_no_decoder(tmp_path):
+    """-q -w --no-process writes the frames undecoded: it imports neither the dissectors nor
+    construct, which cost most of a capture's start under emulation (tens of seconds in a TCG
+    VM).  It used to import both, and the filters, before it knew it would decode nothing."""
+    out, modules = tmp_path / "out.pcapng", tmp_path / "modules"
+    proc = _run(dict(args=["--no-process", "-q", "-w", str(out), "-a", "duration:1"], modules=str(modules)))
+    assert proc.returncode == 0, proc.stderr
+    assert _counts(proc.stderr)[0] == pcapng_frames(out) == BLOCKS * PER_BLOCK
+    loaded = modules.read_text().split()
+    assert [m for m in loaded if m.split(".")[0] in ("dissectors", "construct")] == []
+    assert not {"nlscope.output", "nlscope.messages", "nlscope.analysis"} & set(loaded)
+
+
 def test_a_second_signal_stops_reading_and_counts_what_is_left(tmp_path):
     out = tmp_path / "out.pcapng"
     proc = _run(dict(args=["--no-process", "-q", "-w", str(out)], events=[[50, "SIGINT"], [60, "SIGTERM"]]))
@@ -217,6 +234,44 @@ def test_count_reached_says_what_the_ring_still_held(tmp_path):
     captured, passed, dropped, left = _counts(proc.stderr)
     assert captured + dropped + left == passed and left > 0, proc.stderr
     assert len(proc.stdout.splitlines()) == 11   # the header and 10 messages
+
+
+def test_count_counts_frames_as_tshark_does(tmp_path):
+    """-c 10 over frames of three messages each: ten frames, thirty messages (tshark's -c counts
+    packets).  It used to stop after ten messages, in the middle of the fourth frame."""
+    proc = _run(dict(args=["--no-process", "-c", "10"], notify=True, per_frame=3))
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == 1 + 30, proc.stdout
+    captured, passed, dropped, left = _counts(proc.stderr)
+    assert captured + dropped + left == passed and left > 0, proc.stderr
+    out = tmp_path / "out.pcapng"
+    proc = _run(dict(args=["--no-process", "-q", "-w", str(out), "-c", "10"], per_frame=3))   # raw: the same count
+    assert proc.returncode == 0 and pcapng_frames(out) == 10, proc.stderr
+
+
+def test_ring_buffer_files_as_dumpcap_names_them(tmp_path):
+    """-b packets:100 -b files:3 over 800 frames: eight files made, the newest three kept, named
+    PREFIX_NNNNN_YYYYmmddHHMMSS.pcapng, each a whole pcapng file of 100 frames."""
+    import re
+    out = tmp_path / "ring.pcapng"
+    proc = _run(dict(args=["--no-process", "-q", "-w", str(out), "-b", "packets:100", "-b", "files:3",
+                           "-a", "duration:1"]))
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert [n.split("_")[1] for n in names] == ["00006", "00007", "00008"], names
+    assert all(re.fullmatch(r"ring_\d{5}_\d{14}\.pcapng", n) for n in names), names
+    assert [pcapng_frames(tmp_path / n) for n in names] == [100, 100, 100]
+    assert _tshark_frames(tmp_path / names[0]) in (None, 100)
+
+
+@pytest.mark.parametrize("decode", [False, True])
+def test_autostop_packets_stops_and_counts_what_is_left(tmp_path, decode):
+    out = tmp_path / "out.pcapng"
+    proc = _run(dict(args=["--no-process", "-w", str(out), "-a", "packets:250"] + ([] if decode else ["-q"]),
+                     notify=True))
+    assert proc.returncode == 0, proc.stderr
+    captured, passed, dropped, left = _counts(proc.stderr)
+    assert pcapng_frames(out) == 250 and captured + dropped + left == passed and left > 0, proc.stderr
 
 
 def test_a_deleted_interface_ends_the_capture_with_one_line(tmp_path):
