@@ -143,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     np_.add_argument("name", nargs="?", default="nlmon0")
     op = sub.add_parser("open", help="browse a capture file in the TUI (also: nlscope FILE)")
     op.add_argument("file")
+    from .tui.time_display import FORMATS   # no Textual import
+    op.add_argument("-Y", dest="display_filter", metavar="FILTER", default="",
+                    help="start with this display filter applied")
+    op.add_argument("-t", dest="time_format", choices=tuple(FORMATS), default="r",
+                    help="time column as tshark -t: r a ad adoy u ud udoy e d dd (T cycles in the TUI)")
     _family_args(op)
     sub.add_parser("demo", help="open a capture bundled with nlscope in the TUI")
     lp = sub.add_parser("live", help="capture live in the TUI (root)")
@@ -1542,17 +1547,24 @@ def demo_capture() -> str:
 
 
 def cmd_open(args) -> int:
+    from .analysis.filter import FilterError, compile_filter
     from .messages import parse_genl_ids
     from .sources import CaptureError, read_capture
     path = demo_capture() if args.command == "demo" else args.file
+    display_filter = getattr(args, "display_filter", "")
     try:
         genl = parse_genl_ids(getattr(args, "genl", []))
         next(iter(read_capture(path)), None)  # a bad file is one line here, before the screen is taken
+        if display_filter.strip():
+            compile_filter(display_filter)    # and a bad filter
+    except FilterError as exc:
+        return _bad_filter(exc)
     except (CaptureError, ValueError) as exc:
         _err(str(exc))
         return 2
     from .tui.app import NlscopeApp
-    app = NlscopeApp(path, genl, show_secrets=getattr(args, "show_secrets", False))
+    app = NlscopeApp(path, genl, show_secrets=getattr(args, "show_secrets", False),
+                     time_format=getattr(args, "time_format", "r"), display_filter=display_filter)
     app.run()
     return app.return_code or 0   # a crash inside the TUI is one line (printed by the app) and status 1
 

@@ -322,3 +322,27 @@ def test_specs_named_by_the_environment_are_loaded():
     bad = _run_env({"NLSCOPE_SPECS": "/nonexistent/spec.yaml"}, "read", EXTACK)
     assert bad.returncode == 2 and bad.stdout == b""
     assert bad.stderr.decode().count("\n") == 1 and "NLSCOPE_SPECS" in bad.stderr.decode()
+
+
+def test_open_takes_a_display_filter_and_a_time_format_and_refuses_a_bad_filter_before_the_screen(monkeypatch, capsys):
+    """`nlscope open -Y FILTER -t FORMAT FILE` reaches the app; a bad filter is one line, exit 2."""
+    from nlscope import cli
+    seen = {}
+
+    class App:
+        return_code = 0
+
+        def __init__(self, path, genl, **kw):
+            seen.update(kw, path=path)
+
+        def run(self):
+            pass
+
+    import nlscope.tui.app as tui_app
+    monkeypatch.setattr(tui_app, "NlscopeApp", App)
+    path = str(CAPTURES / "mixed.pcapng")
+    assert cli.main(["open", "-Y", "rtnl.link", "-t", "ud", path]) == 0
+    assert seen["display_filter"] == "rtnl.link" and seen["time_format"] == "ud" and seen["path"] == path
+    seen.clear()
+    assert cli.main(["open", "-Y", "bogus ==", path]) == 2
+    assert not seen and "bad filter" in capsys.readouterr().err
