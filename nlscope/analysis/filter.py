@@ -104,7 +104,7 @@ class Literal:
         if kind == "word":
             if re.fullmatch(r"-?(0x[0-9a-fA-F]+|\d+)", text):
                 self.kind, self.num = "int", _integer(text, col)
-            elif re.fullmatch(r"-?\d+(\.\d*)?([eE]-?\d+)?", text):
+            elif re.fullmatch(r"-?\d+(\.\d*)?([eE][-+]?\d+)?", text):
                 self.kind, self.num = "int", float(text)
             elif "/" in text:
                 try:
@@ -372,7 +372,8 @@ _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<str>"[^"\\]*(?:\\.[^"\\]*)*")
   | (?P<op>===|!==|==|!=|~=|<=|>=|&&|\|\||[<>!(){},~\[\]+*%&])
-  | (?P<word>[A-Za-z0-9_.:/\-]+)
+  | (?P<word>[0-9]+(?:\.[0-9]+)?[eE][+-][0-9]+(?![\w.:])   # 1.8e+19: one number, its sign no operator
+             | [A-Za-z0-9_.:/\-]+)
 """, re.X | re.S)
 
 

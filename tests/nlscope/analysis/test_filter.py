@@ -374,3 +374,11 @@ def test_minus_before_a_name_without_a_number_is_refused_not_a_traceback():
     """Found by the token-soup fuzzer: `- RTM_NEWLINK` is a name, not a number."""
     with pytest.raises(FilterError, match="needs a number"):
         compile_filter("netlink.seq == - RTM_NEWLINK")
+
+
+def test_a_number_with_a_signed_exponent_is_one_number_not_an_addition(cap):
+    """Wireshark reads `1.8e+19` as a float; the `+` of the exponent is not arithmetic."""
+    assert count(cap, "frame.time_epoch < 1.8e+19") == count(cap, "frame.time_epoch < 18000000000000000000")
+    assert count(cap, "frame.time_epoch > 1.8e+19") == 0
+    assert count(cap, "frame.time_epoch > 1e-05") == count(cap, "frame.len > 0")
+    assert count(cap, "frame.len == 86+2") == count(cap, "frame.len == 88")   # still arithmetic between numbers
