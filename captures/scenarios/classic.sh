@@ -5,7 +5,9 @@
 TEXT="$REPO/kmod/tools/exam-message.txt"
 classic_round() {
     run insmod "$KMOD/netlink_exam.ko" proto=$1
-    "$PYTHON" "$REPO/kmod/tools/exam_recv.py" --proto $1 > "$OUT/exam_recv.$1.log" 2>&1 &
+    # --timeout: the sender is a Python started next, which under emulation beside another busy
+    # VM has taken longer than the receiver's default 20 s to send
+    "$PYTHON" "$REPO/kmod/tools/exam_recv.py" --proto $1 --timeout 120 > "$OUT/exam_recv.$1.log" 2>&1 &
     RECV=$!
     i=0; while ! grep -q listening "$OUT/exam_recv.$1.log" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
     run "$PYTHON" "$REPO/kmod/tools/exam_send.py" --proto $1 "$TEXT"

@@ -34,6 +34,9 @@ def attrs(data: bytes) -> dict:
     return out
 
 
+PACKET_WAIT = 120  # seconds a consumer waits for its packet
+
+
 class Nfnl:
     def __init__(self):
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
@@ -66,6 +69,9 @@ def queue(num: int) -> int:
     n.send(NFNL_SUBSYS_QUEUE, 2, num, nla(1, struct.pack("=BBH", 1, 0, socket.htons(2))))      # CFG_CMD BIND, AF_INET
     n.send(NFNL_SUBSYS_QUEUE, 2, num, nla(2, struct.pack("!IB", 0xFFFF, 2)))                     # PARAMS copy packet
     print(f"queue {num} bound", flush=True)
+    # the packet comes from another Python (traffic), started once this one is bound: under
+    # emulation beside other busy VMs its start alone has taken over 15 s
+    n.sock.settimeout(PACKET_WAIT)
     while True:
         ty, msg = n.recv()
         if ty == (NFNL_SUBSYS_QUEUE << 8):                                                       # NFQNL_MSG_PACKET
@@ -81,6 +87,9 @@ def log(group: int) -> int:
     n.send(NFNL_SUBSYS_ULOG, 1, group, nla(1, struct.pack("=B", 1)))                              # CFG_CMD BIND
     n.send(NFNL_SUBSYS_ULOG, 1, group, nla(2, struct.pack("!IBB", 0xFFFF, 2, 0)))                 # MODE copy packet
     print(f"log group {group} bound", flush=True)
+    # the packet comes from another Python (traffic), started once this one is bound: under
+    # emulation beside other busy VMs its start alone has taken over 15 s
+    n.sock.settimeout(PACKET_WAIT)
     while True:
         ty, msg = n.recv()
         if ty == (NFNL_SUBSYS_ULOG << 8):                                                        # NFULNL_MSG_PACKET

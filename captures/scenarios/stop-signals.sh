@@ -15,22 +15,17 @@ ip link del nlmon1 2>/dev/null
 P="$OUT/stop-signals"
 # this run's files only: all.sh writes this scenario's own output to $P.log
 rm -f "$P".*.pcapng "$P".*.log "$P".*.pid "$P".caps "$P".batch
-"$PYTHON" - "$P.batch" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    for verb in ("add", "del"):
-        for i in range(5000):
-            f.write(f"route {verb} 172.17.{i // 256}.{i % 256}/32 via 10.61.0.2\n")
-PY
+# the batch written by awk: a Python started under emulation costs seconds
+awk 'BEGIN { for (j = 0; j < 2; j++) for (i = 0; i < 5000; i++)
+    printf "route %s 172.17.%d.%d/32 via 10.61.0.2\n", j ? "del" : "add", int(i / 256), i % 256 }' > "$P.batch"
 # start CASE [default-sigint] [capture options…]: a capture as a background job; its pid in $CASE.pid
 start() {
     CASE=$1; shift
+    # default-sigint: SIGINT back to its default disposition (coreutils' env), as a command
+    # started from a terminal has it; a background job of this shell has it ignored
     WRAP=
-    if [ "${1:-}" = default-sigint ]; then
-        shift
-        WRAP="$PYTHON -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' $PYTHON"
-    fi
-    (cd "$REPO" && eval exec ${WRAP:-"$PYTHON"} -m nlscope capture "$@" -w "$P.$CASE.pcapng") 2>"$P.$CASE.log" &
+    if [ "${1:-}" = default-sigint ]; then shift; WRAP="env --default-signal=INT"; fi
+    (cd "$REPO" && exec $WRAP "$PYTHON" -m nlscope capture "$@" -w "$P.$CASE.pcapng") 2>"$P.$CASE.log" &
     echo $! > "$P.$CASE.pid"
 }
 listening() {   # wait until every capture named listens

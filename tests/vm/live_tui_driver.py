@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+START = time.monotonic()
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
@@ -27,13 +28,20 @@ async def wait_for(pred, timeout=20.0):
 async def main(out: Path) -> None:
     store = LiveStore("nlmon0")
     app = NlscopeApp(store=store, save_path=str(out / "tui-live.saved.pcapng"))
-    result = {}
+    # seconds from the imports' start to each step: where the scenario's time goes, per kernel
+    seconds = {"imported": round(time.monotonic() - START, 1)}
+
+    def step(name):
+        seconds[name] = round(time.monotonic() - START, 1)
+    result = {"seconds": seconds}
     async with app.run_test(size=(170, 40)) as pilot:
+        step("app_running")
         await pilot.pause(0.5)
         # under emulation the capture worker may start seconds after the app: make a message
         # and wait until it is shown, so the traffic below is read while its sender lives
         subprocess.run(["ip", "link", "show", "lo"], check=True, stdout=subprocess.DEVNULL)
         result["worker_started"] = await wait_for(lambda: len(store) > 0, 60)
+        step("worker_started")
         # one ip process fed commands over time (ip -batch -), alive like the daemons that do
         # most netlink traffic; a one-shot `ip` under emulation exits before nlscope's reader
         # thread is even scheduled, and the process of a closed socket cannot be found
@@ -50,6 +58,7 @@ async def main(out: Path) -> None:
             return first_addr is not None and any(
                 m.tree.first("rtnl.link.ifname") == "tuidummy0" for m in msgs[first_addr:] if m.protocol == 0)
         result["appeared"] = await wait_for(answered, 60)
+        step("appeared")
         ip.stdin.close()
         ip.wait()
         await pilot.pause(0.5)
@@ -68,6 +77,7 @@ async def main(out: Path) -> None:
         result["rows"] = seen["rows"]
         result["list_rows"] = seen["list_rows"]
         result["follow_cursor_at_end"] = seen["cursor"] == seen["rows"] - 1
+        step("caught_up")
         result["processes"] = sorted({m.process.comm for m in list(store.messages) if m.process})
         await pilot.press("p")
         shown = len(store)
@@ -81,6 +91,7 @@ async def main(out: Path) -> None:
         await pilot.press("p")
         await pilot.pause(0.5)
         result["rows_after_resume"] = len(store)
+        step("resumed")
         await pilot.press("w")       # the save dialog: its default (Displayed, no filter) is every message
         await pilot.pause()
         await pilot.press("enter")
@@ -88,6 +99,7 @@ async def main(out: Path) -> None:
         result["shown"] = [[m.type_name, m.info] for m in store.messages]
         result["status"] = str(app.query_one("#status").render())
         await pilot.press("q")
+    step("quit")
     (out / "tui-live.json").write_text(json.dumps(result, indent=1))
 
 
