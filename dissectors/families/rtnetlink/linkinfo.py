@@ -123,6 +123,20 @@ TUN_TYPES = {1: "tun", 2: "tap"}
 TUN = S("tun", "IFLA_TUN_UNSPEC", "IFLA_TUN_", {
     "OWNER": "u32", "GROUP": "u32", "TYPE": a("u8", enum=TUN_TYPES), "PI": "u8", "VNET_HDR": "u8",
     "PERSIST": "u8", "MULTI_QUEUE": "u8", "NUM_QUEUES": "u32", "NUM_DISABLED_QUEUES": "u32"})
+# macsec_fill_info (drivers/net/macsec.c): the SCI is a u64 in network order (sci_t; ip prints
+# it as 16 hex digits), the cipher suite a u64 id, the rest u8 switches; PORT (be16) in requests
+MACSEC_CIPHERS = {0x0080C20001000001: "GCM-AES-128", 0x0080C20001000002: "GCM-AES-256",
+                  0x0080C20001000003: "GCM-AES-XPN-128", 0x0080C20001000004: "GCM-AES-XPN-256",
+                  0x0080020001000001: "GCM-AES-128 (default id)"}   # MACSEC_CIPHER_ID_*, <linux/if_macsec.h>
+MACSEC_VALIDATE = names_from(L, "MACSEC_VALIDATE_", "macsec_validation_type")
+MACSEC_OFFLOADS = names_from(L, "MACSEC_OFFLOAD_", "macsec_offload")
+MACSEC = S("macsec", "IFLA_MACSEC_UNSPEC", "IFLA_MACSEC_", {
+    "SCI": a("u64", big_endian=True, show=lambda v: f"{v:016x}"), "PORT": BE16, "ICV_LEN": "u8",
+    "CIPHER_SUITE": a("u64", enum=MACSEC_CIPHERS), "WINDOW": "u32", "ENCODING_SA": "u8", "ENCRYPT": "u8",
+    "PROTECT": "u8", "INC_SCI": "u8", "ES": "u8", "SCB": "u8", "REPLAY_PROTECT": "u8",
+    "VALIDATION": a("u8", enum=MACSEC_VALIDATE), "PAD": "pad", "OFFLOAD": a("u8", enum=MACSEC_OFFLOADS)})
+# xfrm interfaces (net/xfrm/xfrm_interface_core.c, xfrmi_fill_info): the underlying link and the if_id
+XFRM = S("xfrm", "IFLA_XFRM_UNSPEC", "IFLA_XFRM_", {"LINK": "u32", "IF_ID": "u32", "COLLECT_METADATA": "flag"})
 VETH = AttrSet("veth", "rtnl.link.linkinfo.veth", {"VETH_INFO_PEER": a("binary")}, V, strip="VETH_INFO_",
                label="veth")
 
@@ -131,6 +145,7 @@ DATA_BY_KIND = {
     "macvlan": MACVLAN, "macvtap": MACVLAN, "ipvlan": IPVLAN, "ipvtap": IPVLAN,
     "gre": GRE, "gretap": GRE, "erspan": GRE, "ip6gre": GRE, "ip6gretap": GRE, "ip6erspan": GRE,
     "ipip": IPTUN, "sit": IPTUN, "ip6tnl": IPTUN, "vti": VTI, "vti6": VTI, "vrf": VRF, "tun": TUN,
+    "macsec": MACSEC, "xfrm": XFRM,
 }
 SLAVE_DATA_BY_KIND = {"bridge": BRPORT, "bond": BOND_SLAVE, "vrf": VRF_PORT}
 
