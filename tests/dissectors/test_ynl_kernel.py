@@ -38,9 +38,9 @@ def kernel_specs() -> Path:
 
 # The 6.12 specs of families nlscope has built in and a committed capture holds (checked
 # against what the tree and the captures say, below).
-BOTH_WAYS = ["devlink", "ethtool", "mptcp_pm", "nftables", "nlctrl", "ovs_datapath", "ovs_flow", "ovs_vport",
+BOTH_WAYS = ["devlink", "ethtool", "fou", "mptcp_pm", "nftables", "nlctrl", "ovs_datapath", "ovs_flow", "ovs_vport",
              "rt_addr", "rt_link", "rt_route", "tc", "tcp_metrics", "team"]
-# Families of 6.12 that only a spec describes (fou is built in, with no capture yet).
+# Families of 6.12 that only a spec describes.
 SPEC_ONLY = ["dpll", "handshake", "netdev", "nfsd"]
 
 _BE = "big-endian in the kernel (NLA_BE*), the spec gives no byte-order"
@@ -51,6 +51,8 @@ _NO_FORMAT = "the sub-message has no format for it"
 
 # Fields whose values a 6.12 spec reads otherwise than the kernel writes them, and why.
 KNOWN_DIFFER = {
+    "fou": {f"fou.{m}": "the spec says u32; the kernel puts an in_addr (nla_put_in_addr), shown as an address"
+            for m in ("local_v4", "peer_v4")},
     "nftables": {
         "nftables.expr_counter_attrs.bytes": _BE, "nftables.expr_counter_attrs.packets": _BE,
         "nftables.set_attrs.id": _BE, "nftables.setelem_list_attrs.set_id": _BE,
@@ -68,7 +70,12 @@ KNOWN_DIFFER = {
            for m in (("ceil" if st == "tc_htb_opt" else "peakrate") + "_cell_log",
                      ("ceil" if st == "tc_htb_opt" else "peakrate") + "_linklayer",
                      ("ceil" if st == "tc_htb_opt" else "peakrate") + "_overhead",
-                     "rate_cell_align", "rate_mpu", "rate_overhead")},
+                     "rate_cell_align", "rate_mpu", "rate_overhead")}
+    | {f"tc.tc_flower_attrs.{m}": "the kernel reads and dumps it in host order (nla_get_u16/u32, "
+       "nla_put_u16/u32 in cls_flower.c): the spec says big-endian" for m in ("key_vlan_id", "key_cvlan_id",
+                                                                            "key_mpls_label")}
+    | {"tc.tc_flower_key_enc_opt_geneve_attrs.class": "the kernel copies it as __be16 (nla_get_be16): the spec "
+                                                      "says host order"},
 }
 
 # What a 6.12 spec cannot decode of what the kernel (or iproute2) sends, seen in the
@@ -96,7 +103,7 @@ KNOWN_FAULTS = {
             "depends on ifi_family, which a spec cannot say",
         "Malformed: attribute length 6 overruns its container (4 bytes left)": "the same",
         **{f"RT_LINK_A_LINKINFO_ATTRS_DATA: no decoder for RT_LINK_A_LINKINFO_ATTRS_KIND '{k}'": _NO_FORMAT
-           for k in ("ip6gre", "ip6tnl", "ipvlan", "macvlan", "veth", "vti", "vxlan")},
+           for k in ("ip6gre", "ip6tnl", "ipvlan", "macsec", "macvlan", "veth", "vti", "vxlan")},
         "RT_LINK_A_LINKINFO_ATTRS_SLAVE_DATA: no decoder for RT_LINK_A_LINKINFO_ATTRS_SLAVE_KIND 'vrf'": _NO_FORMAT,
         "struct ifla-icmp6-stats is shorter than the kernel's": "the kernel sends __ICMP6_MIB_MAX u64 counters, "
                                                                  "more than the spec lists",
@@ -120,6 +127,17 @@ KNOWN_FAULTS = {
                                                         "padding (40 bytes)",
         "struct tc-u32-sel is shorter than the kernel's": "the spec's struct holds one tc_u32_key; the kernel "
                                                           "sends nkeys of them",
+        # from captures/tc.pcapng (every kind, as 6.1 dumps it)
+        **{f"TC_A_{a}: no decoder for TC_A_TC_ATTRS_KIND '{k}'": _NO_FORMAT
+           for a in ("TCA_STATS_ATTRS_APP", "TC_ATTRS_XSTATS") for k in ("drr", "hfsc", "qfq")},
+        "TC_A_TC_ATTRS_OPTIONS: no decoder for TC_A_TC_ATTRS_KIND 'skbprio'": _NO_FORMAT,
+        **{f"TC_A_{a}: struct tc-fq-qd-stats needs 152 bytes": "6.1's struct tc_fq_qd_stats is shorter than "
+           "6.12's (the spec's): the kernel sends sizeof() of its own" for a in ("TCA_STATS_ATTRS_APP",
+                                                                               "TC_ATTRS_XSTATS")},
+        "TC_A_TC_ATTRS_OPTIONS: struct tc-hfsc-qopt needs 2 bytes": "the spec has one options format for hfsc; "
+            "a class's options are TCA_HFSC_* attributes, only the qdisc's are struct tc_hfsc_qopt",
+        "struct tc-u32-pcnt is shorter than the kernel's": "the kernel sends struct tc_u32_pcnt and then one u64 "
+                                                           "hit count per key (u32_dump)",
     },
 }
 
