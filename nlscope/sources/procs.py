@@ -34,6 +34,13 @@ class Process:
     def __str__(self):
         return f"{self.comm}[{self.pid}]"
 
+    def __eq__(self, other):
+        """The same process: a comment read back and a lookup name it with equal values."""
+        return isinstance(other, Process) and (self.pid, self.comm) == (other.pid, other.comm)
+
+    def __hash__(self):
+        return hash((self.pid, self.comm))
+
     def comment(self) -> str:
         """What goes into a pcapng packet comment (and is read back by `from_comment`)."""
         return f"nlscope.process pid={self.pid} comm={self.comm}"

@@ -114,3 +114,11 @@ def test_capped_error_blamed_in_the_request_when_made_or_scanned():
         m = made()
         assert m.error["extack"]["attr"] == "IFLA_MTU" and m.error["extack"]["attr_from_request"]
         assert m.tx[0].offending_node().value == 9000 and m.tx[0].final is ix[1]
+
+
+def test_a_process_read_back_from_a_comment_equals_the_same_process():
+    """The index and a full read each make their own Process from a frame's comment
+    (captures/connector.pcapng has them): they are the same process, and compare so."""
+    from nlscope.sources.procs import Process
+    a = Process.from_comment("nlscope.process pid=7 comm=ip")
+    assert a == Process(7, "ip") and hash(a) == hash(Process(7, "ip")) and a != Process(8, "ip")
