@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ...core.attrs import AttrSet, a, decode_attrs, enum_set
 from ...core.schema import c_struct, names_from
-from ...generated import if_link as L, if_tunnel as T, veth as V
+from ...generated import if_link as L, if_macsec as M, if_tunnel as T, veth as V
 
 
 def _bridge_id(data: bytes) -> str:
@@ -125,9 +125,10 @@ TUN = S("tun", "IFLA_TUN_UNSPEC", "IFLA_TUN_", {
     "PERSIST": "u8", "MULTI_QUEUE": "u8", "NUM_QUEUES": "u32", "NUM_DISABLED_QUEUES": "u32"})
 # macsec_fill_info (drivers/net/macsec.c): the SCI is a u64 in network order (sci_t; ip prints
 # it as 16 hex digits), the cipher suite a u64 id, the rest u8 switches; PORT (be16) in requests
-MACSEC_CIPHERS = {0x0080C20001000001: "GCM-AES-128", 0x0080C20001000002: "GCM-AES-256",
-                  0x0080C20001000003: "GCM-AES-XPN-128", 0x0080C20001000004: "GCM-AES-XPN-256",
-                  0x0080020001000001: "GCM-AES-128 (default id)"}   # MACSEC_CIPHER_ID_*, <linux/if_macsec.h>
+MACSEC_CIPHERS = {M.MACSEC_CIPHER_ID_GCM_AES_128: "GCM-AES-128", M.MACSEC_CIPHER_ID_GCM_AES_256: "GCM-AES-256",
+                  M.MACSEC_CIPHER_ID_GCM_AES_XPN_128: "GCM-AES-XPN-128",
+                  M.MACSEC_CIPHER_ID_GCM_AES_XPN_256: "GCM-AES-XPN-256",
+                  M.MACSEC_DEFAULT_CIPHER_ID: "GCM-AES-128 (deprecated id)"}
 MACSEC_VALIDATE = names_from(L, "MACSEC_VALIDATE_", "macsec_validation_type")
 MACSEC_OFFLOADS = names_from(L, "MACSEC_OFFLOAD_", "macsec_offload")
 MACSEC = S("macsec", "IFLA_MACSEC_UNSPEC", "IFLA_MACSEC_", {
