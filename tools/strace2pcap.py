@@ -24,15 +24,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dissectors.generated import netlink as N  # noqa: E402
 from nlscope.sources.capture import Frame  # noqa: E402
 from nlscope.sources.procs import Process  # noqa: E402
 from nlscope.sources.writer import PcapngWriter, netlink_header  # noqa: E402
 
-# <linux/netlink.h> protocol numbers, by the names strace prints in NETLINK:[NAME:portid]
-PROTOCOLS = {"ROUTE": 0, "UNUSED": 1, "USERSOCK": 2, "FIREWALL": 3, "SOCK_DIAG": 4, "INET_DIAG": 4, "NFLOG": 5,
-             "XFRM": 6, "SELINUX": 7, "ISCSI": 8, "AUDIT": 9, "FIB_LOOKUP": 10, "CONNECTOR": 11,
-             "NETFILTER": 12, "IP6_FW": 13, "DNRTMSG": 14, "KOBJECT_UEVENT": 15, "GENERIC": 16,
-             "SCSITRANSPORT": 18, "ECRYPTFS": 19, "RDMA": 20, "CRYPTO": 21, "SMC": 22}
+# <linux/netlink.h>'s protocol numbers by the names strace prints in NETLINK:[NAME:portid]
+# (NETLINK_ROUTE -> ROUTE; the header's socket options share the prefix but no strace name)
+PROTOCOLS = {k[len("NETLINK_"):]: v for k, v in vars(N).items() if k.startswith("NETLINK_") and isinstance(v, int)}
 SENDS = {"sendmsg", "sendto", "write", "send"}
 RECEIVES = {"recvmsg", "recvfrom", "read", "recv"}
 
@@ -131,10 +130,18 @@ def main(argv=None) -> int:
     ap.add_argument("--comm", default="?", help="the process name for pids with no execve in the log")
     args = ap.parse_args(argv)
     n = 0
-    with open(args.log, encoding="utf-8", errors="replace") as src, open(args.out, "wb") as out:
-        w = PcapngWriter(out, application="nlscope tools/strace2pcap.py")
-        for n, fr in enumerate(frames(src, args.comm), 1):
-            w.write(fr, "strace")
+    try:
+        with open(args.log, encoding="utf-8", errors="replace") as src, open(args.out, "wb") as out:
+            w = PcapngWriter(out, application="nlscope tools/strace2pcap.py")
+            for n, fr in enumerate(frames(src, args.comm), 1):
+                w.write(fr, "strace")
+    except ValueError as exc:   # a dump line that is not hex: not strace's output
+        print(f"strace2pcap: {args.log}: not an strace -e write/read=all dump after frame {n} ({exc})",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"strace2pcap: {exc}", file=sys.stderr)
+        return 2
     print(f"{args.out}: {n} frames", file=sys.stderr)
     return 0
 

@@ -67,3 +67,13 @@ def test_a_socket_shown_by_its_inode_has_the_protocol_of_its_socket_call():
            " | 00010  28 00 00 00                                       (...             |\n")
     (fr,) = strace2pcap.frames(io.StringIO(log))
     assert fr.protocol == 4 and len(fr.data) == 20
+
+
+def test_a_log_that_is_not_strace_output_is_one_line_and_status_2(tmp_path, capsys):
+    log = tmp_path / "bad.strace"
+    log.write_text("700 1796137757.000200 sendmsg(4<NETLINK:[ROUTE:1]>, {}, 0) = 48\n"
+                   " | 00000  zz zz 00 00 12 00 01 00  ed e2 0e 6b 00 00 00 00  0..........k.... |\n")
+    assert strace2pcap.main([str(log), str(tmp_path / "out.pcapng")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not an strace" in err
+    assert strace2pcap.main([str(tmp_path / "missing"), str(tmp_path / "out.pcapng")]) == 2
