@@ -12,6 +12,7 @@ from ...core.registry import GenlFamily, MessageType, kind_from_name, register_g
 from ...core.schema import names_from
 from ...generated import batadv_packet as P
 from ...generated import batman_adv as H
+from .protocol import top_attrs
 
 TT_FLAGS = names_from(H, "BATADV_TT_CLIENT_", "batadv_tt_client_flags", exclude=())
 MCAST_FLAGS = names_from(P, "BATADV_MCAST_", "batadv_mcast_flags", exclude=())
@@ -51,8 +52,7 @@ _ROW = ("orig_address", "neigh_address", "tt_address", "bla_address", "bla_backb
 @info()
 def batadv_info(root) -> str:
     """`bat0 02:00:00:00:01:00 BATMAN_IV` for the mesh, a table row's addresses otherwise."""
-    v = {c.field.abbrev[len("batadv."):]: c for c in root.children or ()
-         if c.field.abbrev.startswith("batadv.") and not c.status}
+    v = top_attrs(root, "batadv.")
     parts = []
     if "mesh_ifname" in v:
         parts.append(v["mesh_ifname"].value)

@@ -6,6 +6,7 @@ from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import fou as H
+from .protocol import top_attrs
 
 ENCAP = names_from(H, "FOU_ENCAP_", "FOU_ENCAP_UNSPEC")
 AF = {2: "AF_INET", 10: "AF_INET6"}
@@ -21,8 +22,7 @@ FOU = enum_set("fou", "fou", H, "FOU_ATTR_UNSPEC", "FOU_ATTR_", {
 @info()
 def fou_info(root) -> str:
     """`port 5555 gue local 10.0.0.1 peer 10.0.0.2 peer_port 6666 dev 3`, as `ip fou show` words it."""
-    v = {c.field.abbrev[len("fou."):]: c.value for c in root.children or ()
-         if c.field.abbrev.startswith("fou.") and not c.status}
+    v = {k: n.value for k, n in top_attrs(root, "fou.").items()}
     parts = [f"port {v['port']}"] if "port" in v else []
     if v.get("type") == H.FOU_ENCAP_GUE:
         parts.append("gue")

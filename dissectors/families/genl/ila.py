@@ -10,6 +10,7 @@ from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import ila as H
+from .protocol import top_attrs
 
 CSUM_MODES = names_from(H, "ILA_CSUM_", "ILA_CSUM_ADJUST_TRANSPORT")
 IDENT_TYPES = names_from(H, "ILA_ATYPE_", "ILA_ATYPE_IID")
@@ -36,8 +37,7 @@ ILA = enum_set("ila", "ila", H, "ILA_ATTR_UNSPEC", "ILA_ATTR_", {
 @info()
 def ila_info(root) -> str:
     """`2001:db8:1:2 -> 2001:db8:3:4 dev 3 csum-mode neutral-map`: what ip ila list prints."""
-    v = {c.field.abbrev[len("ila."):]: c.value for c in root.children or ()
-         if c.field.abbrev.startswith("ila.") and not c.status}
+    v = {k: n.value for k, n in top_attrs(root, "ila.").items()}
     parts = []
     if "locator_match" in v:
         parts.append(_locator(v["locator_match"]))

@@ -6,6 +6,7 @@ from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import ioam6_genl as H
+from .protocol import top_attrs
 
 # ioam6_genl_policy_*: NS_ID u16, NS_DATA u32, NS_DATA_WIDE u64, SC_ID u32, SC_DATA binary of at
 # most 255 * 4 bytes, SC_NONE a flag; replies put the same (__ioam6_genl_dumpns_element(),
@@ -25,8 +26,7 @@ EVENT = enum_set("event", "ioam6.event", H, "ioam6_event_attr", "IOAM6_EVENT_ATT
 def ioam6_info(root) -> str:
     """`namespace 1 [schema 7], data 0xdeadbeef, wide 0x1122334455667788`, `schema 7
     [namespace 1], data: 68 65 6c 6c 6f 00 00 00`: as `ip ioam` prints them."""
-    v = {c.field.abbrev[len("ioam6."):]: c for c in root.children or ()
-         if c.field.abbrev.startswith("ioam6.") and not c.status}
+    v = top_attrs(root, "ioam6.")
     if "sc_data" in v or ("sc_id" in v and "ns_id" not in v):
         out = f"schema {v['sc_id'].value}" if "sc_id" in v else "schema"
         if "ns_id" in v:

@@ -6,6 +6,7 @@ from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, register_genl_family
 from ...core.schema import names_from
 from ...generated import l2tp as H
+from .protocol import top_attrs
 
 PW_TYPES = names_from(H, "L2TP_PWTYPE_", "l2tp_pwtype")
 ENCAP_TYPES = names_from(H, "L2TP_ENCAPTYPE_", "l2tp_encap_type", exclude=())
@@ -37,8 +38,7 @@ L2TP = enum_set("l2tp", "l2tp", H, "L2TP_ATTR_NONE", "L2TP_ATTR_", {
 def l2tp_info(root) -> str:
     """`tunnel 3000 peer 4000 from 10.0.0.1 to 10.0.0.2 encap udp sport 5000 dport 6000`, or
     `session 1000 tunnel 3000 peer 2000 l2tpeth0`: the words of `ip l2tp show`."""
-    v = {c.field.abbrev[len("l2tp."):]: c.value for c in root.children or ()
-         if c.field.abbrev.startswith("l2tp.") and not c.status}
+    v = {k: n.value for k, n in top_attrs(root, "l2tp.").items()}
     parts = []
     if "session_id" in v:
         parts.append(f"session {v['session_id']}")

@@ -13,6 +13,7 @@ from ...core.attrs import AttrSet, a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
+from .protocol import top_attrs
 
 # Constants of 6.12's include/net/nl802154.h without the EXPERIMENTAL blocks, read by
 # tools/gen_uapi.py's parser (6.1's header lacks the scan/beacon/association commands and the
@@ -157,8 +158,7 @@ NL802154 = enum_set("nl802154", "nl802154", H, "nl802154_attrs", "NL802154_ATTR_
 @info()
 def nl802154_info(root) -> str:
     """`wpan0 node wpan-phy0 page 0 channel 11 pan_id 0xffff short_addr 0xffff`: the words of iwpan."""
-    v = {c.field.abbrev[len("nl802154."):]: c for c in root.children or ()
-         if c.field.abbrev.startswith("nl802154.") and not c.status}
+    v = top_attrs(root, "nl802154.")
     parts = []
     if "ifname" in v:
         parts.append(v["ifname"].value)

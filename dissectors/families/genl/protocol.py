@@ -26,6 +26,13 @@ _U32 = {"<": struct.Struct("<I"), ">": struct.Struct(">I")}
 _NLA = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
 
 
+def top_attrs(root, prefix: str) -> dict:
+    """A family message's top-level attributes that decoded, by field name less `prefix`
+    (`"fou."` -> {"port": node, …}): what the families' Info functions read."""
+    return {c.field.abbrev[len(prefix):]: c for c in root.children or ()
+            if c.field.abbrev.startswith(prefix) and not c.status}
+
+
 class GenericProtocol(Protocol):
     number = 16
     name = "NETLINK_GENERIC"

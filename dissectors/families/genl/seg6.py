@@ -11,6 +11,7 @@ from ...core.registry import GenlFamily, MessageType, kind_from_name, register_g
 from ...core.schema import names_from
 from ...generated import seg6_genl as H
 from ...generated import seg6_hmac as HMAC
+from .protocol import top_attrs
 
 ALGOS = names_from(HMAC, "SEG6_HMAC_ALGO_", "SEG6_HMAC_ALGO_SHA1")
 # seg6_genl_policy: DST exactly an in6_addr, DSTLEN s32, HMACKEYID u32, SECRET binary, SECRETLEN
@@ -23,8 +24,7 @@ SEG6 = enum_set("seg6", "seg6", H, "SEG6_ATTR_UNSPEC", "SEG6_ATTR_", {
 @info()
 def seg6_info(root) -> str:
     """`tunsrc 2001:db8::1`, `hmac 42 algo sha256 secret <14 bytes>`: as `ip sr` prints them."""
-    v = {c.field.abbrev[len("seg6."):]: c for c in root.children or ()
-         if c.field.abbrev.startswith("seg6.") and not c.status}
+    v = top_attrs(root, "seg6.")
     parts = []
     if "dst" in v:
         parts.append(f"tunsrc {v['dst'].value}")

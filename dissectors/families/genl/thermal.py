@@ -12,6 +12,7 @@ from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import names_from
 from ...generated import thermal as H
+from .protocol import top_attrs
 
 TRIP_TYPES = names_from(H, "THERMAL_TRIP_", "thermal_trip_type", exclude=())
 MODES = names_from(H, "THERMAL_DEVICE_", "thermal_device_mode", exclude=())
@@ -36,8 +37,7 @@ _WORDS = (("tz_id", "tz"), ("tz_name", ""), ("tz_temp", "temp"), ("tz_trip_id", 
 @info()
 def thermal_info(root) -> str:
     """`tz 1 x86_pkg_temp temp 45000`, `tz 1 trip 0 THERMAL_TRIP_PASSIVE temp 95000`."""
-    v = {c.field.abbrev[len("thermal."):]: c for c in root.children or ()
-         if c.field.abbrev.startswith("thermal.") and not c.status}
+    v = top_attrs(root, "thermal.")
     parts = []
     for k, word in _WORDS:
         if k in v:

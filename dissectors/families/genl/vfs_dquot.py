@@ -8,6 +8,7 @@ from ...core.attrs import a, enum_set
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, register_genl_family
 from ...generated import quota as H
+from .protocol import top_attrs
 
 # the QUOTA_NL_* warnings and the quota types are #defines of the header, not enums
 WARNINGS = {v: k for k, v in vars(H).items()
@@ -22,8 +23,7 @@ QUOTA = enum_set("quota", "vfs_dquot", H, "QUOTA_NL_A_UNSPEC", "QUOTA_NL_A_", {
 @info()
 def quota_info(root) -> str:
     """`USRQUOTA id 1000 QUOTA_NL_BSOFTWARN dev 8:1`."""
-    v = {c.field.abbrev[len("vfs_dquot."):]: c for c in root.children or ()
-         if c.field.abbrev.startswith("vfs_dquot.") and not c.status}
+    v = top_attrs(root, "vfs_dquot.")
     parts = []
     if "qtype" in v:
         parts.append(QTYPES.get(v["qtype"].value, f"type {v['qtype'].value}"))
