@@ -236,8 +236,8 @@ def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: d
                 or "AFTER_LAST" in cname or cname.startswith("NUM_") \
                 or not cname.lstrip("_").startswith(strip):
             continue
-        if cname.startswith("__") and short.endswith(("LAST", "MAX", "ALL", "CNT", "NUM")):
-            continue  # __X_LAST, __X_MAX: the count, not an attribute
+        if cname.startswith("__") and short.endswith(("LAST", "MAX", "ALL", "CNT", "NUM", "END")):
+            continue  # __X_LAST, __X_MAX, __X_END: the count, not an attribute
         if short == "MAX" and cname == module.ENUMS[enum_tag][-1]:
             continue  # X_MAX closing the enum: the count
         if short.endswith("MAX") and sum(getattr(module, c) == getattr(module, cname) for c in module.ENUMS[enum_tag]) > 1:

@@ -267,3 +267,15 @@ def test_sub_messages_without_their_selector_look_for_it_once_a_run(monkeypatch)
     (stats,) = _decode(data)
     assert len(stats.children) == 201 and all(c.status == "unknown" for c in stats.children[1:])
     assert len(calls) == 1
+
+
+def test_enum_set_leaves_out_the_enums_bookkeeping_members():
+    """`__X_END` closes an enum as `__X_MAX` does (if_macsec.h's `__MACSEC_ATTR_END`): the count,
+    never an attribute the kernel sends."""
+    from types import SimpleNamespace
+    from dissectors.core.attrs import enum_set
+    names = ["DEMO_ATTR_UNSPEC", "DEMO_ATTR_NAME", "DEMO_ATTR_PAD", "__DEMO_ATTR_END", "DEMO_ATTR_MAX"]
+    header = SimpleNamespace(ENUMS={"demo_attrs": names}, DEMO_ATTR_UNSPEC=0, DEMO_ATTR_NAME=1, DEMO_ATTR_PAD=2,
+                             __DEMO_ATTR_END=3, DEMO_ATTR_MAX=2)
+    s = enum_set("demo", "t_demo", header, "demo_attrs", "DEMO_ATTR_", {"NAME": "string", "PAD": "pad"})
+    assert sorted(s.by_name) == ["DEMO_ATTR_NAME", "DEMO_ATTR_PAD"]
