@@ -75,6 +75,13 @@ class Protocol:
         one from it, None when the body does not say (NLM_F_REQUEST decides)."""
         return None
 
+    def answers_after_ack(self, mtype: int) -> bool:
+        """True for a request type the kernel answers after its ACK, in messages of port id 0
+        that carry the request's seq (audit: audit_receive_msg hands the reply to a kernel
+        thread, and the ACK goes out first): its transaction stays open past a successful
+        ACK until that answer comes."""
+        return False
+
     def answer(self, buf, off: int, length: int, order: str) -> bool:
         """For an echoing protocol: True when the message is the kernel's answer."""
         return False

@@ -6,14 +6,16 @@ may leave its own nlmsg_pid 0, so the port id is learned from the first answer).
 transaction ends with NLMSG_ERROR (ACK or error), NLMSG_DONE for a dump, or its one reply
 when the request asked for no ACK and the reply is not multipart.  Kernel messages that
 answer nothing are notifications when their seq or port id is 0 (multicast), and answers
-without a request otherwise (the capture started late).  Requests that asked for an
+without a request otherwise (the capture started late).  A protocol that answers after its
+ACK (audit: `Protocol.answers_after_ack`) keeps such a request's transaction open past a
+successful ACK, and its answers of port id 0 with the request's seq join it.  Requests that asked for an
 answer (ACK, or a GET) and got none are flagged when the table is finished.
 """
 from __future__ import annotations
 
 from collections import deque
 
-from dissectors import Message
+from dissectors import PROTOCOLS, Message
 from dissectors.core.control import attr_path
 from dissectors.core.header import ACK
 
@@ -64,7 +66,7 @@ class TransactionFacts:
 
 class Transaction(TransactionFacts):
     __slots__ = ("id", "protocol", "seq", "portid", "request", "responses", "final", "dump", "interrupted",
-                 "status", "part_count", "part_bytes", "held")
+                 "status", "part_count", "part_bytes", "held", "acked")
 
     def __init__(self, tid: int, request: Message | None):
         self.id = tid
@@ -80,6 +82,7 @@ class Transaction(TransactionFacts):
         self.part_count = 0   # answers carrying data, and their bytes: counted as they come,
         self.part_bytes = 0   # so a stream that keeps only two answers still knows a dump's size
         self.held = 0         # a stream's open request: the bytes of it the table holds
+        self.acked = False    # acked, its answer still to come (Protocol.answers_after_ack)
 
 
 def _copy(m: Message, limit: int) -> Message:
@@ -126,6 +129,8 @@ class TransactionTable:
         self.open_bytes = open_bytes
         self.held = 0                  # bytes of open requests held (keep=False)
         self._heavy: deque[int] = deque()  # ids of open requests holding more than HEAD_BYTES
+        # (protocol, seq) -> the acked transactions still waiting for an answer of port id 0
+        self._acked: dict[tuple, dict[int, Transaction]] = {}
         self.count = 0
 
     def __iter__(self):
@@ -178,7 +183,10 @@ class TransactionTable:
         a = mine[next(reversed(mine))] if mine else None   # the newest of each bucket
         b = unknown[next(reversed(unknown))] if unknown else None
         if a is None or (b is not None and b.id > a.id):
-            return b
+            a = b
+        if a is None and m.pid == 0:
+            acked = self._acked.get((m.protocol, m.seq))
+            a = acked[next(reversed(acked))] if acked else None
         return a
 
     def add(self, m: Message) -> None:
@@ -213,8 +221,14 @@ class TransactionTable:
         if t.request is not None and t.request.process is None and m.process is not None:
             t.request.process = m.process
         ends = m.kind == ACK  # NLMSG_ERROR or NLMSG_DONE
-        closes = ends or (t.request is not None and not t.request.flags & NLM_F_ACK
+        closes = ends or (t.request is not None and (t.acked or not t.request.flags & NLM_F_ACK)
                           and not m.flags & NLM_F_MULTI and not t.dump)
+        if ends and m.type == 2 and not m.error_code and t.request is not None and not t.acked \
+                and _answers_after_ack(t.request):
+            closes = False   # the ACK came first; the answer follows in its own header
+            t.acked = True
+            t.final = m
+            self._acked.setdefault((t.protocol, t.seq), {})[t.id] = t
         # a stream keeps the first answer and the latest, whatever a dump's length, and of an
         # open transaction's answers only their heads (the final answer is the message itself)
         kept = m if self.keep or closes else _copy(m, self.HEAD_BYTES)
@@ -226,7 +240,7 @@ class TransactionTable:
         if m.flags & NLM_F_DUMP_INTR:
             t.interrupted = True
         if closes:
-            t.final = m if m.type < 0x10 else None
+            t.final = m if m.type < 0x10 else (t.final if t.acked else None)
             # the errno alone, without decoding; only an answer with extack TLVs is decoded
             t.status = "error" if ends and m.error_code and m.error is not None else "complete"
             self._close(t)
@@ -247,6 +261,10 @@ class TransactionTable:
         if t.held > self.HEAD_BYTES:
             self.held -= t.held
         t.held = 0
+        if t.acked:
+            bucket = self._acked.get((t.protocol, t.seq))
+            if bucket is not None and bucket.pop(t.id, None) is not None and not bucket:
+                del self._acked[(t.protocol, t.seq)]
 
     @staticmethod
     def _attribute_error(t: TransactionFacts) -> None:
@@ -274,10 +292,16 @@ class TransactionTable:
             self._done(t)
         self._open.clear()
         self._heavy.clear()
+        self._acked.clear()
 
     def _done(self, t: Transaction) -> None:
         if self.on_done is not None:
             self.on_done(t)
+
+
+def _answers_after_ack(request: Message) -> bool:
+    proto = PROTOCOLS.get(request.protocol)
+    return proto is not None and proto.answers_after_ack(request.type)
 
 
 def role_of(m: Message) -> str | None:

@@ -325,6 +325,12 @@ class AuditProtocol(Protocol):
     def __init__(self):
         self._types: dict[int, MessageType] = {}
 
+    def answers_after_ack(self, mtype):
+        """The GETs: kernel/audit.c answers them from a kernel thread (audit_send_reply,
+        audit_list_rules_send), after audit_receive() acked the request, in a header of port
+        id 0 (audit_make_reply)."""
+        return _KINDS.get(mtype) == GET
+
     def records(self, data, order):
         """One record whose nlmsg_len is 16 short of the frame (kauditd's unicast copies)."""
         if len(data) < 2 * NLMSG_HDRLEN:
