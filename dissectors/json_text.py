@@ -35,6 +35,8 @@ def _scalar(v) -> str:
 
 
 def node_json(node: Node) -> str:
+    """The JSON text of `node` and its subtree, written directly: the same text as
+    json.dumps(node.to_json(), separators=(",", ":"), ensure_ascii=False), without building the dicts."""
     out: list[str] = []
     _emit((node,), out.append)
     return "".join(out)

@@ -33,6 +33,7 @@ class Field:
         self.fmt = fmt
 
     def show(self, value) -> str:
+        """How a value of this field is shown (its formatter's text, else a default for its kind)."""
         if self.fmt is not None:
             return self.fmt(value)
         if value is None:
@@ -129,18 +130,22 @@ class Node:
     # --- display -------------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The node's display name: its label when it has one, else its field's name."""
         return self.label if self.label is not None else self.field.name
 
     @property
     def show(self) -> str:
+        """The value as shown: the dissector's own text, else the field's formatting of it."""
         return self.text if self.text is not None else self.field.show(self.value)
 
     def line(self) -> str:
+        """`name: value` as one line of the tree (the name alone when there is no value)."""
         s = self.show
         return f"{self.name}: {s}" if s != "" else self.name
 
     # --- navigation ----------------------------------------------------------------
     def add(self, child: "Node") -> "Node":
+        """Append `child` to this node's children and return it."""
         if self.children is None:
             self.children = [child]
         else:
@@ -204,6 +209,7 @@ class Node:
 
     # --- export --------------------------------------------------------------------
     def to_json(self) -> dict:
+        """The node and its subtree as JSON-ready dicts (bytes as hex), as `-T json` writes them."""
         v = self.value
         if isinstance(v, (bytes, bytearray)):
             v = v.hex()

@@ -35,7 +35,9 @@ class TableProtocol(Protocol):
         self.attrs = attrs
 
     def message_type(self, buf, off, length, mtype, order, ctx):
+        """The table's MessageType for `mtype`, or None."""
         return self.types.get(mtype)
 
     def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):
+        """The body as the message type declares it: its fixed header, then its attributes."""
         return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root, family_attrs=self.attrs, req=req)

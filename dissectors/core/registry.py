@@ -91,6 +91,8 @@ class Protocol:
         return None
 
     def family_label(self, buf, off: int, length: int, mtype: int, order: str, ctx) -> str:
+        """What the Protocol column shows for this message (a generic-netlink family's name,
+        a netfilter subsystem's); the protocol's label by default."""
         return self.label
 
     def type_text(self, mtype: int, mt: MessageType, ctx) -> str:
@@ -148,6 +150,8 @@ class GenlFamily:
         self.mcast_groups: list[str] = []
 
     def command(self, cmd: int, request: bool, portid: int = -1) -> MessageType | None:
+        """The MessageType of command `cmd`: a request's, a reply's (when the family names
+        replies apart) or, for a message of port id 0 from the kernel, an event's."""
         if self.events is not None and not request and portid == 0:
             return self.events.get(cmd) or self.commands.get(cmd)
         if not request and self.replies is not None:
@@ -177,6 +181,8 @@ DIRECTING: set[int] = set()   # protocols whose bodies tell the direction (Proto
 
 
 def register_genl_family(fam: GenlFamily, replace: bool = False) -> GenlFamily:
+    """Enter a generic-netlink family in the table by its name (GENL_FAMILIES); a second
+    family of the same name is refused unless `replace` (a spec that supersedes it)."""
     if fam.name in GENL_FAMILIES and not replace:
         raise ValueError(f"genl family {fam.name} registered twice")
     GENL_FAMILIES[fam.name] = fam
@@ -238,6 +244,8 @@ class Context:
         self.show_secrets = show_secrets
 
     def learn_genl(self, family_id: int, name: str, pos: int) -> None:
+        """Remember that generic-netlink id `family_id` meant family `name` from message
+        position `pos` on (nlctrl's answers teach it; ids are reused after a module reload)."""
         seen = self.genl_ids.setdefault(family_id, [])
         if seen and seen[-1][1] == name:
             return
@@ -257,6 +265,9 @@ class Context:
                 else (dropped, dropped)
 
     def genl_name(self, family_id: int, pos: int | None = None) -> str | None:
+        """The family name id `family_id` had at message position `pos` (the latest learned
+        when None): the user's --genl first, then what the capture taught, then the live
+        kernel's answer (`resolver`); None when nothing says."""
         if family_id in self.user_genl:
             return self.user_genl[family_id]
         if family_id == 0x10:

@@ -37,6 +37,7 @@ class ErrorReport:
 
     @property
     def is_ack(self) -> bool:
+        """True for an acknowledgement (error 0), False for an error."""
         return self.errno == 0
 
 
