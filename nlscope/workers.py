@@ -193,3 +193,79 @@ class ChunkWorkers:
             except (ProcessLookupError, ChildProcessError):
                 pass
             mem.close()
+
+
+def in_parts(work: Callable[[int, int], "array"], ranges: list[tuple[int, int]], before_fork=None,
+             in_child=None) -> list:
+    """work(start, stop) for each range, the first in this process and each other in a
+    forked one (a display filter over a large capture, on every core); returns the results
+    (arrays of unsigned ints, e.g. message numbers) in the order of `ranges`.  A part whose
+    process could not be started, or failed, is worked here instead: the answer is the same.
+    `in_child()` runs first in each forked process: a process forked from a threaded one
+    holds only the forking thread, so a lock another thread held then is held for ever
+    there (make such locks anew in it)."""
+    from array import array
+    started = []   # (pid, read end, part) of each forked part
+    for part in ranges[1:]:
+        try:
+            r, w = os.pipe()
+        except OSError:
+            started.append((None, None, part))
+            continue
+        if before_fork is not None:
+            before_fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            started.append((None, None, part))
+            continue
+        if pid == 0:
+            status = 1
+            try:
+                os.close(r)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides on ^C
+                if in_child is not None:
+                    in_child()
+                data = work(*part).tobytes()
+                view = memoryview(len(data).to_bytes(8, "little") + data)
+                while view:
+                    view = view[os.write(w, view):]
+                status = 0
+            except BaseException:   # the parent works the part itself
+                pass
+            finally:
+                os._exit(status)
+        os.close(w)
+        started.append((pid, r, part))
+    results = [work(*ranges[0])]
+    for pid, r, part in started:
+        got = _read_part(r) if r is not None else None
+        if pid is not None:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        if got is None:
+            results.append(work(*part))
+        else:
+            out = array(results[0].typecode)
+            out.frombytes(got)
+            results.append(out)
+    return results
+
+
+def _read_part(fd: int) -> bytes | None:
+    """What a part's process wrote: its length, then its bytes; None if it did not write it all."""
+    chunks = []
+    try:
+        while block := os.read(fd, 1 << 20):
+            chunks.append(block)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) < 8:
+        return None
+    want = int.from_bytes(data[:8], "little")
+    return data[8:] if len(data) - 8 == want else None

@@ -469,6 +469,30 @@ _TREE = "\0tree"      # the tree this call reads body fields from (see _tree)
 _WANTS = "\0wants"    # the fields that tree must hold (None: the whole tree)
 
 
+# --- plans: what the TUI's index answers from its columns, without a message ------------
+# A test of one of COLUMN_FIELDS against a number is read from that column for every message
+# at once; a test that reads only KEYED_FIELDS has the same answer for every message with the
+# same (protocol, type, flags, message type), so it is evaluated once per such key.  A plan is
+# ("col", field, op, number) | ("key", test) | ("and" | "or", [plans]) | ("not", plan), or
+# ("some", [plans]) for an `and` of which only those terms are planned (they choose the
+# messages the whole filter is tried on).  DisplayFilter.plan is the filter's, or None.
+COLUMN_FIELDS = frozenset({"netlink.seq", "netlink.pid", "netlink.len", "netlink.type", "netlink.protocol",
+                           "frame.number"})
+KEYED_FIELDS = frozenset({"netlink.type", "netlink.flags", "netlink.protocol", "nlscope.malformed"}
+                         | {f"netlink.flags.{n}" for n in _FLAG_NAMES})
+
+
+def _planned(fn, plan):
+    """fn, with its plan (a closure of its own, so the attribute is its alone)."""
+    if plan is None:
+        return fn
+
+    def planned(m, memo):
+        return fn(m, memo)
+    planned.plan = plan
+    return planned
+
+
 class _OverBudget(Exception):
     """Raised inside an evaluation that spent MESSAGE_BUDGET; DisplayFilter says which filter."""
 
@@ -848,6 +872,7 @@ class _Parser:
         self.i = 0
         self.depth = 0
         self.fields: set[str] = set()
+        self.leaf_plan = None   # set by a test one column answers (see COLUMN_FIELDS)
         self.costly = False   # has a step that checks MESSAGE_BUDGET (see DisplayFilter.may_time_out)
         self.steps = 0        # arithmetic operators in the value being read (at most MAX_DEPTH)
 
@@ -895,7 +920,11 @@ class _Parser:
             self.take()
             terms.append(self.and_())
         self.costly |= len(terms) > _CHECK_EVERY
-        return _any_of(terms, col)
+        if len(terms) == 1:
+            return terms[0]
+        plans = [getattr(t, "plan", None) for t in terms]
+        whole = all(p is not None and p[0] != "some" for p in plans)
+        return _planned(_any_of(terms, col), ("or", plans) if whole else None)
 
     def and_(self):
         col = self.peek()[2]
@@ -904,14 +933,24 @@ class _Parser:
             self.take()
             terms.append(self.not_())
         self.costly |= len(terms) > _CHECK_EVERY
-        return _all_of(terms, col)
+        if len(terms) == 1:
+            return terms[0]
+        plans = [getattr(t, "plan", None) for t in terms]
+        planned = [p for p in plans if p is not None]
+        # an `and` with terms the columns cannot answer: those that they can choose the
+        # messages the whole is tried on
+        whole = len(planned) == len(plans) and all(p[0] != "some" for p in planned)
+        plan = ("and", planned) if whole else ("some", planned) if planned else None
+        return _planned(_all_of(terms, col), plan)
 
     def not_(self):
         if self.is_word("not", "!"):
             self.nest(self.take()[2])
             inner = self.not_()
             self.depth -= 1
-            return lambda m, memo: not inner(m, memo)
+            plan = getattr(inner, "plan", None)
+            return _planned(lambda m, memo: not inner(m, memo),
+                            ("not", plan) if plan is not None and plan[0] != "some" else None)
         if self.peek()[:2] == ("op", "("):
             col = self.take()[2]
             self.nest(col)
@@ -1178,6 +1217,18 @@ class _Parser:
             raise FilterError(f"more than {MAX_DEPTH} arithmetic operators in one value", col, self.text)
 
     def test(self):
+        """One test, with its plan when the index's columns can answer it (see COLUMN_FIELDS)."""
+        outer, self.fields = self.fields, set()
+        costly, self.costly = self.costly, False
+        self.leaf_plan = None
+        fn = self._test()
+        read, plan = self.fields, self.leaf_plan
+        if plan is None and read and read <= KEYED_FIELDS and not self.costly:
+            plan = ("key", fn)
+        self.fields, self.costly = outer | read, costly or self.costly
+        return _planned(fn, plan)
+
+    def _test(self):
         # `any` / `all` before a field: which occurrences a comparison quantifies over
         quant = None
         if self.peek()[0] == "word" and self.peek()[1].lower() in ("any", "all") and \
@@ -1202,6 +1253,10 @@ class _Parser:
                 or (rv.startswith("-") and known_field(rv[1:])))
             if not is_entity and nxt not in ("+", "-", "*", "/", "%", "&"):
                 lit = self.value(name or "", kind)
+                if name in COLUMN_FIELDS and not (left.bitwise or left.sliced) and lit.kind == "int" \
+                        and isinstance(lit.num, (int, float)) and not isinstance(lit.num, bool):
+                    # one occurrence in every message, a number: any/all and ==/=== are one test
+                    self.leaf_plan = ("col", name, op, lit.num)
                 return self.compare_literal(op, quant, get, lit)
             right = self.operand(literal_ok=True)
             return _compare_entities(op, quant, left, right, rcol, self.text)
@@ -1365,6 +1420,9 @@ class DisplayFilter:
         # the body fields it reads (a flag bit's flags value with it): each message is decoded
         # only as far as they need (Message.decode), not into its whole tree
         self._wants = _wants_of(self.fields)
+        # what the TUI's index answers from its columns (see COLUMN_FIELDS); None: ask each message
+        plan = getattr(self._fn, "plan", None)
+        self.plan = None if self.stateful else plan
 
     def __call__(self, msg) -> bool:
         try:

@@ -1,11 +1,14 @@
 """A capture held as columns: what the TUI keeps of a file of any size.
 
-Per message the index keeps its frame and its transaction (9 bytes), per frame where its
-bytes are, its time, number and protocol (~25 bytes), per transaction its request, first,
-latest and final answers, status and dump size (30 bytes); the frames' bytes are kept in
-large blocks (the file's own content).  A `Message` is made when it is asked for — by
-decoding its frame's headers again, the way the file was read — and the last few thousand
-frames' messages are kept, so the rows on screen stay the same objects.  Transactions are
+Per message the index keeps its frame and its transaction (9 bytes) and its header — type,
+flags, seq, port id, length and message type (18 bytes) —, per frame where its bytes are,
+its time, number and protocol (~25 bytes), per transaction its request, first, latest and
+final answers, status and dump size (30 bytes); the frames' bytes are kept in large blocks
+(the file's own content).  A `Message` is made when it is asked for — by decoding its
+frame's headers again, the way the file was read — and the last few thousand frames'
+messages are kept, so the rows on screen stay the same objects.  A filter reads header
+fields from the columns instead (`matching`: a plan over whole columns, else a `HeaderRow`
+a message): only what the header does not answer makes the message again.  Transactions are
 paired once, while the file is read, by the streaming `TransactionTable`; a message's
 `tx` is a `TransactionView` over the columns with the API of a `Transaction`.
 """
@@ -16,12 +19,13 @@ from array import array
 from collections import OrderedDict
 
 import dissectors
-from dissectors import Context, Message
+from dissectors import PROTOCOLS, Context, Message, Protocol
+from dissectors.core.dissect import FROM_KERNEL, TO_KERNEL
 
 from ..messages import Pipeline
 from ..sources.procs import Process
 from .transactions import (ACK, GIVEN_UP, NOTIFICATION, ORPHAN, REQUEST, RESPONSE, NLM_F_ACK_TLVS,
-                           TransactionFacts, TransactionTable)
+                           NLM_F_DUMP_INTR, TransactionFacts, TransactionTable)
 
 _ROLES = (None, REQUEST, RESPONSE, NOTIFICATION, ORPHAN)
 _ROLE_CODE = {r: i for i, r in enumerate(_ROLES)}
@@ -30,6 +34,10 @@ _STATUS_CODE = {s: i for i, s in enumerate(_STATUSES)}
 _DUMP, _INTERRUPTED = 1, 2
 BLOCK = 4 << 20     # bytes of frames per block
 KEEP_FRAMES = 2048  # frames whose messages stay made
+# m_mt: 0 the message is malformed, 1 its type was not interned (asked of the message), else
+# MessageIndex.mtypes[code - 2]; at most MAX_MTYPES message types are interned
+_MALFORMED, _ASK = 0, 1
+MAX_MTYPES = 4096
 
 
 class MessageIndex:
@@ -51,6 +59,14 @@ class MessageIndex:
         self.m_frame = array("I")
         self.m_tx = array("i")      # transaction id, 0: none
         self.m_role = array("b")
+        self.m_type = array("H")    # the netlink header, as the message has it
+        self.m_flags = array("H")
+        self.m_seq = array("I")
+        self.m_pid = array("I")
+        self.m_len = array("I")
+        self.m_mt = array("H")      # its MessageType (see _MALFORMED, _ASK)
+        self.mtypes: list = []
+        self._mt_code: dict = {}
         self.t_request = array("i")  # by id - 1; message numbers, -1: none
         self.t_first = array("i")
         self.t_last = array("i")
@@ -85,32 +101,60 @@ class MessageIndex:
         self.f_first.append(len(self.m_frame))
         if fr.comment or fr.caplen < fr.wirelen:
             self._f_rare[fi] = (fr.caplen < fr.wirelen, fr.comment)
+        m_frame, m_type, m_flags, m_seq, m_pid, m_len, m_mt, m_tx, m_role = (
+            self.m_frame, self.m_type, self.m_flags, self.m_seq, self.m_pid, self.m_len, self.m_mt, self.m_tx,
+            self.m_role)
+        codes = self._mt_code
+        t_request, t_first, t_last, t_parts, t_bytes = self.t_request, self.t_first, self.t_last, self.t_parts, \
+            self.t_bytes
         for m in msgs:
-            self.m_frame.append(fi)
+            m_frame.append(fi)
+            m_type.append(m.type)
+            m_flags.append(m.flags)
+            m_seq.append(m.seq)
+            m_pid.append(m.pid)
+            m_len.append(max(m.length, 0))
+            code = _MALFORMED if m.malformed else codes.get(m.message_type)
+            m_mt.append(code if code is not None else self._type_code(m))
             tx = m.tx
             if not tx:
-                self.m_tx.append(0)
-                self.m_role.append(0)
+                m_tx.append(0)
+                m_role.append(0)
                 continue
             t, role = tx
-            self.m_role.append(_ROLE_CODE[role])
+            m_role.append(_ROLE_CODE[role])
             if t is None:
-                self.m_tx.append(0)
+                m_tx.append(0)
                 continue
-            self.m_tx.append(t.id)
-            self._tx_slot(t.id)
-            k = t.id - 1
+            tid = t.id
+            m_tx.append(tid)
+            if tid > len(t_request):
+                self._tx_slot(tid)
+            k = tid - 1
             if role == REQUEST:
-                self.t_request[k] = m.pos
+                t_request[k] = m.pos
+                self._tx_facts(t)   # a dump or not; its status is told when it is done (_tx_done)
             else:
-                if self.t_first[k] < 0:
-                    self.t_first[k] = m.pos
-                self.t_last[k] = m.pos
-                self.t_parts[k], self.t_bytes[k] = t.part_count, t.part_bytes
-            self._tx_facts(t)
+                if t_first[k] < 0:
+                    t_first[k] = m.pos
+                t_last[k] = m.pos
+                t_parts[k], t_bytes[k] = t.part_count, t.part_bytes
+                if m.flags & NLM_F_DUMP_INTR:
+                    self._tx_facts(t)
             m.forget()
             m.tx = None
         return len(msgs)
+
+    def _type_code(self, m: Message) -> int:
+        """The m_mt code of a message type not interned yet (interned now, up to MAX_MTYPES)."""
+        mt = m.message_type
+        code = self._mt_code.get(mt)
+        if code is None:
+            if len(self.mtypes) >= MAX_MTYPES:
+                return _ASK
+            code = self._mt_code[mt] = len(self.mtypes) + 2
+            self.mtypes.append(mt)
+        return code
 
     def finish(self) -> None:
         """The file is read: requests still open get their final status, and the pairing
@@ -203,15 +247,267 @@ class MessageIndex:
         """Every message in order, for one look each (a filter): frames not kept are
         decoded without being kept."""
         for fi in range(len(self.f_len)):
-            made = self._made.get(fi)
-            if made is None:
-                made = self._make(fi)
-                if any(m.flags & NLM_F_ACK_TLVS for m in made):
-                    made = self._frame_messages(fi)  # the extack resolution needs the kept path
-            yield from made
+            yield from self._scanned(fi)
 
     def time_of(self, i: int) -> float:
         return self.f_time[self.m_frame[i]]
+
+    def _scanned(self, fi: int) -> list[Message]:
+        """Frame fi's messages for one look (a filter's): the kept ones if kept, else made
+        without being kept (but kept where an extack must be resolved: see _frame_messages)."""
+        made = self._made.get(fi)
+        if made is None:
+            made = self._make(fi)
+            if any(m.flags & NLM_F_ACK_TLVS for m in made):
+                made = self._frame_messages(fi)
+        return made
+
+    def rows(self, start: int = 0, stop: int | None = None):
+        """HeaderRows of messages start..stop-1, in order, for one look each (a filter):
+        header fields come from the columns, anything else from the message made again."""
+        stop = len(self) if stop is None else min(stop, len(self))
+        frames = _FrameCache(self)
+        for i in range(start, stop):
+            yield HeaderRow(self, i, frames)
+
+    def rows_of(self, numbers):
+        """HeaderRows of the messages `numbers` (in capture order), for one look each."""
+        frames = _FrameCache(self)
+        for i in numbers:
+            yield HeaderRow(self, i, frames)
+
+    def matching(self, flt, start: int = 0, stop: int | None = None, progress=None, every: int = 50_000) -> array:
+        """The numbers of the messages in start..stop-1 that `flt` (a DisplayFilter) keeps;
+        progress(done, stop) every `every` messages.  What the filter's plan answers is read
+        from the columns (see filter.COLUMN_FIELDS); the rest is asked of each message."""
+        stop = len(self) if stop is None else min(stop, len(self))
+        out = array("I")
+        plan = flt.plan if start < stop else None
+        candidates = range(start, stop)
+        if plan is not None:
+            mask = _Plan(self, start, stop).mask(plan)
+            if plan[0] != "some":
+                return _ones(mask, start, out)
+            candidates = _ones(mask, start, array("I"))   # only these can match: the rest is asked
+        keep = out.append
+        frames = _FrameCache(self)
+        for n, i in enumerate(candidates):
+            row = HeaderRow(self, i, frames)
+            if flt(row):
+                keep(i)
+            if row._real is not None:
+                row._real.forget()   # what the filter decoded goes; a row shown decodes it again
+            if progress is not None and n % every == every - 1:
+                progress(i + 1, stop)
+        return out
+
+
+def _ones(mask: bytes, start: int, out: array) -> array:
+    """out with start + k appended for each k where mask[k] is 1."""
+    find, k = mask.find, mask.find(1)
+    while k >= 0:
+        out.append(start + k)
+        k = find(1, k + 1)
+    return out
+
+
+_NOT = bytes([1, 0]) + bytes(254)
+_CMP = {"==": lambda a, b: a == b, "===": lambda a, b: a == b, "!=": lambda a, b: a != b,
+        "!==": lambda a, b: a != b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+        ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+class _Plan:
+    """A filter's plan (filter.COLUMN_FIELDS) over messages start..stop-1 of an index: each
+    node a mask, one byte a message (1: it matches)."""
+
+    def __init__(self, ix: MessageIndex, start: int, stop: int):
+        self.ix, self.start, self.stop = ix, start, stop
+        self.n = stop - start
+
+    def mask(self, plan) -> bytes:
+        what = plan[0]
+        if what == "col":
+            return self._column(*plan[1:])
+        if what == "key":
+            return self._keyed(plan[1])
+        if what == "not":
+            return self.mask(plan[1]).translate(_NOT)
+        masks = [self.mask(p) for p in plan[1]]
+        acc = int.from_bytes(masks[0], "big")
+        for m in masks[1:]:
+            # "some": the planned terms of an `and` ("and" of them: who may match)
+            acc = acc | int.from_bytes(m, "big") if what == "or" else acc & int.from_bytes(m, "big")
+        return acc.to_bytes(self.n, "big")
+
+    def _values(self, name: str):
+        ix, a, b = self.ix, self.start, self.stop
+        if name in ("frame.number", "netlink.protocol"):
+            col = ix.f_number if name == "frame.number" else ix.f_protocol
+            return map(col.__getitem__, ix.m_frame[a:b])
+        return {"netlink.seq": ix.m_seq, "netlink.pid": ix.m_pid, "netlink.len": ix.m_len,
+                "netlink.type": ix.m_type}[name][a:b]
+
+    def _column(self, name: str, op: str, number) -> bytes:
+        cmp = _CMP[op]
+        return bytes(1 if cmp(v, number) else 0 for v in self._values(name))
+
+    def _keyed(self, test) -> bytes:
+        """A test of KEYED_FIELDS, tried once per (protocol, type, flags, message type)."""
+        ix, a, b = self.ix, self.start, self.stop
+        keys = zip(map(ix.f_protocol.__getitem__, ix.m_frame[a:b]), ix.m_type[a:b], ix.m_flags[a:b], ix.m_mt[a:b])
+        answers: dict = {}
+        frames = _FrameCache(ix)
+        out = bytearray(self.n)
+        for k, key in enumerate(keys):
+            hit = answers.get(key)
+            if hit is None:
+                try:
+                    hit = 1 if test(HeaderRow(ix, a + k, frames), {}) else 0
+                except Exception:   # as DisplayFilter: an unreadable message is no match
+                    hit = 0
+                if key[3] != _ASK:   # a message type not interned: each message is asked
+                    answers[key] = hit
+            out[k] = hit
+        return bytes(out)
+
+
+class _FrameCache:
+    """The messages of the frame a scan is in (made once for all of its messages)."""
+
+    __slots__ = ("index", "fi", "made")
+
+    def __init__(self, index: MessageIndex):
+        self.index, self.fi, self.made = index, -1, None
+
+    def messages(self, fi: int) -> list[Message]:
+        if fi != self.fi:
+            self.fi, self.made = fi, self.index._scanned(fi)
+        return self.made
+
+
+class HeaderRow:
+    """Message i of an index as a display filter reads it: the header fields (frame, time,
+    protocol, type, flags, seq, pid, length, its MessageType and what follows from it: the
+    type's name, kind, flag names, the direction, the transaction and role, the process)
+    from the columns, with Message's own definitions; any other attribute (the tree, a
+    decode, the family's label) from the message, made again from its frame when first
+    asked.  So a filter on header fields costs no decoding at all."""
+
+    __slots__ = ("ix", "i", "fi", "_frames", "_real")
+
+    def __init__(self, ix: MessageIndex, i: int, frames: _FrameCache):
+        self.ix, self.i, self._frames, self._real = ix, i, frames, None
+        self.fi = ix.m_frame[i]
+
+    # Message's definitions, over the attributes below (one source of truth); `error` asks
+    # the message only for an NLMSG_ERROR or NLMSG_DONE (its decode, its status)
+    type_name = Message.type_name
+    kind = Message.kind
+    flag_names = Message.flag_names
+    error = Message.error
+    error_code = Message.error_code
+
+    @property
+    def family(self) -> str:
+        """Message.family, without the message where its protocol's label is the same for
+        every message (a Protocol that keeps the base family_label: it reads no bytes)."""
+        proto = PROTOCOLS.get(self.protocol)
+        if proto is not None and not self.malformed and type(proto).family_label is Protocol.family_label:
+            return proto.label
+        return self.real.family
+
+    @property
+    def real(self) -> Message:
+        """The message itself (made once per frame for the scan)."""
+        if self._real is None:
+            ix = self.ix
+            self._real = self._frames.messages(self.fi)[self.i - ix.f_first[self.fi]]
+        return self._real
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.real, name)
+
+    @property
+    def frame(self) -> int:
+        return self.ix.f_number[self.fi]
+
+    @property
+    def time(self) -> float:
+        return self.ix.f_time[self.fi]
+
+    @property
+    def protocol(self) -> int:
+        return self.ix.f_protocol[self.fi]
+
+    @property
+    def pos(self) -> int:
+        return self.i
+
+    @property
+    def index(self) -> int:
+        return self.i - self.ix.f_first[self.fi] + 1
+
+    @property
+    def type(self) -> int:
+        return self.ix.m_type[self.i]
+
+    @property
+    def flags(self) -> int:
+        return self.ix.m_flags[self.i]
+
+    @property
+    def seq(self) -> int:
+        return self.ix.m_seq[self.i]
+
+    @property
+    def pid(self) -> int:
+        return self.ix.m_pid[self.i]
+
+    @property
+    def length(self) -> int:
+        return self.ix.m_len[self.i]
+
+    @property
+    def malformed(self) -> bool:
+        return self.ix.m_mt[self.i] == _MALFORMED
+
+    @property
+    def message_type(self):
+        code = self.ix.m_mt[self.i]
+        if code == _MALFORMED:
+            return None
+        if code == _ASK:
+            return self.real.message_type
+        return self.ix.mtypes[code - 2]
+
+    @property
+    def direction(self) -> str:
+        # the pairing table made a request of every message going to the kernel (and of no other)
+        code = self.ix.m_role[self.i]
+        if code:
+            return TO_KERNEL if _ROLES[code] == REQUEST else FROM_KERNEL
+        return self.real.direction
+
+    @property
+    def tx(self):
+        ix, i = self.ix, self.i
+        code = ix.m_role[i]
+        if not code:
+            return None
+        tid = ix.m_tx[i]
+        return (TransactionView(ix, tid) if tid else None, _ROLES[code])
+
+    @property
+    def process(self):
+        rare = self.ix._f_rare.get(self.fi)
+        return Process.from_comment(rare[1]) if rare is not None and rare[1] else None
+
+    def forget(self) -> None:
+        if self._real is not None:
+            self._real.forget()
 
 
 def _give_back_heap() -> None:

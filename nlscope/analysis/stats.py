@@ -168,7 +168,7 @@ class Stats:
             self.by_process.count(m.process.comm)
         if timed:
             self.rate.add(t)
-        err = m.error
+        err = m.error if m.error_code else None   # an ACK (errno 0) is not decoded to be counted
         if err and err["code"]:
             self.errors_by_errno.count(err["name"])
             self.errors_by_request.count((err["request_type"] or _request_type(m), err["name"]))

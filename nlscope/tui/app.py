@@ -34,6 +34,7 @@ class NlscopeApp(App):
     TITLE = "nlscope"
     BINDINGS = [
         Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "focus_list", "List", show=False),
         Binding("enter", "focus_tree", "Tree", show=False),
@@ -80,8 +81,11 @@ class NlscopeApp(App):
         self.genl, self.show_secrets = genl, show_secrets
         self.store = store if store is not None else MessageStore(path, genl, show_secrets=show_secrets)
         self.live = hasattr(self.store, "live")
+        # stdin, or a file being written (StreamStore): rows appear as frames arrive
+        self.streaming = getattr(self.store, "streaming", False)
         self.save_path = save_path or "nlscope-saved.pcapng"
-        self.sub_title = f"live on {self.store.ifname}" if self.live else os.path.basename(path)
+        self.sub_title = f"live on {self.store.ifname}" if self.live else \
+            f"{self.store.name} (following)" if self.streaming else os.path.basename(self.store.path)
         if self.live:
             self.bind("p", "pause", description="Pause")
             self.bind("C", "clear", description="Clear")
@@ -140,11 +144,14 @@ class NlscopeApp(App):
 
     # what the app's keys do is on the main screen: over a dialog (statistics, a transaction,
     # save…) they are the dialog's, and "/" or "t" there must not reach the screen below
-    MAIN_SCREEN_ONLY = frozenset(b.action.split("(")[0] for b in BINDINGS if b.action != "quit")
+    MAIN_SCREEN_ONLY = frozenset(b.action.split("(")[0] for b in BINDINGS
+                                 if b.action not in ("quit", "interrupt"))
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action in self.MAIN_SCREEN_ONLY and len(self.screen_stack) > 1:
             return False
+        if action == "interrupt":   # over a file, ^C is Textual's (copy, or how to quit)
+            return self.live or self.streaming
         return True
 
     crash: str | None = None   # the one line said when an unhandled exception stopped the app
@@ -184,7 +191,7 @@ class NlscopeApp(App):
             bar = self.query_one(FilterBar)
             bar.value = self._filter_on_load
             bar.remember(self._filter_on_load)
-            if self.live:   # a live view matches what arrives as it arrives (catch_up)
+            if self.live or self.streaming:   # a live view matches what arrives as it arrives (catch_up)
                 self.apply_filter(self._filter_on_load)
         self.load()
 
@@ -204,6 +211,15 @@ class NlscopeApp(App):
         self.query_one(HexView).set_class(not shown, "-hidden")
         self.screen.set_class(size.height < self.SHORT, "-short")
 
+    def action_interrupt(self) -> None:
+        """^C on a capture that goes on (live, stdin, a file followed): the app ends, as
+        `tail -f` does; text selected in the filter bar is copied instead."""
+        focused = self.focused
+        if isinstance(focused, Input) and not focused.selection.is_empty:
+            focused.action_copy()
+            return
+        self.exit()
+
     def action_toggle_hex(self) -> None:
         """Show or hide the bytes pane (hidden at first below 150 columns)."""
         self.hex_wanted = self.query_one(HexView).has_class("-hidden")
@@ -212,6 +228,8 @@ class NlscopeApp(App):
     def on_unmount(self) -> None:
         if self.live:
             self.store.stop()
+        elif self.streaming:
+            self.store.close()   # the reader stops waiting for the writer
 
     # --- loading, in a worker --------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
@@ -227,11 +245,11 @@ class NlscopeApp(App):
     def _loaded(self, count: int, done: bool, store=None) -> None:
         if self._main_gone() or (store is not None and store is not self.store):
             return
-        if self.live:
+        if self.live or self.streaming:
             self.store.take()   # here, on the UI thread, the list and the view grow
         lst = self.query_one(MessageList)
         lst.refresh_rows()
-        if self.live and lst.follow and len(self.store):
+        if (self.live or self.streaming) and lst.follow and len(self.store):
             lst.go(len(self.store) - 1)
         elif count and lst.cursor == 0 and not self.query_one(DetailTree).root.children:
             lst.go(0)
@@ -249,7 +267,11 @@ class NlscopeApp(App):
         s = self.store
         field = self._field_status()
         # a live capture reads until it is stopped: "reading…" is for a file being indexed
-        parts = [f"{len(s.messages)} messages" + ("" if s.done or self.live else " (reading…)")]
+        if self.streaming:
+            state = f" (following {s.name})" if not s.done else f" ({s.name} ended)" if s.path == "-" else ""
+        else:
+            state = "" if s.done or self.live else " (reading…)"
+        parts = [f"{len(s.messages)} messages{state}"]
         if s.view is not None:
             parts.append(f"{len(s.view)} shown by filter")
         lst = self.query_one(MessageList)
@@ -261,6 +283,8 @@ class NlscopeApp(App):
             if s.paused:
                 parts.append(f"PAUSED ({len(s.backlog)} waiting)")
             parts.append("following" if lst.follow else "not following (G to follow)")
+        elif self.streaming and not s.done:
+            parts.append("at the newest" if lst.follow else "not at the newest (G goes there)")
         if lst.marks:
             parts.append(f"{len(lst.marks)} marked")
         line = " · ".join(parts)
@@ -559,12 +583,15 @@ class NlscopeApp(App):
             return
         index = self.store.messages
         wanted = {index.f_number[index.m_frame[i]] for i in numbers}
+        store = self.store
 
         def write(f) -> int:
             from ..sources import read_capture
             from ..sources.writer import PcapngWriter
             w, n = PcapngWriter(f), 0
-            for fr in read_capture(self.store.path):
+            # stdin cannot be read again: its frames are written from the index
+            frames = store.frames_of(numbers) if store.path == "-" and self.streaming else read_capture(store.path)
+            for fr in frames:
                 if fr.fault is None and fr.number in wanted:
                     w.write(fr)
                     n += 1
@@ -650,36 +677,48 @@ class NlscopeApp(App):
         if self.live:
             self.notify("a live capture is not a file to reload")
             return
+        if self.streaming and self.store.path == "-":
+            self.notify("stdin cannot be read again (w saves what was read)")
+            return
         problem = capture_problem(self.store.path)
         if problem is not None:
             self.notify(f"cannot reload {self.store.path}: {problem}", severity="error", markup=False)
             return
-        self._open_file(self.store.path)
+        again = None
+        if self.streaming:   # a file followed is followed again
+            from .stream_store import StreamStore
+            again = StreamStore(self.store.path, self.genl, show_secrets=self.show_secrets)
+        self._open_file(self.store.path, again)
 
     def action_open(self) -> None:
         """Open another capture (Ctrl+O); the one shown stays until the new one can be read."""
         if self.live:
             self.notify("live: save (w), then open the file with nlscope open")
             return
-        start = os.path.join(os.path.dirname(self.store.path), "") if os.path.dirname(self.store.path) else ""
+        here = "" if self.store.path == "-" else os.path.dirname(self.store.path)
+        start = os.path.join(here, "") if here else ""
         self.push_screen(OpenScreen(start), lambda path: path and self._open_file(path))
 
-    def _open_file(self, path: str) -> None:
-        """Show `path` instead of the capture shown (read by a worker, as at start); the
-        filter applied now is applied to it once read."""
+    def _open_file(self, path: str, store=None) -> None:
+        """Show `path` instead of the capture shown (read by a worker, as at start; `store`
+        reads it, by default a MessageStore); the filter applied now is applied to it once
+        read (a stream's at once)."""
         old = self.store
         self._filter_on_load = old.filter_text or self._filter_on_load   # -Y's, if the file was still read
         old.close()
-        self.store = MessageStore(path, self.genl, show_secrets=self.show_secrets)
+        self.store = store if store is not None else MessageStore(path, self.genl, show_secrets=self.show_secrets)
+        self.streaming = getattr(self.store, "streaming", False)
         lst = self.query_one(MessageList)
         lst.replace_store(self.store)
         tree = self.query_one(DetailTree)
         tree.msg = None
         tree.clear()
         self.query_one(HexView).show(None)
-        self.sub_title = os.path.basename(path)
+        self.sub_title = f"{self.store.name} (following)" if self.streaming else os.path.basename(path)
         self._status()
         self.load()
+        if self.streaming and self._filter_on_load:
+            self.apply_filter(self._filter_on_load)
 
     def action_goto(self) -> None:
         self.push_screen(GotoScreen(), self._goto)

@@ -2,22 +2,25 @@
 from __future__ import annotations
 
 import bisect
-import itertools
 import threading
+from array import array
 from dataclasses import dataclass
 
 from dissectors import Context, Message
 
-from ..analysis.filter import compile_filter
+from ..analysis.filter import HEADER_FIELDS, compile_filter
 from ..analysis.index import MessageIndex
 from ..sources import CaptureError, read_capture
+from ..sources.stream import FollowStopped
+from ..workers import available_cores, in_parts
 
 
 @dataclass
 class FilterView:
     """A filter's result, computed by a worker: the numbers of the messages kept (None: no
-    filter) among the first `count` of `messages` as they were when `dropped` were forgotten."""
-    rows: list[int] | None
+    filter; a list, or for a file an array of unsigned ints) among the first `count` of
+    `messages` as they were when `dropped` were forgotten."""
+    rows: "list[int] | array | None"
     text: str
     dropped: int
     count: int
@@ -161,7 +164,7 @@ class MessageStore(ViewStore):
         """Read the file (worker thread); `progress(count, done)` is called every `chunk` messages."""
         index = self.messages
         try:
-            for fr in read_capture(self.path):
+            for fr in read_capture(self._input(progress)):
                 if self.closed:   # another file was opened, or this one again: this read is not wanted
                     break
                 if fr.fault is not None:
@@ -172,6 +175,8 @@ class MessageStore(ViewStore):
                     progress(len(index), False)
         except CaptureError as exc:
             self.error = str(exc)
+        except FollowStopped:   # a stream told to stop (StreamStore.close) ends where it is
+            pass
         if self.faults:
             fr, n = self.first_fault, self.faults
             note = (f"{n} frame{'s' if n > 1 else ''} could not be read as netlink and {'are' if n > 1 else 'is'} "
@@ -181,6 +186,10 @@ class MessageStore(ViewStore):
         self.done = True
         if progress is not None:
             progress(len(index), True)
+
+    def _input(self, progress):
+        """What is read (see sources.read_capture): the file."""
+        return self.path
 
     def close(self) -> None:
         """No longer shown (another capture replaced it): its reading stops."""
@@ -193,11 +202,47 @@ class MessageStore(ViewStore):
     def _scan(self):
         return self.messages.scan()
 
+    # a filter that decodes bodies is worked on every core from this many messages on
+    PARALLEL_FROM = 20_000
+
+    def compute_view(self, text: str, progress=None, every: int = 50_000) -> FilterView:
+        """The view of a filter (worker thread), from the index's columns: header fields are
+        read there (HeaderRow), and a filter that decodes bodies runs on every core, each
+        process on its part of the messages (workers.in_parts)."""
+        if not text.strip():
+            return FilterView(None, "", 0, 0)
+        flt = compile_filter(text)
+        index = self.messages
+        total = len(index)
+        jobs = available_cores()
+        body = not flt.fields <= HEADER_FIELDS
+        if jobs < 2 or not body or total < self.PARALLEL_FROM or flt.stateful or flt.may_time_out:
+            return FilterView(index.matching(flt, 0, total, progress, every), text, 0, total)
+        cuts = [total * k // jobs for k in range(jobs + 1)]
+        ranges = list(zip(cuts, cuts[1:]))
+        first = ranges[0][1]
+
+        def work(start: int, stop: int):
+            if start == 0 and progress is not None:   # this process's part: the others go as fast
+                return index.matching(flt, start, stop, lambda done, _: progress(done * total // first, total),
+                                      every)
+            return index.matching(flt, start, stop)
+
+        def in_child() -> None:
+            index._made_lock = threading.Lock()   # another thread of this app may have held it
+        parts = in_parts(work, ranges, in_child=in_child)
+        rows = parts[0]
+        for p in parts[1:]:
+            rows.extend(p)
+        return FilterView(rows, text, 0, total)
+
     def shown(self):
+        """The messages shown, as HeaderRows (what the statistics read of the header comes
+        from the columns; the rest, from the message made again, not kept)."""
         index, view = self.messages, self.view
-        if view is None:   # frames not on screen are decoded without being kept
-            return itertools.islice(index.scan(), len(index))
-        return (index[i] for i in view)
+        if view is None:
+            return index.rows(0, len(index))
+        return index.rows_of(view)
 
     def _filtered(self, m: Message) -> None:
         m.forget()  # what the filter decoded goes; a row shown decodes it again

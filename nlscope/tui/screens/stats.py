@@ -136,7 +136,7 @@ class Drill:
         key = (m.family, m.type_name)
         if key not in self.type_filters and key in st.by_type:
             self.type_filters[key] = type_filter(m)
-        err = m.error
+        err = m.error if m.error_code else None
         if err and err["code"] and err["name"] not in self.errno_filters and err["name"] in st.errors_by_errno:
             self.errno_filters[err["name"]] = _checked(f"netlink.error == {err['code']}", m)
 

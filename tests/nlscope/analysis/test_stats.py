@@ -82,6 +82,7 @@ class Fake:
     def __init__(self, t, family="rtnetlink", type_name="RTM_NEWLINK", process=None):
         self.time, self.family, self.type_name, self.process = t, family, type_name, process
         self.length, self.malformed, self.protocol, self.pid, self.error, self.tx = 20, False, 0, 0, None, None
+        self.error_code = 0
 
 
 def test_rate_histogram_stays_bounded_and_sums_every_message():

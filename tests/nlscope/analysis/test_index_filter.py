@@ -1,0 +1,136 @@
+"""The TUI's fast filter — header fields read from the index's columns (plans, HeaderRow),
+bodies decoded on every core — keeps exactly the messages the plain evaluation keeps, on
+every committed capture."""
+import pytest
+
+from nlscope.analysis.filter import compile_filter
+from nlscope.analysis.index import HeaderRow, MessageIndex, _FrameCache
+from nlscope.tui.store import MessageStore
+from tests.conftest import CAPTURES
+
+ALL = sorted(CAPTURES.rglob("*.pcapng"))
+
+FILTERS = [
+    # header fields: planned from the columns
+    "netlink.seq == 1", "netlink.seq > 5", "netlink.seq != 0", "netlink.seq === 2", "netlink.seq !== 2",
+    "netlink.pid != 0", "netlink.pid <= 1000", "netlink.len >= 100", "netlink.len < 20", "frame.number <= 3",
+    "netlink.protocol == 16", "netlink.type == 16", "netlink.type == 2", "netlink.type == RTM_NEWLINK",
+    "netlink.type in {16, 17, 2}", "netlink.type in {RTM_NEWLINK, RTM_DELLINK, NLMSG_ERROR}",
+    "netlink.flags.request", "netlink.flags.dump", "netlink.flags.ack && !netlink.flags.request",
+    "netlink.flags == 0x301", "netlink.flags & 0x100", "nlscope.malformed", "not nlscope.malformed",
+    "netlink.seq == 1 && netlink.flags.request", "!(netlink.seq == 0) or netlink.type == 3",
+    "netlink.seq != 1 and not netlink.flags.multi", "not (netlink.type == 16 or netlink.type == 20)",
+    "netlink.flags.replace || netlink.flags.excl", "netlink.type > 15 && netlink.type < 30",
+    # header fields the columns do not plan, read by HeaderRow
+    "nlscope.direction == \"to kernel\"", "nlscope.role == request", "nlscope.transaction == 3",
+    "nlscope.latency > 0", "netlink.family == \"nl80211\"", "netlink.family == 16", "netlink.hdr_seq == 1",
+    "netlink.hdr_flags.request == 1", "netlink.seq in {1, 2, 5..9}",
+    # bodies, absent fields, contains, membership, and/or/not mixed with header fields
+    "rtnl.link.mtu > 1500", "rtnl.link.mtu", "not rtnl.link.mtu", "rtnl.link.ifname contains \"lo\"",
+    "rtnl.link.ifname in {\"lo\", \"dummy0\"}", "genl.ctrl.family_name contains \"80211\"",
+    "netlink.error == ENODEV", "netlink.error", "rtnl.link.mtu > 1500 && netlink.type == 16",
+    "netlink.seq == 1 || rtnl.link.mtu == 65536", "rtnl.addr.local", "rtnl.route.dst in 10.0.0.0/8",
+    "rtnl.link.flags.up == 0", "netlink.flags.dump and rtnl.link.ifname", "nlscope.unknown",
+    "frame.time_delta > 0 && netlink.seq > 1",
+]
+
+
+def _loaded(path) -> MessageStore:
+    store = MessageStore(str(path))
+    store.load()
+    return store
+
+
+def _plain(index: MessageIndex, text: str) -> list[int]:
+    """What the filter keeps asked of each message, made again from its frame."""
+    flt = compile_filter(text)
+    return [i for i, m in enumerate(index.scan()) if flt(m)]
+
+
+@pytest.fixture(scope="module", params=ALL, ids=lambda p: str(p.relative_to(CAPTURES)))
+def store(request):
+    return _loaded(request.param)
+
+
+def test_fast_filters_keep_what_the_plain_evaluation_keeps(store):
+    index = store.messages
+    for text in FILTERS:
+        assert list(index.matching(compile_filter(text))) == _plain(index, text), text
+
+
+def test_filters_on_every_core_keep_what_one_process_keeps(store, monkeypatch):
+    monkeypatch.setattr(MessageStore, "PARALLEL_FROM", 0)
+    for text in ("rtnl.link.mtu > 1500", "not rtnl.link.ifname", "netlink.error || genl.ctrl.family_name"):
+        assert list(store.compute_view(text).rows) == _plain(store.messages, text), text
+
+
+def test_a_header_row_reads_what_the_message_says(store):
+    """Every attribute HeaderRow answers from the columns equals the message's own."""
+    index = store.messages
+    frames = _FrameCache(index)
+    names = ("frame", "time", "protocol", "pos", "index", "type", "flags", "seq", "pid", "length", "malformed",
+             "message_type", "type_name", "kind", "flag_names", "direction", "process", "family", "error",
+             "error_code")
+    for i, m in enumerate(index.scan()):
+        row = HeaderRow(index, i, frames)
+        assert [getattr(row, n) for n in names] == [getattr(m, n) for n in names], (m.frame, m.index)
+        assert (row.tx[0].id if row.tx and row.tx[0] else None, row.tx and row.tx[1]) == \
+               (m.tx[0].id if m.tx and m.tx[0] else None, m.tx and m.tx[1])
+
+
+def test_plans_answer_header_filters_without_making_a_message(monkeypatch):
+    store = _loaded(CAPTURES / "rtnl-extack.pcapng")
+    index = store.messages
+
+    def refuse(*_):
+        raise AssertionError("a message was made")
+    monkeypatch.setattr(MessageIndex, "_make", refuse)
+    for text in ("netlink.seq == 1", "netlink.len > 40 and not netlink.pid == 0", "netlink.type in {16, 2} or "
+                 "netlink.seq < 3"):
+        assert compile_filter(text).plan is not None, text
+        index.matching(compile_filter(text))
+
+
+def test_statistics_of_the_rows_are_those_of_the_messages(store):
+    """The statistics screen counts HeaderRows (store.shown): the same counts, errors and
+    drill-down filters as over the messages themselves."""
+    from nlscope.analysis.stats import Stats
+    from nlscope.tui.screens.stats import Drill
+
+    def count(msgs):
+        st, drill = Stats(), Drill()
+        for m in msgs:
+            st.add(m)
+            drill.add(m, st)
+        return st.report(), drill.type_filters, drill.errno_filters
+    assert count(store.shown()) == count(store.messages.scan())
+
+
+def test_parts_worked_in_forked_processes_come_back_in_order():
+    """workers.in_parts: each part's answer in the order of the parts; a part whose process
+    fails is worked in this one (the answer is the same)."""
+    import os
+    from array import array
+
+    from nlscope.workers import in_parts
+    me = os.getpid()
+
+    def squares(start, stop):
+        return array("I", (i * i for i in range(start, stop)))
+
+    def fails_elsewhere(start, stop):
+        if os.getpid() != me:
+            raise RuntimeError("a worker's bug")
+        return squares(start, stop)
+    ranges = [(0, 5), (5, 9), (9, 30000)]
+    want = [list(squares(*r)) for r in ranges]
+    assert [list(a) for a in in_parts(squares, ranges)] == want
+    assert [list(a) for a in in_parts(fails_elsewhere, ranges)] == want
+
+
+def test_an_error_the_statistics_count_has_an_errno_read_without_decoding(store):
+    """Stats and the drill-down decode a message's error only when its errno, read from the
+    bytes (error_code), is not 0: no error they count is missed that way."""
+    for m in store.messages.scan():
+        err = m.error
+        assert bool(err and err["code"]) == bool(m.error_code and err and err["code"]), (m.frame, m.index)
