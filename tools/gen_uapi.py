@@ -40,6 +40,11 @@ HEADERS = {
     "neighbour": "linux/neighbour.h",
     "fib_rules": "linux/fib_rules.h",
     "lwtunnel": "linux/lwtunnel.h",
+    "seg6_iptunnel": "linux/seg6_iptunnel.h",
+    "seg6_local": "linux/seg6_local.h",
+    "mpls_iptunnel": "linux/mpls_iptunnel.h",
+    "rpl_iptunnel": "linux/rpl_iptunnel.h",
+    "ioam6_iptunnel": "linux/ioam6_iptunnel.h",
     "nexthop": "linux/nexthop.h",
     "errno_base": "asm-generic/errno-base.h",  # before errno.h, which refers to its names
     "errno": "asm-generic/errno.h",

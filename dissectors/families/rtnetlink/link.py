@@ -81,6 +81,11 @@ PROP_LIST_ATTRS = AttrSet("prop_list", "rtnl.link.prop_list", {
     "IFLA_ALT_IFNAME": a("string"),
 }, L, strip="IFLA_", label="property list")
 
+# rtnl_fill_proto_down(): IFLA_PROTO_DOWN_REASON_VALUE, the u32 of reason bits set; requests
+# (do_set_proto_down) give a MASK of the bits they change and their VALUE
+PROTO_DOWN_REASON = enum_set("proto_down_reason", "rtnl.link.proto_down_reason", L, "IFLA_PROTO_DOWN_REASON_UNSPEC",
+                             "IFLA_PROTO_DOWN_REASON_", {"MASK": a("u32", show=hex), "VALUE": a("u32", show=hex)},
+                             label="protodown reasons")
 XDP_ATTRS = AttrSet("xdp", "rtnl.link.xdp", {
     "IFLA_XDP_FD": a("s32"), "IFLA_XDP_ATTACHED": a("u8"), "IFLA_XDP_FLAGS": a("u32", show=hex),
     "IFLA_XDP_PROG_ID": a("u32"), "IFLA_XDP_DRV_PROG_ID": a("u32"), "IFLA_XDP_SKB_PROG_ID": a("u32"),
@@ -143,7 +148,7 @@ LINK_SPECS = {
     "IFLA_PROP_LIST": a("nest", nested=PROP_LIST_ATTRS),
     "IFLA_ALT_IFNAME": a("string"),
     "IFLA_PERM_ADDRESS": a("binary", hint="mac"),
-    "IFLA_PROTO_DOWN_REASON": a("binary"),
+    "IFLA_PROTO_DOWN_REASON": a("nest", nested=PROTO_DOWN_REASON),
     "IFLA_PARENT_DEV_NAME": a("string"),
     "IFLA_PARENT_DEV_BUS_NAME": a("string"),
     "IFLA_GRO_MAX_SIZE": a("u32"),

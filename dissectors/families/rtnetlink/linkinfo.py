@@ -3,7 +3,8 @@
 IFLA_INFO_KIND (or IFLA_INFO_SLAVE_KIND) selects the attribute set of the data that
 follows it, as YNL's `sub-message` does: veth, vlan, bridge, bridge_slave, bond,
 bond_slave, vxlan, geneve, macvlan/macvtap, ipvlan/ipvtap, gre/gretap/erspan,
-ip6gre/ip6gretap/ip6erspan, ipip/sit/ip6tnl, vti/vti6, vrf (and its port data), tun.
+ip6gre/ip6gretap/ip6erspan, ipip/sit/ip6tnl, vti/vti6, vrf (and its port data), tun,
+macsec, xfrm, batadv, bareudp, hsr, rmnet, ipoib, ppp.
 Kinds without data of their own (dummy, nlmon, wireguard, ifb, …) carry none.  Every
 member of each set is named from <linux/if_link.h> / <linux/if_tunnel.h> /
 <linux/veth.h>; the types follow the kernel's policies.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from ...core.attrs import AttrSet, a, decode_attrs, enum_set
 from ...core.schema import c_struct, names_from
-from ...generated import if_link as L, if_macsec as M, if_tunnel as T, veth as V
+from ...generated import batman_adv as BATMAN, if_link as L, if_macsec as M, if_tunnel as T, veth as V
 
 
 def _bridge_id(data: bytes) -> str:
@@ -138,6 +139,24 @@ MACSEC = S("macsec", "IFLA_MACSEC_UNSPEC", "IFLA_MACSEC_", {
     "VALIDATION": a("u8", enum=MACSEC_VALIDATE), "PAD": "pad", "OFFLOAD": a("u8", enum=MACSEC_OFFLOADS)})
 # xfrm interfaces (net/xfrm/xfrm_interface_core.c, xfrmi_fill_info): the underlying link and the if_id
 XFRM = S("xfrm", "IFLA_XFRM_UNSPEC", "IFLA_XFRM_", {"LINK": "u32", "IF_ID": "u32", "COLLECT_METADATA": "flag"})
+# batman-adv soft interfaces (net/batman-adv/soft-interface.c, batadv_ifla_policy): the routing
+# algorithm's name, as `ip link add … type batadv` and networkd's [BatmanAdvanced] give it
+BATADV = S("batadv", "batadv_ifla_attrs", "IFLA_BATADV_", {"ALGO_NAME": "string"}, module=BATMAN)
+# drivers/net/bareudp.c (bareudp_policy: u16s; port and ethertype are kept as sent, in network
+# order, as iproute2 puts them: htons), net/hsr/hsr_netlink.c (hsr_policy), rmnet_config.c
+# (rmnet_policy: struct ifla_rmnet_flags), ipoib_netlink.c (ipoib_policy), ppp_generic.c
+BAREUDP = S("bareudp", "IFLA_BAREUDP_UNSPEC", "IFLA_BAREUDP_", {
+    "PORT": BE16, "ETHERTYPE": a("u16", big_endian=True, show=lambda v: f"{v:#06x}"), "SRCPORT_MIN": "u16",
+    "MULTIPROTO_MODE": "flag"})
+HSR = S("hsr", "IFLA_HSR_UNSPEC", "IFLA_HSR_", {
+    "SLAVE1": "u32", "SLAVE2": "u32", "MULTICAST_SPEC": "u8", "SUPERVISION_ADDR": MAC, "SEQ_NR": "u16",
+    "VERSION": "u8", "PROTOCOL": a("u8", enum=names_from(L, "HSR_PROTOCOL_", "HSR_PROTOCOL_HSR")), "INTERLINK": "u32"})
+RMNET_FLAGS = c_struct(L, "ifla_rmnet_flags", "rtnl.link.linkinfo.rmnet.flags_struct", label="ifla_rmnet_flags")
+RMNET = S("rmnet", "IFLA_RMNET_UNSPEC", "IFLA_RMNET_", {"MUX_ID": "u16", "FLAGS": a("struct", struct=RMNET_FLAGS)})
+IPOIB = S("ipoib", "IFLA_IPOIB_UNSPEC", "IFLA_IPOIB_", {
+    "PKEY": a("u16", show=hex), "MODE": a("u16", enum=names_from(L, "IPOIB_MODE_", "IPOIB_MODE_DATAGRAM")),
+    "UMCAST": "u16"})
+PPP = S("ppp", "IFLA_PPP_UNSPEC", "IFLA_PPP_", {"DEV_FD": "s32"})
 VETH = AttrSet("veth", "rtnl.link.linkinfo.veth", {"VETH_INFO_PEER": a("binary")}, V, strip="VETH_INFO_",
                label="veth")
 
@@ -146,7 +165,8 @@ DATA_BY_KIND = {
     "macvlan": MACVLAN, "macvtap": MACVLAN, "ipvlan": IPVLAN, "ipvtap": IPVLAN,
     "gre": GRE, "gretap": GRE, "erspan": GRE, "ip6gre": GRE, "ip6gretap": GRE, "ip6erspan": GRE,
     "ipip": IPTUN, "sit": IPTUN, "ip6tnl": IPTUN, "vti": VTI, "vti6": VTI, "vrf": VRF, "tun": TUN,
-    "macsec": MACSEC, "xfrm": XFRM,
+    "macsec": MACSEC, "xfrm": XFRM, "batadv": BATADV, "bareudp": BAREUDP, "hsr": HSR, "rmnet": RMNET,
+    "ipoib": IPOIB, "ppp": PPP,
 }
 SLAVE_DATA_BY_KIND = {"bridge": BRPORT, "bond": BOND_SLAVE, "vrf": VRF_PORT}
 

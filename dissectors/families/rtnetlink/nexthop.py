@@ -6,6 +6,7 @@ from ...core.info import info
 from ...core.schema import c_struct, flags_show, names_from
 from ...generated import nexthop as NH, rtnetlink as R
 from .common import show_af, show_prot, show_scope, struct_then_attrs  # noqa: F401
+from .route import ENCAP_BY_TYPE, ENCAP_NAMES
 from .protocol import add_types, is_dump_request, top
 
 RTNH_F = names_from(R, "RTNH_F_", exclude=())
@@ -30,7 +31,9 @@ GROUP_STATS = enum_set("group_stats", "rtnl.nexthop.group_stats", NH, "NHA_GROUP
     "ENTRY": a("nest", nested=GROUP_STATS_ENTRY)}, label="group stats")
 NHA = enum_set("nexthop", "rtnl.nexthop", NH, "NHA_UNSPEC", "NHA_", {
     "ID": "u32", "GROUP": a("binary", decode=struct_array(GROUP_ENTRY, item="member")), "GROUP_TYPE": a("u16", enum=GROUP_TYPES),
-    "BLACKHOLE": "flag", "OIF": "u32", "GATEWAY": "addr", "ENCAP_TYPE": "u16", "ENCAP": "binary",
+    "BLACKHOLE": "flag", "OIF": "u32", "GATEWAY": "addr", "ENCAP_TYPE": a("u16", enum=ENCAP_NAMES),
+    # nh_create_ipv4/ipv6 build it as a route's RTA_ENCAP (lwtunnel_build_state)
+    "ENCAP": a("submsg", selector="NHA_ENCAP_TYPE", choices=ENCAP_BY_TYPE),
     "GROUPS": "flag", "MASTER": "u32", "FDB": "flag", "RES_GROUP": a("nest", nested=RES_GROUP),
     "RES_BUCKET": a("nest", nested=RES_BUCKET), "OP_FLAGS": a("u32", flags=OP_FLAGS),
     "GROUP_STATS": a("nest", nested=GROUP_STATS), "HW_STATS_ENABLE": "u32", "HW_STATS_USED": "u32"}, label="nexthop")

@@ -163,6 +163,16 @@ def top(root, abbrev: str, default=None):
     return default
 
 
+def attr_or_header(root, abbrev: str, default=None):
+    """A value an attribute and the fixed header both carry under one field name (RTA_TABLE and
+    rtm_table, FRA_TABLE and the rule's table): the top-level attribute's when it is there, as
+    the kernel reads it (rtm_to_fib_config, frh_get_table), else the header's."""
+    for c in root.children or ():
+        if c.field.abbrev == abbrev:
+            return c.value
+    return top(root, abbrev, default)
+
+
 def is_dump_request(root) -> bool:
     """True for a request with NLM_F_DUMP (its fixed header is a filter, not an object)."""
     flags = root.children[0].children[2].value

@@ -6,7 +6,7 @@ from ...core.schema import c_struct, enum_show, names_from
 from ...generated import fib_rules as F
 from .common import RTPROT_NAMES, TABLE_NAMES, show_af, show_table
 from .link import RTGENMSG
-from .protocol import add_types, is_dump_request, top
+from .protocol import add_types, attr_or_header, is_dump_request, top
 
 FR_ACT_NAMES = names_from(F, "FR_ACT_", exclude=("MAX",))
 FIB_RULE_NAMES = names_from(F, "FIB_RULE_", exclude=())
@@ -15,6 +15,13 @@ RULE_HDR = c_struct(F, "fib_rule_hdr", "rtnl.rule", label="Rule header (fib_rule
                     flags={"flags": FIB_RULE_NAMES})
 UID_RANGE = c_struct(F, "fib_rule_uid_range", "rtnl.rule.uid_range", label="fib_rule_uid_range")
 PORT_RANGE = c_struct(F, "fib_rule_port_range", "rtnl.rule.port_range", label="fib_rule_port_range")
+
+# members newer than 6.12's <linux/fib_rules.h>: FRA_FLOWLABEL and FRA_FLOWLABEL_MASK (6.14),
+# FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK (6.15), numbered after FRA_DSCP as the enum
+# goes on; fib_rule_policy reads them as be32, be32, u16, u16, u8 (net/core/fib_rules.c)
+_NEWER = ("FRA_FLOWLABEL", "FRA_FLOWLABEL_MASK", "FRA_SPORT_MASK", "FRA_DPORT_MASK", "FRA_DSCP_MASK")
+FRA_NUMBERS = {**{k: v for k, v in vars(F).items() if k.startswith("FRA_") and isinstance(v, int)},
+               **{n: F.FRA_DSCP + i for i, n in enumerate(_NEWER, 1)}}
 
 RULE_ATTRS = AttrSet("rule", "rtnl.rule", {
     "FRA_DST": a("addr"),
@@ -37,7 +44,13 @@ RULE_ATTRS = AttrSet("rule", "rtnl.rule", {
     "FRA_IP_PROTO": a("u8"),
     "FRA_SPORT_RANGE": a("struct", struct=PORT_RANGE),
     "FRA_DPORT_RANGE": a("struct", struct=PORT_RANGE),
-}, F, strip="FRA_", label="rule")
+    "FRA_DSCP": a("u8"),
+    "FRA_FLOWLABEL": a("u32", big_endian=True, show=hex),
+    "FRA_FLOWLABEL_MASK": a("u32", big_endian=True, show=hex),
+    "FRA_SPORT_MASK": a("u16", show=hex),
+    "FRA_DPORT_MASK": a("u16", show=hex),
+    "FRA_DSCP_MASK": a("u8", show=hex),
+}, FRA_NUMBERS, strip="FRA_", label="rule")
 
 
 def rule_info(root) -> str:
@@ -48,7 +61,7 @@ def rule_info(root) -> str:
         parts.append(f"pref {prio}")
     src = top(root, "rtnl.rule.src")
     parts.append(f"from {src}/{top(root, 'rtnl.rule.src_len')}" if src else "from all")
-    table = top(root, "rtnl.rule.table")
+    table = attr_or_header(root, "rtnl.rule.table")   # FRA_TABLE wins over the u8 (frh_get_table)
     action = top(root, "rtnl.rule.action")
     if is_dump_request(root):
         return "dump"

@@ -65,6 +65,14 @@ def _msg(af):
         member("inode", Int32ul)], label=f"inet_diag_msg ({'AF_INET' if af == 2 else 'AF_INET6'})")
 
 
+TCPI_ECN_MODES = {0: "disabled", 1: "rfc3168", 2: "accecn", 3: "pending"}   # TCPI_ECN_MODE_* (<linux/tcp.h>)
+
+
+def _ecn_accecn(v: int) -> str:
+    return (f"{v:#x} (ecn_mode {TCPI_ECN_MODES[v & 3]}, accecn_opt_seen {(v >> 2) & 3}, "
+            f"accecn_fail_mode {(v >> 4) & 15:#x}, options2 {v >> 8:#x})")
+
+
 U8 = [f"tcpi_{n}" for n in ("state", "ca_state", "retransmits", "probes", "backoff", "options")]
 TCP_INFO = FixedStruct("tcp_info", "sock_diag.inet.tcp_info", [
     *[member(n[5:], Int8ul) for n in U8], member("wscale", Int8ul, lambda v: f"snd {v & 15}, rcv {v >> 4}"),
@@ -83,7 +91,13 @@ TCP_INFO = FixedStruct("tcp_info", "sock_diag.inet.tcp_info", [
     # newer than 6.1: INET_DIAG_INFO is sizeof(struct tcp_info) of the kernel that sent it
     # (inet_diag.c, inet_sk_diag_fill), 232 bytes on 6.1 and 248 on 6.12
     member("rcv_wnd", Int32ul), member("rehash", Int32ul), member("total_rto", Int16ul),
-    member("total_rto_recoveries", Int16ul), member("total_rto_time", Int32ul)],
+    member("total_rto_recoveries", Int16ul), member("total_rto_time", Int32ul),
+    # Accurate ECN (6.18: 280 bytes): CE-marked segments received, the byte counters, then one
+    # u32 of bit fields tcpi_ecn_mode:2, tcpi_accecn_opt_seen:2, tcpi_accecn_fail_mode:4,
+    # tcpi_options2:24 (<linux/tcp.h>; read as a little-endian host lays them out)
+    *[member(n, Int32ul) for n in ("received_ce", "delivered_e1_bytes", "delivered_e0_bytes", "delivered_ce_bytes",
+                                   "received_e1_bytes", "received_e0_bytes", "received_ce_bytes")],
+    member("ecn_accecn", Int32ul, _ecn_accecn, title="ECN mode, AccECN option seen, fail mode, options2")],
     label="struct tcp_info", optional_from="rcv_wnd")
 MEMINFO = c_struct(ID, "inet_diag_meminfo", "sock_diag.inet.meminfo_struct", strip="idiag_", label="inet_diag_meminfo")
 VEGAS = c_struct(ID, "tcpvegas_info", "sock_diag.inet.vegas", strip="tcpv_", label="tcpvegas_info")
@@ -149,6 +163,9 @@ REQ = enum_set("inet_req", "sock_diag.inet.req", ID, "INET_DIAG_REQ_NONE", "INET
     label="inet request")
 
 
+_REQ_PROTOCOL = REQ.by_name["INET_DIAG_REQ_PROTOCOL"].field
+
+
 def inet_info(root) -> str:
     """ss-style: `tcp LISTEN 0.0.0.0:22 0.0.0.0:*` / a dump request: `tcp states LISTEN, ESTAB`."""
     hdr = root.children[1] if root.children and len(root.children) > 1 else None
@@ -164,6 +181,12 @@ def inet_info(root) -> str:
         bc = root.find("sock_diag.inet.req.bytecode") if not ops else None
         if bc is not None and bc.children is None and isinstance(bc.value, bytes):  # a summary: not decoded
             ops = _bytecode(bc.value, 0, len(bc.value), "<", FULL)   # (the count does not depend on the order)
+        if not states and root.children[0].children[1].value == SD.SOCK_DESTROY:
+            # `ss -K`: the one socket to close, named by its id (inet_diag_find_one_icsk)
+            v6 = vals["family"].value == 10
+            fmt = (lambda h, p: f"[{h}]:{p}") if v6 else (lambda h, p: f"{h}:{p}")
+            return (f"{proto} {fmt(vals['src'].show, vals['sport'].value)} "
+                    f"{fmt(vals['dst'].show, vals['dport'].value)} cookie {vals['cookie'].show}")
         return f"{proto} " + ("all states" if len(names) >= 10 else f"states {','.join(names)}") + \
             (f", filter of {len(ops)} ops" if ops else "")
     proto = root.first("sock_diag.inet.protocol")
@@ -183,13 +206,17 @@ def inet_info(root) -> str:
 
 def addresses_by_family(root, buf, body) -> None:
     """The sockid's src/dst are 16 bytes whatever the family: show them as the family says
-    (both families share the field, whose own display is IPv4's)."""
+    (both families share the field, whose own display is IPv4's).  And the request header's
+    protocol, whose field INET_DIAG_REQ_PROTOCOL declared first (one filter name for both,
+    the u8 and the u32 the kernel prefers, inet_diag_get_protocol): shown as the member it is."""
     fam = buf[body]
     if fam not in (2, 10):
         return
     for n in root.children[1].children if len(root.children) > 1 and root.children[1].children else ():
         if n.field.abbrev.endswith((".src", ".dst")) and isinstance(n.value, bytes) and len(n.value) == 16:
             n.text = _addr(fam)(n.value)
+        elif n.field is _REQ_PROTOCOL and n.label is None:
+            n.label, n.text = "Protocol", f"{PROTOS.get(n.value, n.value)} ({n.value})"
 
 
 # TCPDIAG_GETSOCK / DCCPDIAG_GETSOCK: the protocol each serves (inet_diag_type2proto)

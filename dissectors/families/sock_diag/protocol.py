@@ -93,6 +93,10 @@ class SockDiagProtocol(Protocol):
         body = off + NLMSG_HDRLEN
         if body < off + length and (mtype, buf[body]) in LEGACY:
             return True
+        if mtype in (SD.SOCK_DIAG_BY_FAMILY, SD.SOCK_DESTROY) and length == NLMSG_HDRLEN:
+            # a header without its body: what an ACK echoes under NLM_F_CAPPED (`ss -K`'s
+            # SOCK_DESTROY); the header is the whole of it, decoded
+            return True
         return mtype in (SD.SOCK_DIAG_BY_FAMILY, SD.SOCK_DESTROY) and body < off + length and buf[body] in FAMILIES
 
     def family_label(self, buf, off, length, mtype, order, ctx):
