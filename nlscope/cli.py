@@ -97,6 +97,45 @@ def _family_args(p: argparse.ArgumentParser) -> None:
                         "marks secret); without it such values are redacted")
 
 
+def _source_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", choices=SOURCES, default="nlmon",
+                   help="nlmon: an nlmon interface's eight protocols, as tcpdump sees them (default); bpf: every "
+                        "netlink protocol through eBPF (bcc), with the direction and the sending process")
+    p.add_argument("--bpf-buffer", dest="bpf_buffer", type=int, default=16, metavar="MIB",
+                   help="--source bpf: the BPF ring buffer in MiB (default 16; a power of two is used)")
+
+
+SOURCES = ("nlmon", "bpf")
+BPF_INTERFACE = "bpf"   # the name a BPF capture's pcapng interface gets
+# what a BPF capture keeps of root once loaded: its map reads (the drop counters, stop's
+# switch) are bpf() calls, which Linux 6.1 allows only with CAP_BPF (kernel/bpf/syscall.c)
+BPF_USE = frozenset({38, 39})   # CAP_PERFMON, CAP_BPF
+
+
+def _check_source(args) -> None:
+    """Settle -i / the interface for the source chosen (ValueError says what is wrong)."""
+    if args.source == "bpf":
+        if args.interface is not None:
+            raise ValueError(f"{args.interface}: an nlmon interface, but --source bpf captures without one; "
+                             f"drop it, or use --source nlmon")
+        if args.create:
+            raise ValueError("--create makes an nlmon interface; --source bpf needs none")
+        if not 1 <= args.bpf_buffer <= 1024:
+            raise ValueError("--bpf-buffer takes 1 to 1024 (MiB)")
+        args.interface = BPF_INTERFACE
+    elif args.interface is None:
+        args.interface = "nlmon0"
+
+
+def _open_source(args):
+    """The live capture of args.source: LiveCapture (nlmon) or BpfCapture; CaptureError in one line."""
+    if args.source == "bpf":
+        from .sources.bpf import BpfCapture
+        return BpfCapture(args.bpf_buffer << 20)
+    from .sources.live import LiveCapture
+    return LiveCapture(args.interface)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="nlscope", description=DESCRIPTION,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -123,10 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
                          "as tshark's); netlink,stat (all of 'nlscope stats'), netlink,errors, netlink,latency, "
                          "netlink,dumps, netlink,processes; -z help lists them")
     _output_args(rp, read=True)
-    cp = sub.add_parser("capture", help="capture live from an nlmon interface (root)",
-                        description="Capture netlink traffic live from an nlmon interface.",
+    cp = sub.add_parser("capture", help="capture live from an nlmon interface or through BPF (root)",
+                        description="Capture netlink traffic live from an nlmon interface, or through BPF "
+                                    "(--source bpf: every netlink protocol, with direction and sending process).",
                         epilog=READ_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    cp.add_argument("-i", dest="interface", default="nlmon0", help="nlmon interface (default nlmon0)")
+    _source_args(cp)
+    cp.add_argument("-i", dest="interface", default=None, help="nlmon interface (default nlmon0; not with --source bpf)")
     cp.add_argument("-a", dest="autostop", action="append", default=[], metavar="KEY:VALUE",
                     help="stop, as dumpcap: duration:S after S seconds, packets:N after N frames written "
                          "(without -w: captured), filesize:KB once the file holds KB kB (with -b: the next file), "
@@ -151,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     _family_args(op)
     sub.add_parser("demo", help="open a capture bundled with nlscope in the TUI")
     lp = sub.add_parser("live", help="capture live in the TUI (root)")
-    lp.add_argument("interface", nargs="?", default="nlmon0")
+    _source_args(lp)
+    lp.add_argument("interface", nargs="?", default=None, help="nlmon interface (default nlmon0; not with --source bpf)")
     lp.add_argument("--create", action="store_true", help="create the nlmon interface if it is missing")
     lp.add_argument("--limit", type=int, metavar="N", help="keep only the newest N messages (ring buffer)")
     lp.add_argument("-w", dest="write", metavar="OUT", help="where 'w' saves (default nlscope-saved.pcapng)")
@@ -1205,13 +1247,21 @@ def cmd_capture(args) -> int:
     from collections import deque
 
     from .sources import CaptureError
-    from .sources.live import LiveCapture, stop_on_signals
+    from .sources.live import stop_on_signals
     from .sources.nlmon import nlmon_up
     from .sources.privileges import PROCESS_LOOKUPS, PrivilegeError, drop_privileges
 
+    try:
+        _check_source(args)
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
+    bpf = args.source == "bpf"
+    # the BPF source records the sending process itself: no lookups
+    lookups = not args.no_process and not bpf
     # -q -w with nothing to show, filter or attribute: frames go to the file as
     # they come, undecoded (as dumpcap does), which keeps up with bursts the decoder cannot
-    raw = (args.quiet or args.write == "-") and not args.filter and args.no_process and bool(args.write)
+    raw = (args.quiet or args.write == "-") and not args.filter and not lookups and bool(args.write)
     # and then nothing of the decoder is imported (most of a start under emulation), unless
     # an option to check needs it
     bare = raw and not (args.genl or args.only or args.fields or args.field_options or args.columns)
@@ -1244,7 +1294,7 @@ def cmd_capture(args) -> int:
         flt = None if bare else _filter(args)
         if args.create:
             nlmon_up(args.interface)
-        live = LiveCapture(args.interface)
+        live = _open_source(args)
         printer = _FrameOutput(args) if bare else _Printer(args, process_column=not args.no_process, fitted=False)
     except FilterError as exc:
         return _bad_filter(exc)
@@ -1262,16 +1312,17 @@ def cmd_capture(args) -> int:
     # the socket and the -w file are open: keep of root only what process lookups read
     # (sources/privileges.py says why), before any thread starts
     try:
-        drop_privileges(frozenset() if args.no_process else PROCESS_LOOKUPS)
+        drop_privileges((BPF_USE if bpf else frozenset()) | (PROCESS_LOOKUPS if lookups else frozenset()))
     except PrivilegeError as exc:
         _err(f"warning: could not drop privileges ({exc}); capturing with them")
     stop_on_signals(live)
     out = printer.out
     if hasattr(out, "reconfigure"):
         out.reconfigure(line_buffering=True)   # `nlscope capture | cat` shows each line as it comes
-    print(f"nlscope: listening on {args.interface} ({live.ring_text()})", file=sys.stderr, flush=True)
+    where = "every netlink socket through BPF" if bpf else args.interface
+    print(f"nlscope: listening on {where} ({live.ring_text()})", file=sys.stderr, flush=True)
     procs = pipe = None
-    if not args.no_process:
+    if lookups:
         from .sources.procs import ProcessTable
         procs = ProcessTable()
         procs.watch()
@@ -1378,8 +1429,12 @@ def cmd_capture(args) -> int:
         if procs is not None:
             procs.close()
     unread = f"; {left} left unread in the ring" if left else ""
-    print(f"nlscope: {live.number} frames captured on {args.interface}; the kernel passed {received} and dropped "
-          f"{dropped} (PACKET_STATISTICS){unread}", file=sys.stderr)
+    if bpf:
+        print(f"nlscope: {live.number} frames captured through BPF; the probes saw {received} skbs and dropped "
+              f"{dropped} (BPF ring full){unread}", file=sys.stderr)
+    else:
+        print(f"nlscope: {live.number} frames captured on {args.interface}; the kernel passed {received} and "
+              f"dropped {dropped} (PACKET_STATISTICS){unread}", file=sys.stderr)
     if procs is not None:
         print(f"nlscope: sockets traced to their process: {procs.found}; closed before they could be: "
               f"{procs.gone}; frames read at most {live.max_lag:.3f} s after they arrived", file=sys.stderr)
@@ -1575,10 +1630,15 @@ def cmd_live(args) -> int:
     from .sources.nlmon import nlmon_up
     try:
         genl = parse_genl_ids(args.genl)
+        _check_source(args)
         if args.create:
             nlmon_up(args.interface)
         from .tui.live_store import LiveStore
-        store = LiveStore(args.interface, args.limit, genl, show_secrets=getattr(args, "show_secrets", False))
+        extra = {}
+        if args.source == "bpf":
+            extra["capture"] = _open_source(args)
+        store = LiveStore(args.interface, args.limit, genl, show_secrets=getattr(args, "show_secrets", False),
+                          **extra)
     except (CaptureError, ValueError) as exc:
         _err(str(exc))
         return 2
@@ -1588,7 +1648,7 @@ def cmd_live(args) -> int:
     # 'w' opens its file only when pressed, in a directory root may not own (sources/privileges.py)
     from .sources.privileges import CAP_DAC_OVERRIDE, PROCESS_LOOKUPS, PrivilegeError, drop_privileges
     try:
-        drop_privileges(PROCESS_LOOKUPS | {CAP_DAC_OVERRIDE})
+        drop_privileges(PROCESS_LOOKUPS | {CAP_DAC_OVERRIDE} | (BPF_USE if args.source == "bpf" else frozenset()))
     except PrivilegeError as exc:
         _err(f"warning: could not drop privileges ({exc}); capturing with them")
     app.run()

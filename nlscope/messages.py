@@ -5,16 +5,36 @@ from typing import Iterable, Iterator
 
 import dissectors
 from dissectors import Context, Message
+from dissectors.core.dissect import FROM_KERNEL, TO_KERNEL
 
 from .analysis.transactions import TransactionTable
 from .sources import Frame
+from .sources.capture import INBOUND, OUTBOUND, Delivery
 from .sources.procs import Process
+
+# a frame's recorded direction (capture.INBOUND, OUTBOUND) as Message.direction says it
+_DIRECTION = {INBOUND: TO_KERNEL, OUTBOUND: FROM_KERNEL}
+
+
+def recorded_direction(direction: int | None) -> str | None:
+    """What a message's `recorded_direction` is for a frame's recorded direction (Frame.direction)."""
+    return _DIRECTION.get(direction)
+
+
+def process_of(comment: str | None, delivery: Delivery | None = None) -> Process | None:
+    """The sending process a frame's comment (or its Delivery, already read) names: the BPF
+    source's Delivery whole (a comm may hold spaces), else the `nlscope.process` comment."""
+    if delivery is None and comment:
+        delivery = Delivery.from_comment(comment)
+    if delivery is not None:
+        return Process(delivery.tgid, delivery.comm)
+    return Process.from_comment(comment)
 
 
 class Pipeline:
     """Frames in, analysed messages out: decoded (headers now, trees on demand), given the
-    sending process (from the frame's saved comment or, live, from `procs`), paired into
-    `table`'s transactions."""
+    sending process (recorded by the BPF source, from the frame's saved comment or, live, from
+    `procs`) and the frame's recorded direction, paired into `table`'s transactions."""
 
     def __init__(self, ctx: Context | None = None, table: TransactionTable | None = None, procs=None):
         self.ctx = ctx if ctx is not None else Context()
@@ -30,14 +50,16 @@ class Pipeline:
         msgs = dissectors.decode_frame(fr.data, fr.protocol, self.ctx, frame=fr.number, time=fr.time, pos=self.pos,
                                        cut=fr.caplen < fr.wirelen)
         self.pos += len(msgs)
-        proc = Process.from_comment(fr.comment)
+        proc = process_of(fr.comment, fr.delivery)
         if proc is None and self.procs is not None and msgs and not msgs[0].malformed:
             if msgs[0].pid:
                 proc = self.procs.lookup(fr.protocol, msgs[0].pid)
             elif msgs[0].direction == "to kernel":
                 self.procs.prefetch(fr.protocol)
+        direction = recorded_direction(fr.direction)
         for m in msgs:
             m.process = proc
+            m.recorded_direction = direction
             # what Wireshark's frame.len / frame.cap_len / frame.comment read (filter_aliases)
             m.frame_len, m.frame_cap_len, m.comment, m.interface_id = fr.wirelen, fr.caplen, fr.comment, fr.interface
             if self.table is not None:

@@ -35,9 +35,10 @@ KERNELS = {
 }
 DEFAULT_KERNEL = "6.1"
 # host routes burst.sh adds and deletes on each kernel.  The burst tests the capture (ring,
-# drop counting), not what a kernel answers: full size on 6.1, a tenth on 6.12, so that two
-# kernels keep the suite within its CI time (the 6.12 burst is still 20,000 frames)
-BURST_ROUTES = {"6.1": 50_000, "6.12": 5_000}
+# drop counting: exact whatever the size), not what a kernel answers: on 6.1 the issue's
+# 20,000-change burst (40,000 frames with their ACKs, nlmon and the BPF source beside it), on
+# 6.12 half that, so that two kernels keep the suite within its CI time
+BURST_ROUTES = {"6.1": 10_000, "6.12": 5_000}
 # where Debian puts images, headers and modules (module-level so that tests can point elsewhere)
 BOOT, SRC, MODULES = "/boot", "/usr/src", "/lib/modules"
 ROOT = Path(__file__).resolve().parents[1]

@@ -34,6 +34,7 @@ TO_KERNEL, FROM_KERNEL = "to kernel", "from kernel"
 
 
 def protocol_name(number: int) -> str:
+    """The kernel's name of netlink protocol `number` (NETLINK_ROUTE), or NETLINK_<number>."""
     return PROTOCOL_NAMES.get(number, f"NETLINK_{number}")
 
 
@@ -159,7 +160,8 @@ class Message:
 
     __slots__ = ("frame", "index", "time", "protocol", "buf", "offset", "length", "type", "flags", "seq",
                  "pid", "order", "pos", "ctx", "malformed", "_mt", "_tree", "_top", "_status", "_decoded",
-                 "process", "tx", "_summary", "truncated", "frame_len", "frame_cap_len", "comment", "interface_id")
+                 "process", "tx", "_summary", "truncated", "frame_len", "frame_cap_len", "comment", "interface_id",
+                 "recorded_direction")
 
     def __init__(self, frame, index, time, protocol, buf, offset, length, mtype, flags, seq, pid, order,
                  ctx, pos, bad=False):
@@ -188,11 +190,13 @@ class Message:
         # frame.comment, frame.interface_id)
         self.frame_len = self.frame_cap_len = self.comment = self.interface_id = None
         self.tx = None       # the application's transaction record, if it pairs messages
+        self.recorded_direction = None   # TO_KERNEL or FROM_KERNEL when the capture recorded it
         self._tree = self._top = self._status = None
 
     # --- cheap: header and type ---------------------------------------------------
     @property
     def message_type(self) -> MessageType | None:
+        """What the message's type is to its protocol's dissector (name, kind, body layout), or None."""
         if self._mt is False:
             self._mt = None if self.malformed else _message_type(
                 self.buf, self.offset, self.length, self.type, self.protocol, self.order, self.ctx)
@@ -200,6 +204,7 @@ class Message:
 
     @property
     def type_name(self) -> str:
+        """The type's name (RTM_NEWLINK, NLMSG_ERROR, a genl family's command), MALFORMED, or a number."""
         if self.malformed:
             return "MALFORMED"
         if is_control(self.type, self.protocol):
@@ -209,6 +214,7 @@ class Message:
 
     @property
     def kind(self) -> str | None:
+        """get, new, del, other or ack: what the type does, which decides what its flags mean."""
         if self.type in (H.NLMSG_ERROR, H.NLMSG_DONE) and is_control(self.type, self.protocol):
             return ACK
         mt = self.message_type
@@ -216,6 +222,8 @@ class Message:
 
     @property
     def family(self) -> str:
+        """What the Protocol column shows: the protocol's label, or the genl family's or
+        netfilter subsystem's name."""
         proto = PROTOCOLS.get(self.protocol)
         if proto is None:
             return protocol_name(self.protocol)
@@ -228,11 +236,13 @@ class Message:
 
     @property
     def flag_names(self) -> list[str]:
+        """The names of the flags set, with the meaning they have for this kind of message."""
         return [] if self.malformed else flag_names(self.flags, self.kind)
 
     @property
     def direction(self) -> str:
-        """Inferred: requests carry NLM_F_REQUEST, the kernel never sets it.
+        """The recorded direction when the capture has one (the BPF source's: `recorded_direction`,
+        set by the application); else inferred: requests carry NLM_F_REQUEST, the kernel never sets it.
 
         nlmon records every message with the same packet type, so the capture does not say
         which way a message went; NLM_F_REQUEST is set by every request a program sends
@@ -240,6 +250,8 @@ class Message:
         the kernel answers in the request's own header (NETLINK_FIB_LOOKUP): such a
         protocol (`echoes`) tells its answers by their body.
         """
+        if self.recorded_direction is not None:
+            return self.recorded_direction
         if self.protocol in DIRECTING and not self.malformed:
             try:
                 to_kernel = PROTOCOLS[self.protocol].direction(self.buf, self.offset, self.length, self.order)
@@ -313,12 +325,14 @@ class Message:
         self._decoded = False
 
     def type_len(self) -> int:
+        """nlmsg_len as the header says (it may differ from `length`, the bytes the message spans)."""
         if self.length >= 4:
             return struct.unpack_from(self.order + "I", self.buf, self.offset)[0]
         return 0
 
     @property
     def tree(self) -> Node:
+        """The whole decoded tree (header, fixed header, attributes), built on first use."""
         self._decode()
         return self._tree
 
@@ -450,9 +464,11 @@ class Message:
         return "" if mt is not None else f"type {self.type:#06x} unknown to {self.family}"
 
     def unknown_count(self) -> int:
+        """How many nodes of the tree the dissectors did not know."""
         return sum(1 for n in self.tree.walk() if n.status == UNKNOWN)
 
     def to_json(self, tree: bool = True) -> dict:
+        """The message as `-T json` writes it (with its tree unless `tree` is False)."""
         d = {"frame": self.frame, "msg": self.index, "time": self.time,
              "protocol": protocol_name(self.protocol), "family": self.family, "type": self.type_name,
              "type_value": self.type, "flags": self.flag_names, "flags_value": self.flags, "seq": self.seq,

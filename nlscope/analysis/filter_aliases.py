@@ -44,6 +44,7 @@ NLMSG_MIN_TYPE = 0x10          # types below are netlink's own control messages
 NLM_F_REQUEST = 0x1
 NLM_F_MODIFIERS = 0x0F00       # the GET/NEW modifier bits Wireshark reads both ways
 NETLINK_ROUTE, NETLINK_SOCK_DIAG, NETLINK_NETFILTER, NETLINK_GENERIC = 0, 4, 12, 16
+NETLINK_KOBJECT_UEVENT = 15    # its records carry no nlmsghdr
 # the protocols Wireshark 4.0 has a dissector for (netlink.protocol dissector table)
 _DISSECTED = frozenset({NETLINK_ROUTE, NETLINK_SOCK_DIAG, NETLINK_NETFILTER, NETLINK_GENERIC})
 ARPHRD_NETLINK = 824
@@ -165,8 +166,15 @@ def _echo_value(m, field: str):
 
 
 def _headers(m) -> list[tuple]:
-    """(len, type, flags, seq, pid, echoed) of each header Wireshark dissects in the message."""
-    out = [(m.length, m.type, m.flags, m.seq, m.pid, False)]
+    """(len, type, flags, seq, pid, echoed) of each header Wireshark dissects in the message:
+    none in a record of a protocol without nlmsghdr (a uevent), and nlmsg_len as written
+    (audit's unicast records are 16 bytes longer than theirs)."""
+    if m.protocol == NETLINK_KOBJECT_UEVENT:
+        return []
+    length = m.length
+    if not m.malformed and m.length >= 16:
+        length = int.from_bytes(m.buf[m.offset:m.offset + 4], "little" if m.order == "<" else "big")
+    out = [(length, m.type, m.flags, m.seq, m.pid, False)]
     if _is_error(m):
         vals = [_echo_value(m, f) for f in ("netlink.len", "netlink.type", "netlink.flags", "netlink.seq",
                                             "netlink.pid")]

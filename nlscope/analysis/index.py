@@ -22,7 +22,7 @@ import dissectors
 from dissectors import PROTOCOLS, Context, Message, Protocol
 from dissectors.core.dissect import FROM_KERNEL, TO_KERNEL
 
-from ..messages import Pipeline
+from ..messages import Pipeline, process_of, recorded_direction
 from ..sources.procs import Process
 from .transactions import (ACK, GIVEN_UP, NOTIFICATION, ORPHAN, REQUEST, RESPONSE, NLM_F_ACK_TLVS,
                            NLM_F_DUMP_INTR, TransactionFacts, TransactionTable)
@@ -56,6 +56,7 @@ class MessageIndex:
         self.f_protocol = array("H")
         self.f_first = array("I")   # the frame's first message
         self._f_rare: dict[int, tuple[bool, str | None]] = {}  # frame -> (cut by snap length, comment)
+        self._f_direction: dict[int, int] = {}  # frame -> the direction its capture recorded (Frame.direction)
         self.m_frame = array("I")
         self.m_tx = array("i")      # transaction id, 0: none
         self.m_role = array("b")
@@ -101,6 +102,8 @@ class MessageIndex:
         self.f_first.append(len(self.m_frame))
         if fr.comment or fr.caplen < fr.wirelen:
             self._f_rare[fi] = (fr.caplen < fr.wirelen, fr.comment)
+        if fr.direction is not None:
+            self._f_direction[fi] = fr.direction
         m_frame, m_type, m_flags, m_seq, m_pid, m_len, m_mt, m_tx, m_role = (
             self.m_frame, self.m_type, self.m_flags, self.m_seq, self.m_pid, self.m_len, self.m_mt, self.m_tx,
             self.m_role)
@@ -233,10 +236,12 @@ class MessageIndex:
         cut, comment = self._f_rare.get(fi, (False, None))
         made = dissectors.decode_frame(self.frame_bytes(fi), self.f_protocol[fi], self.ctx, frame=self.f_number[fi],
                                        time=self.f_time[fi], pos=self.f_first[fi], cut=cut)
-        proc = Process.from_comment(comment) if comment else None
+        proc = process_of(comment) if comment else None
+        direction = recorded_direction(self._f_direction.get(fi))
         roles, txs = self.m_role, self.m_tx
         for m in made:
             m.process = proc
+            m.recorded_direction = direction
             code = roles[m.pos]
             if code:
                 tid = txs[m.pos]
@@ -503,7 +508,7 @@ class HeaderRow:
     @property
     def process(self):
         rare = self.ix._f_rare.get(self.fi)
-        return Process.from_comment(rare[1]) if rare is not None and rare[1] else None
+        return process_of(rare[1]) if rare is not None and rare[1] else None
 
     def forget(self) -> None:
         if self._real is not None:

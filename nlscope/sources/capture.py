@@ -37,8 +37,56 @@ NO_LINKTYPE = NO_PROTOCOL = -1
 _u16 = struct.Struct(">H").unpack_from
 
 
+# the direction of a frame, as the pcapng EPB's epb_flags hold it (bits 0-1: 1 inbound, 2
+# outbound).  The capture point is the kernel: INBOUND is an skb a user socket sent to the
+# kernel, OUTBOUND one the kernel queued on a user socket (its answers, notifications,
+# multicast copies, and user-to-user messages, whose Delivery names a sending port).
+INBOUND, OUTBOUND = 1, 2
+DIRECTIONS = (INBOUND, OUTBOUND)
+_DIRECTION_OF = (None, INBOUND, OUTBOUND, None)   # epb_flags & 3 -> the direction (3 is no direction)
+DELIVERY_MARK = "nlscope.process "
+
+
 class CaptureError(Exception):
     """A problem with a capture, said in one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What the BPF source records of an skb beside its bytes: the process running when it
+    was sent (tgid = its pid, tid, comm), the sending socket's port id and the receiving one's
+    (0: the kernel), and the multicast group it went to (0: unicast).  Kept in the packet
+    comment as `nlscope.process pid=TGID tid=TID sender=S receiver=R group=G comm=COMM`: the
+    process comment nlscope always wrote, extended (an older reader still reads pid and
+    comm), comm last so that it may hold any character."""
+    tgid: int
+    tid: int
+    comm: str
+    sender: int
+    receiver: int
+    group: int
+
+    def comment(self) -> str:
+        return (f"{DELIVERY_MARK}pid={self.tgid} tid={self.tid} sender={self.sender} receiver={self.receiver} "
+                f"group={self.group} comm={self.comm}")
+
+    @staticmethod
+    def from_comment(text: str | None) -> "Delivery | None":
+        """The Delivery of a comment written by comment(); None for any other comment."""
+        if not text or not text.startswith(DELIVERY_MARK) or " sender=" not in text:
+            return None
+        head, sep, comm = text[len(DELIVERY_MARK):].partition(" comm=")
+        if not sep:
+            return None
+        fields = dict(p.split("=", 1) for p in head.split() if "=" in p)
+        try:
+            values = [int(fields[k]) for k in ("pid", "tid", "sender", "receiver", "group")]
+        except (KeyError, ValueError):
+            return None
+        if not all(0 <= v < 1 << 32 for v in values):
+            return None
+        tgid, tid, sender, receiver, group = values
+        return Delivery(tgid, tid, comm, sender, receiver, group)
 
 
 @dataclass(slots=True)
@@ -56,6 +104,8 @@ class Frame:
     comment: str | None = None  # pcapng packet comment (nlscope keeps the process there)
     fault: str | None = None    # what is wrong with a frame that cannot be read as netlink (one line), else None
     interface: int | None = None  # the capture's interface number (pcapng: across sections; pcap: 0)
+    direction: int | None = None  # INBOUND or OUTBOUND when the capture recorded it (epb_flags), else None
+    delivery: Delivery | None = None  # the BPF source's facts (sender, receiver, group, process), else None
 
 
 def _strip_cooked(linktype: int, data: bytes):
@@ -98,7 +148,7 @@ def _frames(src: Input, warn):
     name = src.name
     head = src.head
     if head in PCAP_MAGICS:
-        recs = pcap.records(src)
+        recs = (rec + (0,) for rec in pcap.records(src))   # pcap has no epb_flags
     elif head == pcapng.SHB_MAGIC:
         recs = pcapng.records(src, (lambda msg: warn(f"{name}: {msg}")) if warn is not None else (lambda msg: None))
     elif not head:
@@ -113,11 +163,13 @@ def _frames(src: Input, warn):
     number = read = 0   # the last record's number; frames yielded
     netlink = (LINKTYPE_NETLINK, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2)
     try:
-        for number, linktype, ts_ns, wirelen, data, comment, fault, iface in recs:
+        for number, linktype, ts_ns, wirelen, data, comment, fault, iface, flags in recs:
+            direction = _DIRECTION_OF[flags & 3]
+            delivery = Delivery.from_comment(comment) if comment is not None else None
             if linktype == LINKTYPE_NETLINK and len(data) >= 16:   # the common case, inline
                 read += 1
                 yield Frame(number, ts_ns / 1e9, data[16:], _u16(data, 14)[0], len(data), wirelen, _u16(data, 0)[0],
-                            LINKTYPE_NETLINK, data[:16], ts_ns, comment, None, iface)
+                            LINKTYPE_NETLINK, data[:16], ts_ns, comment, None, iface, direction, delivery)
                 continue
             if fault is not None:
                 read += 1
@@ -141,7 +193,7 @@ def _frames(src: Input, warn):
             hlen, proto, pkttype = cooked
             read += 1
             yield Frame(number, ts_ns / 1e9, data[hlen:], proto, len(data), wirelen, pkttype, linktype, data[:hlen],
-                        ts_ns, comment, None, iface)
+                        ts_ns, comment, None, iface, direction, delivery)
     except RecordError as exc:
         if src.fault:   # the capture looks cut because the gzip stream is
             raise CaptureError(f"{name}: the gzip stream {src.fault} after frame {number}; "

@@ -6,7 +6,7 @@ longer than the rest of the file is a RecordError.  Read: the section header (SH
 byte-order magic sets the order of its section, and a new section forgets the interfaces
 of the one before), interface descriptions (IDB: link type, snap length, if_name,
 if_tsresol, if_tsoffset), enhanced packet blocks (EPB: interface, 64-bit timestamp,
-captured and original lengths, opt_comment), simple packet blocks (SPB: the section's
+captured and original lengths, opt_comment, epb_flags), simple packet blocks (SPB: the section's
 first interface, the original length, no timestamp, as tshark reads them) and the
 obsolete packet block (type 2).  Every other block (name resolution, interface
 statistics, decryption secrets, custom, unknown) is skipped by its length, as the
@@ -20,7 +20,7 @@ from .stream import CHUNK, MAX_RECORD, RecordError, read_exact
 
 SHB_MAGIC = b"\x0a\x0d\x0d\x0a"   # the SHB's block type, the same in either byte order
 IDB, PB, SPB, EPB = 1, 2, 3, 6
-OPT_END, OPT_COMMENT = 0, 1
+OPT_END, OPT_COMMENT, EPB_FLAGS = 0, 1, 2
 IF_NAME, IF_TSRESOL, IF_TSOFFSET = 2, 9, 14
 MAX_INTERFACES = 1 << 16          # per section; each costs a small tuple
 _BYTE_ORDER = {b"\x4d\x3c\x2b\x1a": "<", b"\x1a\x2b\x3c\x4d": ">"}
@@ -39,14 +39,15 @@ def ts_scale(tsresol: int) -> tuple[int, int]:
 
 
 def records(src, warn):
-    """Yield (number, linktype, ts_ns, wirelen, data, comment, fault, interface) for each packet block
+    """Yield (number, linktype, ts_ns, wirelen, data, comment, fault, interface, flags) for each packet block
     of `src` (a stream.Input whose first four bytes, the SHB's type, are read); RecordError
     at a fault.  `warn(line)` hears of a section changing byte order and of bad options.
 
     A packet block naming an interface its section does not have is yielded with linktype
     -1 and `fault` saying what is wrong, its timestamp read at the default resolution.
     `interface`: the block's interface, numbered across sections as Wireshark's
-    frame.interface_id numbers them (None where the block names none that exists)."""
+    frame.interface_id numbers them (None where the block names none that exists).  `flags`:
+    the EPB's epb_flags (0 without it; bits 0-1 are the direction, 1 inbound, 2 outbound)."""
     read = src.read
     left = src.size + 4 if src.size is not None else None   # bytes from the start of the next block
     n = 0
@@ -125,10 +126,10 @@ def records(src, warn):
             if caplen > end - 20:
                 raise _damaged(n, section, f"a packet block whose captured length {caplen} runs past its end")
             data = body[20:20 + caplen]
-            comment = None
+            comment, flags = None, 0
             at = 20 + caplen + (-caplen % 4)
             if at < end:
-                comment, bad = _comment(body, at, end, opt)
+                comment, flags, bad = _options(body, at, end, opt, u32 if btype == EPB else None)
                 if bad and not told_options:
                     told_options = True
                     warn(f"frame {n + 1}: an option runs past the end of its block; the options after it "
@@ -138,11 +139,11 @@ def records(src, warn):
             if iface < len(ifaces):
                 linktype, _snap, mul, div, offset, _name = ifaces[iface]
                 yield n, linktype, (ticks * mul if div == 1 else ticks * mul // div) + offset, wirelen, data, \
-                    comment, None, base + iface
+                    comment, None, base + iface, flags
             else:
                 yield n, -1, ticks * 1000, wirelen, data, comment, \
                     f"its packet block names interface {iface}, but section {section} has {_interfaces(len(ifaces))}", \
-                    None
+                    None, flags
         elif btype == SPB:
             wirelen = u32(body, 0)[0]
             caplen = min(wirelen, end - 4)
@@ -151,10 +152,10 @@ def records(src, warn):
                 linktype, snap, _mul, _div, _offset, _name = ifaces[0]
                 if snap:
                     caplen = min(caplen, snap)
-                yield n, linktype, 0, wirelen, body[4:4 + caplen], None, None, base
+                yield n, linktype, 0, wirelen, body[4:4 + caplen], None, None, base, 0
             else:
                 yield n, -1, 0, wirelen, body[4:4 + caplen], None, \
-                    f"a simple packet block, but section {section} has no interface", None
+                    f"a simple packet block, but section {section} has no interface", None, 0
         else:                                        # IDB
             if len(ifaces) >= MAX_INTERFACES:
                 raise _damaged(n, section, f"more than {MAX_INTERFACES} interfaces in one section")
@@ -207,19 +208,22 @@ def _skip(read, n: int) -> bytes:
     return tail
 
 
-def _comment(body: bytes, at: int, end: int, opt) -> tuple[str | None, bool]:
-    """(the first opt_comment, UTF-8 with replacement, or None; whether an option ran past `end`)."""
-    comment = None
+def _options(body: bytes, at: int, end: int, opt, u32) -> tuple[str | None, int, bool]:
+    """(the first opt_comment, UTF-8 with replacement, or None; the first epb_flags, 0 if
+    none (`u32` None: not an EPB, whose options those are); whether an option ran past `end`)."""
+    comment, flags, got_flags = None, 0, False
     while at + 4 <= end:
         code, olen = opt(body, at)
         if code == OPT_END:
             break
         if at + 4 + olen > end:
-            return comment, True
+            return comment, flags, True
         if code == OPT_COMMENT and comment is None:
             comment = body[at + 4:at + 4 + olen].decode("utf-8", "replace")
+        elif code == EPB_FLAGS and u32 is not None and olen == 4 and not got_flags:
+            flags, got_flags = u32(body, at + 4)[0], True
         at += 4 + olen + (-olen % 4)
-    return comment, False
+    return comment, flags, False
 
 
 def _interfaces(count: int) -> str:

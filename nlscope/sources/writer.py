@@ -6,19 +6,20 @@ LINKTYPE_NETLINK header exactly as libpcap builds it for tcpdump on an nlmon int
 packet type, ARPHRD_NETLINK (824), address length 0, 8 zero address bytes, the netlink
 protocol, all big-endian.  Timestamps are written in nanoseconds (if_tsresol = 9), clamped
 to what 64 bits hold (0 … 2^64 - 1 ns: a garbage time read from a hostile file); the
-process that sent a message, when known, goes into the packet's comment.
+process that sent a message, when known, goes into the packet's comment, and a recorded
+direction (capture.INBOUND, OUTBOUND: the BPF source's) into the EPB's epb_flags.
 """
 from __future__ import annotations
 
 import struct
 from typing import BinaryIO
 
-from .capture import ARPHRD_NETLINK, LINKTYPE_NETLINK, Frame
+from .capture import ARPHRD_NETLINK, DIRECTIONS, LINKTYPE_NETLINK, Frame
 
 SNAPLEN = 262144
 TS_MAX = (1 << 64) - 1   # nanoseconds: the largest timestamp an EPB holds (if_tsresol 9)
 _SHB, _IDB, _EPB = 0x0A0D0D0A, 0x00000001, 0x00000006
-_OPT_COMMENT, _OPT_END, _IF_NAME, _IF_TSRESOL, _SHB_USERAPPL = 1, 0, 2, 9, 4
+_OPT_COMMENT, _OPT_END, _IF_NAME, _IF_TSRESOL, _SHB_USERAPPL, _EPB_FLAGS = 1, 0, 2, 9, 4, 2
 
 
 def netlink_header(protocol: int, pkttype: int = 4) -> bytes:
@@ -83,8 +84,13 @@ class PcapngWriter:
         body = struct.pack("<IIIII", idx, ts >> 32, ts & 0xFFFFFFFF, len(data), wirelen)
         body += data + b"\0" * (-len(data) % 4)
         comment = comment if comment is not None else frame.comment
+        opts = b""
         if comment:
-            body += _opt(_OPT_COMMENT, comment.encode()) + _opt(_OPT_END, b"")
+            opts += _opt(_OPT_COMMENT, comment.encode())
+        if frame.direction in DIRECTIONS:
+            opts += _opt(_EPB_FLAGS, struct.pack("<I", frame.direction))
+        if opts:
+            body += opts + _opt(_OPT_END, b"")
         self.f.write(_block(_EPB, body))
 
     def flush(self) -> None:

@@ -25,7 +25,9 @@ class LiveStore(ViewStore):
 
     catch_up = True
 
-    def __init__(self, ifname: str, limit: int | None = None, genl: dict | None = None, show_secrets: bool = False):
+    def __init__(self, ifname: str, limit: int | None = None, genl: dict | None = None, show_secrets: bool = False,
+                 capture=None):
+        """`capture`: an opened live source (the BPF source's BpfCapture); None opens nlmon on `ifname`."""
         super().__init__()
         self.path = ifname
         self.messages: list = []
@@ -34,7 +36,8 @@ class LiveStore(ViewStore):
         self.transactions = TransactionTable(keep=limit is None)
         self.ifname = ifname
         self.limit = limit
-        self.live = LiveCapture(ifname)   # CaptureError (one line) before the screen is taken
+        # CaptureError (one line) before the screen is taken
+        self.live = capture if capture is not None else LiveCapture(ifname)
         self.procs = ProcessTable()
         ctx = Context(genl, resolver=KernelGenlIds(self.procs.own_portids), show_secrets=show_secrets)
         self.pipe = Pipeline(ctx, self.transactions, self.procs)

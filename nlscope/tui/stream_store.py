@@ -130,4 +130,4 @@ class StreamStore(MessageStore):
             # the length on the wire is not kept: one more byte than captured says "cut"
             wirelen = len(data) + 1 if cut else len(data)
             yield Frame(ix.f_number[fi], ix.f_time[fi], data, ix.f_protocol[fi], len(data), wirelen,
-                        comment=comment)
+                        comment=comment, direction=ix._f_direction.get(fi))

@@ -324,6 +324,10 @@ class AuditProtocol(Protocol):
 
     def __init__(self):
         self._types: dict[int, MessageType] = {}
+        # every named type made now, not on first sight: the filters know their names
+        # (netlink.type == AUDIT_GET) before a capture shows them
+        for mtype in (*C.MESSAGE_TYPES, *C.USER_MESSAGE_TYPES):
+            self.message_type(None, 0, 0, mtype, "<", None)
 
     def answers_after_ack(self, mtype):
         """The GETs: kernel/audit.c answers them from a kernel thread (audit_send_reply,

@@ -133,3 +133,35 @@ async def test_live_save_as_writes_the_marked_messages_frames(monkeypatch, tmp_p
     for w in want:      # a frame may hold more messages than the one marked: its frame is saved whole
         assert w in saved
     assert len(saved) < 10
+
+
+def test_a_live_store_takes_an_opened_source_and_keeps_what_it_recorded(monkeypatch):
+    """`nlscope live --source bpf`: the store reads the capture object it is given (the BPF
+    source's frames carry their direction and process), never opening nlmon itself."""
+    import threading
+    import time
+    from nlscope.sources.capture import INBOUND
+    from nlscope.tui import live_store
+    from tests.conftest import CAPTURES
+    from tests.nlscope.tui.fake_live import FakeLiveCapture, FakeProcessTable
+
+    def no_nlmon(ifname):
+        raise AssertionError("opened nlmon")
+    monkeypatch.setattr(live_store, "LiveCapture", no_nlmon)
+    monkeypatch.setattr(live_store, "ProcessTable", FakeProcessTable)
+    source = FakeLiveCapture(str(CAPTURES / "bpf.pcapng"), total=60, pause=0)
+    store = live_store.LiveStore("bpf", capture=source)
+    t = threading.Thread(target=store.load)
+    t.start()
+    deadline = time.monotonic() + 30
+    while source.passed < 60 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    store.stop()
+    t.join(10)
+    store.take()
+    msgs = store.messages
+    assert store.live is source and msgs
+    recorded = [(store.frames[m.frame].direction == INBOUND, m.direction == "to kernel") for m in msgs]
+    assert all(a == b for a, b in recorded) and {a for a, _ in recorded} == {True, False}
+    assert all(m.process is not None for m in msgs)
