@@ -21,6 +21,7 @@ request paired with its answers.
   nlscope -r capture.pcapng -c 20          tshark style: the first 20 frames
   nlscope capture -i nlmon0 -w out.pcapng  live, as root (nlscope nlmon up makes nlmon0)
   nlscope stats capture.pcapng             counts, errors, processes, latency, rate
+  nlscope trace -- ip link show            a command's netlink traffic, decoded as it runs
   nlscope fields rtnl.link                 the filter fields, with their types
   nlscope capture.pcapng                   browse it in the TUI (nlscope demo: a bundled one)
 """
@@ -205,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp.add_argument("-Y", dest="filter", metavar="FILTER", help="count only matching messages")
     _family_args(sp)
+    from . import trace
+    trace.add_parser(sub)
     return ap
 
 
@@ -1655,7 +1658,12 @@ def cmd_live(args) -> int:
     return app.return_code or 0
 
 
-COMMANDS = {"live": cmd_live, "read": cmd_read, "capture": cmd_capture, "nlmon": cmd_nlmon, "fields": cmd_fields, "stats": cmd_stats,
+def cmd_trace(args) -> int:
+    from .trace import run
+    return run(args)
+
+
+COMMANDS = {"trace": cmd_trace, "live": cmd_live, "read": cmd_read, "capture": cmd_capture, "nlmon": cmd_nlmon, "fields": cmd_fields, "stats": cmd_stats,
             "open": cmd_open, "demo": cmd_open}
 
 
@@ -1670,7 +1678,7 @@ def main(argv: list[str] | None = None) -> int:
     closed = _standard_streams()
     ap = build_parser()
     args = ap.parse_args(argv)
-    if 1 in closed and not (args.command in ("read", "capture") and args.quiet and args.write != "-"):
+    if 1 in closed and not (args.command in ("read", "capture", "trace") and args.quiet and args.write != "-"):
         _err("standard output is closed: nothing could be printed; send it somewhere (> FILE, > /dev/null), "
              "or add -q to read or capture")
         return 2

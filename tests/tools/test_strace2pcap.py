@@ -77,3 +77,18 @@ def test_a_log_that_is_not_strace_output_is_one_line_and_status_2(tmp_path, caps
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not an strace" in err
     assert strace2pcap.main([str(tmp_path / "missing"), str(tmp_path / "out.pcapng")]) == 2
+
+
+def test_a_process_whose_execve_strace_printed_in_two_parts_is_named():
+    """strace -f prints a child's execve as `<unfinished ...>` then `<... execve resumed>` when
+    its parent's vfork is pending: the frames are still named after the program run."""
+    log = ('900 1796137757.000001 vfork( <unfinished ...>\n'
+           '901 1796137757.000002 execve("/usr/sbin/ip", ["ip"], 0x5627 /* 35 vars */ <unfinished ...>\n'
+           '900 1796137757.000003 <... vfork resumed>) = 901\n'
+           '901 1796137757.000004 <... execve resumed>) = 0\n'
+           '901 1796137757.000005 sendmsg(3<NETLINK:[ROUTE:901]>, {msg_iov=[{iov_base=..., iov_len=20}]}, 0) = 20\n'
+           ' * 20 bytes in buffer 0\n'
+           ' | 00000  14 00 00 00 12 00 01 03  40 e2 01 00 00 00 00 00  ........@....... |\n'
+           ' | 00010  00 00 00 00                                       ....             |\n')
+    (fr,) = strace2pcap.frames(io.StringIO(log), "sh")
+    assert fr.comment == "nlscope.process pid=901 comm=ip"
