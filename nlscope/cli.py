@@ -184,7 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
     np_.add_argument("action", choices=("up", "down"))
     np_.add_argument("name", nargs="?", default="nlmon0")
     op = sub.add_parser("open", help="browse a capture file in the TUI (also: nlscope FILE)")
-    op.add_argument("file")
+    op.add_argument("file", help="pcap or pcapng file (gzip allowed); '-' reads stdin as the frames arrive "
+                    "(tcpdump -U -w - | nlscope open -)")
+    op.add_argument("--follow", action="store_true",
+                    help="follow a capture another program is still writing (tcpdump -U, dumpcap, nlscope capture "
+                         "-w), as tail -f does; rows appear as frames are written")
     from .tui.time_display import FORMATS   # no Textual import
     op.add_argument("-Y", dest="display_filter", metavar="FILTER", default="",
                     help="start with this display filter applied")
@@ -1608,21 +1612,34 @@ def cmd_open(args) -> int:
     from .analysis.filter import FilterError, compile_filter
     from .messages import parse_genl_ids
     from .sources import CaptureError, read_capture
+    from .tui.stream_store import NoTerminal, StreamStore, take_stdin
     path = demo_capture() if args.command == "demo" else args.file
     display_filter = getattr(args, "display_filter", "")
+    follow = getattr(args, "follow", False)
+    if follow and path == "-":
+        _err("--follow follows a file another program is writing; stdin is read as it comes without it")
+        return 2
+    fd = None
     try:
         genl = parse_genl_ids(getattr(args, "genl", []))
-        next(iter(read_capture(path)), None)  # a bad file is one line here, before the screen is taken
+        # a bad file is one line here, before the screen is taken (stdin is not read before the
+        # app reads it; a file to follow may not hold a frame yet)
+        if path != "-" and not (follow and os.path.isfile(path) and os.path.getsize(path) == 0):
+            next(iter(read_capture(path)), None)
         if display_filter.strip():
             compile_filter(display_filter)    # and a bad filter
+        if path == "-":
+            fd = take_stdin()   # the capture off fd 0, the terminal on it: Textual reads the keys there
     except FilterError as exc:
         return _bad_filter(exc)
-    except (CaptureError, ValueError) as exc:
+    except (CaptureError, ValueError, NoTerminal) as exc:
         _err(str(exc))
         return 2
     from .tui.app import NlscopeApp
-    app = NlscopeApp(path, genl, show_secrets=getattr(args, "show_secrets", False),
-                     time_format=getattr(args, "time_format", "r"), display_filter=display_filter)
+    show_secrets = getattr(args, "show_secrets", False)
+    store = StreamStore(path, genl, show_secrets=show_secrets, fd=fd) if path == "-" or follow else None
+    app = NlscopeApp(path, genl, show_secrets=show_secrets, time_format=getattr(args, "time_format", "r"),
+                     display_filter=display_filter, store=store)
     app.run()
     return app.return_code or 0   # a crash inside the TUI is one line (printed by the app) and status 1
 
