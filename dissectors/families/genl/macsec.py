@@ -35,14 +35,9 @@ SCI = a("u64", big_endian=True, show=_sci)
 ON_OFF = {0: "off", 1: "on"}
 
 
-# every enum of the header ends `__X_END, NUM_X = __X_END, X_MAX = __X_END - 1`: the count
-END = ("END",)
-
-
 def _stats(tag: str, strip: str, name: str, width: str = "u64"):
     pad = {"PAD": "pad"} if f"{strip}PAD" in H.ENUMS[tag] else {}
-    return enum_set(name, f"macsec.{name}", H, tag, strip, pad, label=name.replace("_", " "), default=width,
-                    skip=END)
+    return enum_set(name, f"macsec.{name}", H, tag, strip, pad, label=name.replace("_", " "), default=width)
 
 
 SA_STATS = _stats("macsec_sa_stats_attr", "MACSEC_SA_STATS_ATTR_", "sa_stats", "u32")  # nla_put_u32 each
@@ -53,24 +48,22 @@ SA = enum_set("sa", "macsec.sa", H, "macsec_sa_attrs", "MACSEC_SA_ATTR_", {
     "AN": "u8", "ACTIVE": a("u8", enum=ON_OFF),
     "PN": "uint",   # NLA_POLICY_MIN_LEN(4): a u32, or a u64 on an XPN cipher
     "KEY": a("binary", hint="secret"), "KEYID": a("binary", hint="hex"), "STATS": a("nest", nested=SA_STATS),
-    "PAD": "pad", "SSCI": a("u32", big_endian=True), "SALT": a("binary", hint="secret")}, label="SA",
-    skip=END)
+    "PAD": "pad", "SSCI": a("u32", big_endian=True), "SALT": a("binary", hint="secret")}, label="SA")
 RXSC = enum_set("rxsc", "macsec.rxsc", H, "macsec_rxsc_attrs", "MACSEC_RXSC_ATTR_", {
     "SCI": SCI, "ACTIVE": a("u8", enum=ON_OFF), "SA_LIST": a("indexed-array", sub="nest", nested=SA),
-    "STATS": a("nest", nested=RXSC_STATS), "PAD": "pad"}, label="RXSC", skip=END)
+    "STATS": a("nest", nested=RXSC_STATS), "PAD": "pad"}, label="RXSC")
 SECY = enum_set("secy", "macsec.secy", H, "macsec_secy_attrs", "MACSEC_SECY_ATTR_", {
     "SCI": SCI, "ENCODING_SA": "u8", "WINDOW": "u32", "CIPHER_SUITE": a("u64", enum=CIPHERS), "ICV_LEN": "u8",
     "PROTECT": a("u8", enum=ON_OFF), "REPLAY": a("u8", enum=ON_OFF), "OPER": a("u8", enum=ON_OFF),
     "VALIDATE": a("u8", enum=VALIDATE), "ENCRYPT": a("u8", enum=ON_OFF), "INC_SCI": a("u8", enum=ON_OFF),
-    "ES": a("u8", enum=ON_OFF), "SCB": a("u8", enum=ON_OFF), "PAD": "pad"}, label="SecY", skip=END)
+    "ES": a("u8", enum=ON_OFF), "SCB": a("u8", enum=ON_OFF), "PAD": "pad"}, label="SecY")
 OFFLOAD = enum_set("offload", "macsec.offload", H, "macsec_offload_attrs", "MACSEC_OFFLOAD_ATTR_", {
-    "TYPE": a("u8", enum=OFFLOAD_TYPES), "PAD": "pad"}, label="offload", skip=END)
+    "TYPE": a("u8", enum=OFFLOAD_TYPES), "PAD": "pad"}, label="offload")
 MACSEC = enum_set("macsec", "macsec", H, "macsec_attrs", "MACSEC_ATTR_", {
     "IFINDEX": "u32", "RXSC_CONFIG": a("nest", nested=RXSC), "SA_CONFIG": a("nest", nested=SA),
     "SECY": a("nest", nested=SECY), "TXSA_LIST": a("indexed-array", sub="nest", nested=SA),
     "RXSC_LIST": a("indexed-array", sub="nest", nested=RXSC), "TXSC_STATS": a("nest", nested=TXSC_STATS),
-    "SECY_STATS": a("nest", nested=SECY_STATS), "OFFLOAD": a("nest", nested=OFFLOAD)}, label="macsec",
-    skip=END)
+    "SECY_STATS": a("nest", nested=SECY_STATS), "OFFLOAD": a("nest", nested=OFFLOAD)}, label="macsec")
 
 
 def _on(node) -> str:
