@@ -31,7 +31,8 @@ def test_other_kernels_capture_matches_expected(kernel, capture):
     check(msgs, exp)
 
 
-ALL_CAPTURES = sorted(CAPTURES.glob("*.pcapng")) + sorted(CAPTURES.glob("6.*/*.pcapng")) + sorted(CAPTURES.glob("host-*/*.pcapng"))
+ALL_CAPTURES = (sorted(CAPTURES.glob("*.pcapng")) + sorted(CAPTURES.glob("6.*/*.pcapng"))
+                + sorted(CAPTURES.glob("host-*/*.pcapng")) + sorted(CAPTURES.glob("trace-*/*.pcapng")))
 
 
 @pytest.mark.parametrize("path", ALL_CAPTURES, ids=lambda p: str(p.relative_to(CAPTURES)))
