@@ -42,7 +42,7 @@ from .core.header import NLMSG_HDRLEN, is_request
 from .core.registry import (GENL_FAMILIES, GET, PROTOCOLS, GenlFamily, MessageType, Protocol, kind_from_name,
                             register_genl_family, register_protocol)
 from .core.schema import FixedStruct, Member
-from .model import FIELDS
+from .model import BYTES, FIELDS, STRING, Node
 from .core.secrets import is_secret_name
 
 # The kernel's largest specs (tc, rt-link) are under 100 KiB.  YAML is parsed in pure
@@ -174,6 +174,8 @@ class _Loader:
         for name, d in self._defs.items():   # every one, used or not: a broken one is the spec's fault
             kind = d["type"]
             if kind == "struct":
+                if self.protocol == "netlink-raw" and _ends_in_the_rest(d):
+                    continue   # a message's fixed header taking the rest (TailStruct): built where used
                 self._struct_named(name, f"definition {name}")
             elif kind == "const":
                 self.consts[name] = d.get("value")
@@ -220,19 +222,31 @@ class _Loader:
             nxt += 1
         return out
 
-    def _struct_named(self, name, where) -> FixedStruct:
+    def _struct_named(self, name, where, header: bool = False) -> FixedStruct:
+        """Struct `name` of the definitions; `header`: it is a netlink-raw message's fixed
+        header, whose last member may take the rest of the message (see TailStruct)."""
         st = self.structs.get(name) if isinstance(name, str) else None
+        if isinstance(st, TailStruct) and not header:
+            self.fail(f"{where}: struct {name} ends in a member without len: only a netlink-raw message's "
+                      f"fixed-header may (it takes the rest of the message)")
         if st is None:
             d = self._defs.get(name) if isinstance(name, str) else None
             if d is None or d.get("type") != "struct":
                 self.fail(f"{where}: struct {_show(name)} is not defined")
-            st = self.structs[name] = self._struct(d, name)
+            st = self.structs[name] = self._struct(d, name, header and self.protocol == "netlink-raw")
         return st
 
-    def _struct(self, d, name) -> FixedStruct:
+    def _struct(self, d, name, header: bool = False) -> FixedStruct:
+        tail = None
+        if header and _ends_in_the_rest(d):
+            d, tail = dict(d, members=d["members"][:-1]), d["members"][-1]
         members = self._struct_members(d, name, "", "")
         try:
-            return FixedStruct(name, f"{self.abbrev}.{_ident(name)}", members, label=f"struct {name}")
+            if tail is None:
+                return FixedStruct(name, f"{self.abbrev}.{_ident(name)}", members, label=f"struct {name}")
+            tname = self._str(tail, "name", f"a member of struct {name}")
+            return TailStruct(name, f"{self.abbrev}.{_ident(name)}", members, label=f"struct {name}",
+                              tail=(tname, tail["type"] == "string"))
         except (ValueError, TypeError) as e:   # a member's field name already declared with another kind
             self.fail(f"struct {name}: {e}")
 
@@ -269,7 +283,8 @@ class _Loader:
             return self._struct_members(self._defs[inner], inner, ident + "_", title + ".")
         if t in ("binary", "pad", "string"):
             if "len" not in m:
-                self.fail(f"{where}: a {t} member needs a len")
+                self.fail(f"{where}: a {t} member needs a len (only the last member of a netlink-raw "
+                          f"message's fixed-header may go without, taking the rest of the message)")
             n = self._len(m["len"], f"{where} len", 1)
             if t == "pad":
                 return [Member(None, Padding(n))]
@@ -600,7 +615,10 @@ class _Loader:
                     self.fail(f"{where}: attribute-set {_show(op['attribute-set'])} is not defined")
             hdr_name = op.get("fixed-header", default_hdr if hdr is None else None)
             if hdr_name is not None:
-                hdr = self._struct_named(hdr_name, f"{where}: fixed-header")
+                hdr = self._struct_named(hdr_name, f"{where}: fixed-header", header=True)
+            if isinstance(hdr, TailStruct) and aset is not None:
+                self.fail(f"{where}: fixed-header {hdr.cname} takes the rest of the message: no attribute-set "
+                          f"can follow it")
             got = layout[name] = (aset, hdr)
             return got
 
@@ -803,6 +821,35 @@ def _info(root) -> str:
     return " ".join(parts)
 
 
+def _ends_in_the_rest(d) -> bool:
+    """A struct definition whose last member is a string or binary without len (TailStruct)."""
+    raw = d.get("members") if isinstance(d, dict) else None
+    last = raw[-1] if isinstance(raw, list) and raw and isinstance(raw[-1], dict) else None
+    return last is not None and last.get("type") in ("binary", "string") and "len" not in last \
+        and last.get("struct") is None
+
+
+class TailStruct(FixedStruct):
+    """A netlink-raw fixed header whose last member, a string or binary without `len`, takes
+    the rest of the message: what a protocol sending bare text after its header (the classic
+    private-protocol example) needs, and what YNL's struct members cannot say otherwise (an
+    nlscope reading of a len-less last member; nothing follows it, no attribute-set).  The
+    members before it are an ordinary FixedStruct; `tail_node` makes the rest's node."""
+
+    def __init__(self, cname, prefix, members, label=None, tail=("data", False)):
+        super().__init__(cname, prefix, members, label=label)
+        tname, self.tail_text = tail
+        self.tail_field = FIELDS.add(f"{prefix}.{_ident(tname)}", tname, STRING if self.tail_text else BYTES,
+                                     f"{label or cname}: {tname} (the rest of the message)")
+
+    def tail_node(self, buf, start: int, end: int) -> Node:
+        data = bytes(buf[start:end])
+        if not self.tail_text:
+            return Node(self.tail_field, data, start, end - start)
+        text = data.split(b"\0", 1)[0].decode("utf-8", "backslashreplace")
+        return Node(self.tail_field, text, start, end - start, repr(text))
+
+
 class SpecProtocol(Protocol):
     """A netlink-raw protocol from a spec; message types it does not name go to the
     protocol registered before it for the same number (a spec may cover part of one),
@@ -857,6 +904,17 @@ class SpecProtocol(Protocol):
         mtype = struct.unpack_from(order + "H", buf, off + 4)[0]
         if self._mt(buf, off, mtype, order) is None and self.fallback is not None:
             return self.fallback.dissect(buf, off, length, mt, order, ctx, root, req)
+        hdr = mt.header if mt is not None else None
+        if isinstance(hdr, TailStruct):
+            body, end = off + NLMSG_HDRLEN, off + length
+            if end - body < hdr.size:
+                root.add(malformed(buf, body, end, f"{hdr.cname} needs {hdr.size} bytes, {end - body} present"))
+                return None
+            if hdr.size:
+                root.add(hdr.node(buf, body, order, req=req))
+            if body + hdr.size < end:
+                root.add(hdr.tail_node(buf, body + hdr.size, end))
+            return None
         return dissect_body(buf, off + NLMSG_HDRLEN, off + length, mt, order, root, req=req)
 
     def claims(self, buf, off, length, mtype, order, ctx):

@@ -44,9 +44,32 @@ def test_protocol_17_frames_decode_from_a_spec(restore_tables):  # noqa: F811
     assert m.type_name == "EXAM_ECHO" and m.info == "text=hello" and m.direction == "from kernel"
 
 
-def test_a_body_of_bare_text_cannot_be_said_in_a_spec():
-    """The article's messages are text right after the header, of any length: a YNL struct
-    member needs a len, and a spec has no 'rest of the message' member (what ynl.py would
-    need: a string/binary member without len as the last one, taking what is left)."""
+def test_a_len_less_member_is_a_fixed_headers_last_taking_the_rest_and_nothing_else():
+    """A YNL struct member has a len; nlscope reads a netlink-raw fixed-header ending in a
+    string or binary without one as taking the rest of the message (kmod/netlink_exam.yaml),
+    and refuses it anywhere else: not last, in an attribute's struct, before an attribute-set."""
+    bare = SPEC.replace("type: string, len: 32", "type: string")
+    with pytest.raises(SpecError, match="no attribute-set can follow"):
+        parse_spec(bare, "exam.yaml")   # `send` has exam-attrs after its header
     with pytest.raises(SpecError, match="needs a len"):
-        parse_spec(SPEC.replace("type: string, len: 32", "type: string"), "exam.yaml")
+        parse_spec(bare.replace("members: [ { name: text, type: string } ]",
+                                "members: [ { name: text, type: string }, { name: n, type: u32 } ]"), "exam.yaml")
+    in_attr = bare.replace("fixed-header: exam-text, ", "").replace(
+        "      - { name: text, type: string }\n", "      - { name: text, type: string }\n"
+        "      - { name: blob, type: binary, struct: exam-text }\n")
+    assert "struct: exam-text" in in_attr
+    with pytest.raises(SpecError, match="needs a len"):
+        parse_spec(in_attr, "exam.yaml")
+
+
+def test_the_articles_spec_decodes_bare_text_of_any_length(restore_tables):  # noqa: F811
+    from pathlib import Path
+    from dissectors.ynl import load_spec
+    load_spec(Path(__file__).resolve().parents[2] / "kmod" / "netlink_exam.yaml")
+    for text in (b"hi", b"Hello from user space to the netlink_exam module.\n" * 40):
+        (m,) = decode_frame(struct.pack("<IHHII", 16 + len(text), 16, 1, 1, 0) + text, protocol=17, ctx=Context())
+        assert m.type_name == "EXAM_MSG_TEXT" and m.claimed and m.unknown_count() == 0
+        (node,) = m.tree.children[1:]
+        assert node.value == text.decode() and (node.offset, node.length) == (16, len(text))
+    (m,) = decode_frame(struct.pack("<IHHII", 16, 18, 0, 1, 0), protocol=17, ctx=Context())
+    assert m.type_name == "EXAM_MSG_ANNOUNCE" and m.claimed and len(m.tree.children) == 1

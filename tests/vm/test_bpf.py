@@ -11,6 +11,7 @@ import pytest
 from nlscope.sources import read_capture
 from nlscope.sources.capture import INBOUND, OUTBOUND
 from tests.conftest import decode_file
+from tests.dissectors.test_ynl import restore_tables  # noqa: F401 (the fixture)
 from tests.expect import TEST_VALUES
 
 pytestmark = pytest.mark.vm
@@ -208,8 +209,16 @@ def test_proc_connector_events_agree_with_the_listener(vm_out, bpf_msgs):
     check_connector(vm_out, bpf_msgs)
 
 
-def test_the_articles_example_on_protocol_17(vm_out, bpf_frames):
+def test_the_articles_example_on_protocol_17(vm_out, bpf_frames, restore_tables):  # noqa: F811
     check_protocol_17(vm_out, bpf_frames)
+    # and decoded by its spec (kmod/netlink_exam.yaml): the three messages carry the file's text
+    from dissectors.ynl import load_spec
+    from tests.conftest import ROOT
+    load_spec(ROOT / "kmod" / "netlink_exam.yaml")
+    msgs = [m for m in decode_file(vm_out / "bpf.pcapng") if m.protocol == 17]
+    assert [m.type_name for m in msgs] == ["EXAM_MSG_TEXT", "EXAM_MSG_ECHO", "EXAM_MSG_ANNOUNCE"]
+    assert all(m.unknown_count() == 0 and m.tree.find("netlink_exam.exam_text.text").value
+               == TEST_VALUES["classic"]["text"] for m in msgs)
 
 
 def test_drops_counted_exactly_and_short_lived_senders_named(vm_out, bpf_frames):
