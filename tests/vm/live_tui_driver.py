@@ -40,7 +40,7 @@ async def main(out: Path) -> None:
         # under emulation the capture worker may start seconds after the app: make a message
         # and wait until it is shown, so the traffic below is read while its sender lives
         subprocess.run(["ip", "link", "show", "lo"], check=True, stdout=subprocess.DEVNULL)
-        result["worker_started"] = await wait_for(lambda: len(store) > 0, 60)
+        result["worker_started"] = await wait_for(lambda: len(store) > 0, 180)
         step("worker_started")
         # one ip process fed commands over time (ip -batch -), alive like the daemons that do
         # most netlink traffic; a one-shot `ip` under emulation exits before nlscope's reader
@@ -57,7 +57,7 @@ async def main(out: Path) -> None:
             first_addr = next((i for i, m in enumerate(msgs) if m.type_name == "RTM_NEWADDR"), None)
             return first_addr is not None and any(
                 m.tree.first("rtnl.link.ifname") == "tuidummy0" for m in msgs[first_addr:] if m.protocol == 0)
-        result["appeared"] = await wait_for(answered, 60)
+        result["appeared"] = await wait_for(answered, 180)
         step("appeared")
         ip.stdin.close()
         ip.wait()

@@ -141,7 +141,7 @@ def drive(spec: dict) -> None:
     sys.exit(status)
 
 
-def _run(spec, timeout=30, **kw):
+def _run(spec, timeout=120, **kw):   # a bound for a loaded machine: these runs take seconds
     return subprocess.run([sys.executable, "-m", "tests.nlscope.sources.test_live_stop", json.dumps(spec)],
                           cwd=ROOT, capture_output=True, text=True, timeout=timeout, **kw)
 
