@@ -98,3 +98,11 @@ def check(msgs, expected: dict) -> None:
             spec = e["notification"]
             note = [r for r in msgs[i + 1:] if r.seq == 0 and r.direction == "from kernel" and _match(r, spec)]
             assert note, f"{what}: no notification matching {spec}"
+
+
+def check_claimed_whole(msgs) -> None:
+    """Every message belongs to a dissector that declares it, and nothing in it is malformed or unknown."""
+    for m in msgs:
+        assert m.claimed and not m.malformed, f"{m.frame}.{m.index}: {m.info}"
+        bad = [(n.name, n.status) for n in m.tree.walk() if n.status]
+        assert not bad, f"{m.frame}.{m.index} {m.type_name}: {bad}"

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.conftest import CAPTURES, decode_file
+from tests.expect import check_claimed_whole
 
 HERE = CAPTURES / "host-6.18"
 NAMES = ["frr", "bird", "keepalived", "radvd", "networkd", "pyroute2"]
@@ -40,10 +41,7 @@ def values(m, field):
 def test_every_message_is_claimed_and_fully_decoded(caps, name):
     msgs = caps[name]
     assert len(msgs) > 50
-    for m in msgs:
-        assert m.claimed and not m.malformed, f"{m.frame}.{m.index}: {m.info}"
-        bad = [(n.name, n.status) for n in m.tree.walk() if n.status]
-        assert not bad, f"{m.frame}.{m.index} {m.type_name}: {bad}"
+    check_claimed_whole(msgs)
 
 
 # --- FRR --------------------------------------------------------------------------------------
