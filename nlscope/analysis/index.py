@@ -55,6 +55,7 @@ class MessageIndex:
         self.f_number = array("I")
         self.f_protocol = array("H")
         self.f_first = array("I")   # the frame's first message
+        self._frames_done = 0       # frames whose messages readers may see (add_frame's last step)
         self._f_rare: dict[int, tuple[bool, str | None]] = {}  # frame -> (cut by snap length, comment)
         self._f_direction: dict[int, int] = {}  # frame -> the direction its capture recorded (Frame.direction)
         self.m_frame = array("I")
@@ -108,6 +109,7 @@ class MessageIndex:
             self.m_frame, self.m_type, self.m_flags, self.m_seq, self.m_pid, self.m_len, self.m_mt, self.m_tx,
             self.m_role)
         codes = self._mt_code
+        frame_tx = array("i")
         t_request, t_first, t_last, t_parts, t_bytes = self.t_request, self.t_first, self.t_last, self.t_parts, \
             self.t_bytes
         for m in msgs:
@@ -121,16 +123,15 @@ class MessageIndex:
             m_mt.append(code if code is not None else self._type_code(m))
             tx = m.tx
             if not tx:
-                m_tx.append(0)
                 m_role.append(0)
+                frame_tx.append(0)
                 continue
             t, role = tx
             m_role.append(_ROLE_CODE[role])
             if t is None:
-                m_tx.append(0)
+                frame_tx.append(0)
                 continue
             tid = t.id
-            m_tx.append(tid)
             if tid > len(t_request):
                 self._tx_slot(tid)
             k = tid - 1
@@ -144,8 +145,14 @@ class MessageIndex:
                 t_parts[k], t_bytes[k] = t.part_count, t.part_bytes
                 if m.flags & NLM_F_DUMP_INTR:
                     self._tx_facts(t)
+            frame_tx.append(tid)
             m.forget()
             m.tx = None
+        # m_tx is the length readers on other threads see (__len__, scan): it grows last and
+        # by the whole frame at once (one copy), when every other column of its messages and
+        # their transactions' slots are there, since a reader decodes a frame whole (_make)
+        m_tx.extend(frame_tx)
+        self._frames_done = fi + 1
         return len(msgs)
 
     def _type_code(self, m: Message) -> int:
@@ -204,7 +211,8 @@ class MessageIndex:
     def frame_bytes(self, fi: int) -> bytes:
         where = self.f_where[fi]
         block, off = where >> 32, where & 0xFFFFFFFF
-        src = self._blocks[block] if block < len(self._blocks) else self._current
+        current = self._current   # taken first: add_frame keeps a full block before replacing it
+        src = self._blocks[block] if block < len(self._blocks) else current
         return bytes(src[off:off + self.f_len[fi]])
 
     def _frame_messages(self, fi: int) -> list[Message]:
@@ -251,7 +259,7 @@ class MessageIndex:
     def scan(self):
         """Every message in order, for one look each (a filter): frames not kept are
         decoded without being kept."""
-        for fi in range(len(self.f_len)):
+        for fi in range(self._frames_done):
             yield from self._scanned(fi)
 
     def time_of(self, i: int) -> float:

@@ -122,3 +122,52 @@ def test_a_process_read_back_from_a_comment_equals_the_same_process():
     from nlscope.sources.procs import Process
     a = Process.from_comment("nlscope.process pid=7 comm=ip")
     assert a == Process(7, "ip") and hash(a) == hash(Process(7, "ip")) and a != Process(8, "ip")
+
+
+def _dump_frame(number: int, parts: int):
+    """A dump answer of `parts` links in one frame, then its request's next turn."""
+    from nlscope.sources.capture import Frame
+    body = b""
+    for i in range(parts):
+        name = f"if{number}-{i}".encode() + b"\0"
+        attr = struct.pack("<HH", 4 + len(name), 3) + name + bytes(-len(name) % 4)
+        payload = struct.pack("<BxHiII", 0, 1, i + 1, 0, 0) + attr
+        body += struct.pack("<IHHII", 16 + len(payload), 16, 2, number, 4242) + payload  # NEWLINK, MULTI
+    return Frame(number=number, time=float(number), data=body, protocol=0, caplen=len(body), wirelen=len(body))
+
+
+def test_readers_never_see_a_frame_half_indexed():
+    """The TUI reads the index while its worker adds frames (a frame of 200 KB made the app die
+    in CI on `array index out of range`): whatever length a reader sees, each message below it
+    is whole, with its role and transaction, and a scan stops at whole frames."""
+    import threading
+    ix = MessageIndex(Context())
+    stop, seen, errors = threading.Event(), [0], []
+
+    def read():
+        while not stop.is_set():
+            try:
+                n = len(ix)
+                if n:
+                    m = ix[n - 1]
+                    assert m.message_type is not None and m.frame == ix.f_number[ix.m_frame[n - 1]]
+                    ix.rows(max(0, n - 50), n)
+                    seen[0] += 1
+                for _ in ix.scan():
+                    pass
+            except Exception as e:  # noqa: BLE001 (the test's verdict)
+                errors.append(repr(e))
+                return
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for number in range(1, 41):
+            ix.add_frame(_dump_frame(number, 400))
+    finally:
+        stop.set()
+        reader.join()
+        sys.setswitchinterval(old)
+    assert not errors, errors[:3]
+    assert seen[0] > 0 and len(ix) == 40 * 400
