@@ -3,7 +3,9 @@
 An entry names a request (type, flags, fields; `nth` picks among several) and what must
 answer it: `reply` (the NLMSG_ERROR/ACK with its error, flags, extack), `response` (the
 next message of a type from the kernel with the same seq), `dump_contains` (a part of
-the dump), `notification` (a kernel message with seq 0).  `fields` map a filter name to
+the dump), `notification` (a kernel message with seq 0).  An entry with no request is a
+`notification` alone: a kernel message that no netlink request caused (SELinux announcing
+a policy load that a write to /sys/fs/selinux made), looked for in the whole capture.  `fields` map a filter name to
 the value of its first occurrence, `all` to the list of every occurrence in order.
 A string value "$a.b" is looked up in kmod/test_values.json: the values the test module
 was told to send, so the expectation and the module share one source.
@@ -56,6 +58,11 @@ def check(msgs, expected: dict) -> None:
     """Assert every expectation of an expected-decoding document."""
     for e in expected["expect"]:
         what = e["what"]
+        if "request" not in e:
+            spec = e["notification"]
+            assert [r for r in msgs if r.seq == 0 and r.direction == "from kernel" and _match(r, spec)
+                    and r.unknown_count() == 0], f"{what}: no notification matching {spec}"
+            continue
         req = e["request"]
         found = [i for i, m in enumerate(msgs) if m.direction == "to kernel" and _match(m, req)]
         nth = req.get("nth", 0)

@@ -43,6 +43,10 @@ BURST_ROUTES = {"6.1": 10_000, "6.12": 5_000}
 BOOT, SRC, MODULES = "/boot", "/usr/src", "/lib/modules"
 ROOT = Path(__file__).resolve().parents[1]
 # the repository's Python that the guest runs: nlscope itself, the probes and what they import
+# SELinux enabled in place of AppArmor (Debian's kernels have both, AppArmor first in CONFIG_LSM):
+# with no policy loaded it decides nothing, and captures/scenarios/bpf.sh loads a minimal one
+# (selinux.cil: unknown classes allowed, permissive) for the kernel's NETLINK_SELINUX notifications
+KERNEL_ARGS = "security=selinux"
 PYTHON_DIRS = ("nlscope", "dissectors", "captures/scenarios", "kmod/tools")
 _compile_lock = threading.Lock()
 
@@ -168,7 +172,7 @@ def run(script: str, outdir: str, kernel: str, timeout: int = 600,
     exports = " ".join(f"{k}={v}" for k, v in {"OUT": outdir, "REPO": str(ROOT),
                                                  "PYTHON": sys.executable, **(env or {})}.items())
     cmd = ["vng", "--run", img, "--user", "root", "--disable-kvm", "--memory", "1G", "--cpus", "2", "--rwdir", outdir,
-           "--exec", f"env {exports} sh {script} > {outdir}/scenario.log 2>&1; echo $? > {outdir}/scenario.rc"]
+           "--append", KERNEL_ARGS, "--exec", f"env {exports} sh {script} > {outdir}/scenario.log 2>&1; echo $? > {outdir}/scenario.rc"]
     # its own process group, so that a timeout ends qemu too (killing vng alone leaves the
     # emulator running, and a second VM would then compete with it for the two cores)
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

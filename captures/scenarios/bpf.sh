@@ -9,7 +9,8 @@
 #                            gets kauditd's unicast records, and a multicast (readlog) reader
 #                    connector: a proc-events listener while `sh -c '/bin/true; exit 3'` runs
 #                    protocol 17: kmod netlink_exam proto=17 with exam_send.py and exam_recv.py
-#                    SELinux: only if the kernel has it enabled (Debian's boots without it)
+#                    SELinux: the minimal policy (selinux.cil) loaded, enforcing and back, with
+#                            a listener on SELNLGRP_AVC (the VM boots with security=selinux)
 #   sh bpf.sh stop   stops it (all.sh: after burst.sh, so that the burst is recorded by the
 #                    same load beside nlmon) and splits the file where the burst began:
 #                    $OUT/bpf.pcapng (the parts above) and $OUT/burst.bpf.pcapng.
@@ -189,8 +190,41 @@ echo "/proc/netlink_exam_buffer:"; cat /proc/netlink_exam_buffer
 run rmmod netlink_exam
 
 echo "##### SELinux"
-if [ -e /sys/fs/selinux/enforce ]; then
-    echo "selinux enforce=$(cat /sys/fs/selinux/enforce)"
+# the VM boots with security=selinux (tools/vm.py KERNEL_ARGS) and no policy: load the minimal
+# one (selinux.cil) and switch to enforcing and back, with a listener on SELNLGRP_AVC (group 1)
+# printing each notification it receives; the kernel's audit records say the same (dmesg)
+[ -e /sys/fs/selinux/enforce ] || mount -t selinuxfs selinuxfs /sys/fs/selinux 2>/dev/null
+if [ -e /sys/fs/selinux/load ]; then
+    run secilc -c 31 -o "$OUT/selinux.policy" -f /dev/null "$(dirname "$0")/selinux.cil"
+    cat > "$OUT/bpf.selinux.py" <<'PY'
+import socket, struct, sys, time
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 7)   # NETLINK_SELINUX
+s.bind((0, 1))                                              # SELNLGRP_AVC
+s.settimeout(0.2)
+print("listening", flush=True)
+end = time.time() + 60
+while time.time() < end:
+    try:
+        data = s.recv(4096)
+    except socket.timeout:
+        if __import__("os").path.exists(sys.argv[1]):
+            break
+        continue
+    length, mtype = struct.unpack_from("=IH", data)
+    print(f"type={mtype:#x} len={length} value={struct.unpack_from('=i', data, 16)[0]}", flush=True)
+print("done", flush=True)
+PY
+    rm -f "$OUT/bpf.selinux.stop"
+    python3 "$OUT/bpf.selinux.py" "$OUT/bpf.selinux.stop" > "$OUT/bpf.selinux.log" 2>&1 &
+    SEL=$!
+    i=0; while ! grep -q listening "$OUT/bpf.selinux.log" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done
+    cat "$OUT/selinux.policy" > /sys/fs/selinux/load; echo "policy load rc=$?"
+    echo 1 > /sys/fs/selinux/enforce; echo "enforcing rc=$? enforce=$(cat /sys/fs/selinux/enforce)"
+    echo 0 > /sys/fs/selinux/enforce; echo "permissive rc=$? enforce=$(cat /sys/fs/selinux/enforce)"
+    sleep 1
+    touch "$OUT/bpf.selinux.stop"
+    wait $SEL; echo "selinux listener rc=$?"
+    cat "$OUT/bpf.selinux.log"
 else
     echo "SELinux is not enabled in this kernel's boot (no /sys/fs/selinux): no SELinux traffic to record"
 fi
