@@ -172,7 +172,9 @@ def run(script: str, outdir: str, kernel: str, timeout: int = 600,
     exports = " ".join(f"{k}={v}" for k, v in {"OUT": outdir, "REPO": str(ROOT),
                                                  "PYTHON": sys.executable, **(env or {})}.items())
     cmd = ["vng", "--run", img, "--user", "root", "--disable-kvm", "--memory", "1G", "--cpus", "2", "--rwdir", outdir,
-           "--append", KERNEL_ARGS, "--exec", f"env {exports} sh {script} > {outdir}/scenario.log 2>&1; echo $? > {outdir}/scenario.rc"]
+           "--append", KERNEL_ARGS, "--exec", f"env {exports} sh {script} > {outdir}/scenario.log 2>&1; echo $? > {outdir}/scenario.rc; sync"]
+    # sync: the guest's dirty pages of OUTDIR (9p) reach the host before the VM powers off;
+    # without it a file written last (a capture killed with -9) was seen ending in zeros
     # its own process group, so that a timeout ends qemu too (killing vng alone leaves the
     # emulator running, and a second VM would then compete with it for the two cores)
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
