@@ -13,6 +13,11 @@ milliseconds after the kernel tapped them, and `nft` or `ip` may have sent, got 
 and exited by then.  `watch()` therefore starts a thread that reads /proc/net/netlink every
 few milliseconds and traces each socket as it appears, before any of its traffic is read;
 a socket that lives longer than one interval is then known whenever its messages come.
+
+What the table remembers is bounded, so that a capture running for days stays flat however
+many processes come and go: at most `max_sockets` sockets are cached (the oldest traced
+goes first: a socket still open is traced again when its next message asks), and sockets
+missed are forgotten once their `retry_after` has passed.
 """
 from __future__ import annotations
 
@@ -77,9 +82,13 @@ def _fd_links(pid: str) -> list[str]:
     return out
 
 
+MAX_SOCKETS = 65536   # sockets cached (a pid_max of 4,194,304 would otherwise let it grow to GBs)
+
+
 class ProcessTable:
-    def __init__(self, retry_after: float = 0.5):
-        self.cache: dict[tuple[int, int], Process] = {}
+    def __init__(self, retry_after: float = 0.5, max_sockets: int = MAX_SOCKETS):
+        self.max_sockets = max_sockets
+        self.cache: dict[tuple[int, int], Process] = {}   # oldest traced first (see _keep)
         self.retry_after = retry_after
         self._missed: dict[tuple[int, int], float] = {}
         self.own_portids: set[tuple[int, int]] = set()
@@ -198,12 +207,38 @@ class ProcessTable:
                     proc = Process(int(pid), f.read().strip())
             except OSError:
                 continue
-            for ino in held & netlink.keys():
-                self.cache[netlink[ino]] = proc
+            found = held & netlink.keys()
+            # the process's other sockets first, those asked for last: the newest stay cached
+            for ino in sorted(found, key=lambda i: i in remaining):
+                self._keep(netlink[ino], proc)
+            for ino in found:
                 remaining.pop(ino, None)
         now = time.monotonic()
         for key in remaining.values():
-            self._missed[key] = now
+            self._miss(key, now)
+
+    def _keep(self, key: tuple[int, int], proc: Process) -> None:
+        """Cache `proc` as the owner of socket `key`, the oldest cached going past max_sockets."""
+        cache = self.cache
+        before = cache.pop(key, None)
+        if before is not None and before != proc:
+            self._named.discard(key)   # another process holds that port id now: named anew
+        cache[key] = proc
+        self._missed.pop(key, None)
+        while len(cache) > self.max_sockets:
+            old = next(iter(cache))
+            del cache[old]
+            self._named.discard(old)
+
+    def _miss(self, key: tuple[int, int], now: float) -> None:
+        """Remember that socket `key` was looked for in vain at `now` (for retry_after s)."""
+        missed = self._missed
+        missed[key] = now
+        if len(missed) > self.max_sockets:   # those whose retry time has passed say nothing
+            for k in [k for k, t in missed.items() if now - t >= self.retry_after]:
+                del missed[k]
+            while len(missed) > self.max_sockets:
+                del missed[next(iter(missed))]
 
     def prefetch(self, protocol: int) -> None:
         """A request with port id 0 is in: its sender is one of the sockets of that protocol
@@ -246,6 +281,6 @@ class ProcessTable:
             self._trace({inode: key}, _likely_pids([key[1]]), socks)
         p = self.cache.get(key)
         if p is None:
-            self._missed[key] = now
+            self._miss(key, now)
             self.gone += 1
         return p

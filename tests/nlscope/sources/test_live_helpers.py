@@ -93,3 +93,30 @@ def test_an_interface_being_unregistered_has_no_type(monkeypatch):
     monkeypatch.setattr(builtins, "open", lambda path, *a, **k: Dying() if str(path).startswith("/sys/class/net/")
                         else real_open(path, *a, **k))
     assert nlmon.interface_type("nlmon1") is None
+
+
+def test_the_process_table_stays_bounded_and_right_as_sockets_come_and_go():
+    """A capture of days sees millions of short-lived sockets: the table keeps at most
+    max_sockets of them (the oldest traced go), forgets misses whose retry time has passed,
+    and a socket it let go is named again when its messages come."""
+    socks = []
+    try:
+        for _ in range(40):
+            s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+            s.bind((0, 0))
+            socks.append(s)
+        table = ProcessTable(retry_after=0.0, max_sockets=16)
+        ports = [s.getsockname()[0] for s in socks]
+        for port in ports:
+            p = table.lookup(0, port)
+            assert p is not None and p.pid == os.getpid(), port
+            assert len(table.cache) <= 16
+        # each lookup traced every socket of this process: the latest 16 are what stays
+        assert table.lookup(0, ports[0]).pid == os.getpid() and len(table.cache) <= 16
+        for n in range(100):
+            assert table.lookup(0, 0x7FFF0000 + n) is None   # no such socket: missed
+        assert len(table._missed) <= 16 and table.gone == 100
+        assert len(table._named) <= 16
+    finally:
+        for s in socks:
+            s.close()
