@@ -9,6 +9,7 @@ import pytest
 from dissectors import Context, decode_frame
 from tests.conftest import CAPTURES, decode_file
 from tests.dissectors.test_fuzz import exercise
+from tests.expect import check_claimed_whole
 
 PATH = CAPTURES / "host-6.18" / "audit.pcapng"
 OUT = (CAPTURES / "host-6.18" / "audit.out").read_text().splitlines()
@@ -69,9 +70,7 @@ def test_the_kernels_refusal_and_the_user_message(msgs):
 
 def test_every_message_is_claimed_and_fully_decoded(msgs):
     assert len(msgs) == 82
-    for m in msgs:
-        assert m.claimed and not m.malformed, f"{m.frame}.{m.index}: {m.info}"
-        assert not [(n.name, n.status) for n in m.tree.walk() if n.status], f"{m.frame}.{m.index} {m.info}"
+    check_claimed_whole(msgs)
 
 
 def test_kauditd_unicast_record_whose_nlmsg_len_is_16_short():
