@@ -5,8 +5,9 @@ answer it: `reply` (the NLMSG_ERROR/ACK with its error, flags, extack), `respons
 next message of a type from the kernel with the same seq), `dump_contains` (a part of
 the dump), `notification` (a kernel message with seq 0).  An entry with no request is a
 `notification` alone: a kernel message that no netlink request caused (SELinux announcing
-a policy load that a write to /sys/fs/selinux made), looked for in the whole capture.  `fields` map a filter name to
-the value of its first occurrence, `all` to the list of every occurrence in order.
+a policy load that a write to /sys/fs/selinux made), looked for in the whole capture.
+`fields` map a filter name to the value of its first occurrence, `all` to the list of
+every occurrence in order.
 A string value "$a.b" is looked up in kmod/test_values.json: the values the test module
 was told to send, so the expectation and the module share one source.
 """

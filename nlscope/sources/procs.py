@@ -233,12 +233,15 @@ class ProcessTable:
     def _miss(self, key: tuple[int, int], now: float) -> None:
         """Remember that socket `key` was looked for in vain at `now` (for retry_after s)."""
         missed = self._missed
+        missed.pop(key, None)   # kept in the order of their times: the oldest first
         missed[key] = now
-        if len(missed) > self.max_sockets:   # those whose retry time has passed say nothing
-            for k in [k for k, t in missed.items() if now - t >= self.retry_after]:
-                del missed[k]
-            while len(missed) > self.max_sockets:
-                del missed[next(iter(missed))]
+        # a miss whose retry time has passed says nothing (a lookup is made again): forgotten,
+        # and so are the oldest past max_sockets
+        while missed:
+            oldest = next(iter(missed))
+            if len(missed) <= self.max_sockets and now - missed[oldest] < self.retry_after:
+                break
+            del missed[oldest]
 
     def prefetch(self, protocol: int) -> None:
         """A request with port id 0 is in: its sender is one of the sockets of that protocol

@@ -145,16 +145,17 @@ def check_selinux(out, msgs):
     to it, decoded whole."""
     log = (out / "bpf.log").read_text()
     assert "policy load rc=0" in log and "enforcing rc=0 enforce=1" in log and "permissive rc=0 enforce=0" in log, log
-    printed = re.findall(r"^type=(0x[0-9a-f]+) len=(\d+) value=(-?\d+)$", (out / "bpf.selinux.log").read_text(), re.M)
+    printed = [(int(t, 16), int(v)) for t, _, v in re.findall(r"^type=(0x[0-9a-f]+) len=(\d+) value=(-?\d+)$",
+                                                              (out / "bpf.selinux.log").read_text(), re.M)]
     # the first policy of the boot: seqno 1 (security/selinux/ss/services.c latest_granting)
-    assert [(int(t, 16), int(v)) for t, _, v in printed] == [(0x11, 1), (0x10, 1), (0x10, 0)], printed
+    assert printed == [(0x11, 1), (0x10, 1), (0x10, 0)], printed
     sel = [m for m in msgs if m.protocol == 7]
     assert sel and all(m.direction == "from kernel" and " group=1 " in m.comment for m in sel)
     listener = Counter(m.comment.split(" receiver=")[1].split()[0] for m in sel).most_common(1)[0][0]
     mine = [m for m in sel if f" receiver={listener} " in m.comment]
     got = [(m.type, m.tree.first("selinux.policyload.seqno" if m.type == 0x11 else "selinux.setenforce.val"))
            for m in mine]
-    assert got == [(int(t, 16), int(v)) for t, _, v in printed]
+    assert got == printed
     assert all(m.claimed and m.unknown_count() == 0 and not m.malformed for m in mine)
     assert [m.type_name for m in mine] == ["SELNL_MSG_POLICYLOAD", "SELNL_MSG_SETENFORCE", "SELNL_MSG_SETENFORCE"]
     assert [m.info for m in mine] == ["policy loaded, seqno 1", "setenforce 1 (enforcing)", "setenforce 0 (permissive)"]
