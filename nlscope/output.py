@@ -11,6 +11,7 @@ from dissectors.core.dissect import TO_KERNEL, protocol_name
 from dissectors.text import escape_text, printable
 
 from .analysis.filter import FieldReader, FilterError, known_field
+from .analysis.transactions import since_request
 
 
 class TimeFormat:
@@ -292,7 +293,9 @@ def _tx_lines(m: Message) -> list[str]:
             parts.append(f"dump of {t.part_count} messages, {t.bytes} bytes" + (", interrupted" if t.interrupted
                                                                                   else ""))
     elif t.request is not None:
-        parts.append(f"request in {t.request.frame}.{t.request.index}")
+        since = since_request(m)
+        parts.append(f"request in {t.request.frame}.{t.request.index}"
+                     + (f", {since * 1e3:.3f} ms after it" if since is not None else ""))
     return [", ".join(parts)]
 
 
@@ -319,7 +322,8 @@ def json_line(m: Message) -> str:
         t, role = m.tx
         tail["transaction"] = {"id": t.id if t else None, "role": role,
                                "request": f"{t.request.frame}.{t.request.index}" if t and t.request else None,
-                               "latency": t.latency if t and role == "request" else None}
+                               "latency": t.latency if t and role == "request" else None,
+                               "time": since_request(m)}
     rest = "," + _dumps(tail)[1:] if tail else "}"
     line = head[:-1] + ',"tree":' + node_json(tree) + rest
     # the encoder escapes C0 controls: in ASCII text only a DEL can be left (a memchr)

@@ -61,6 +61,7 @@ from .filter_aliases import FRAME_FIELDS, WIRESHARK_ALIASES
 from .filter_errors import FilterError, FilterTimeout, quote
 from .filter_regex import compile_regex
 from .filter_values import NAME_RE as _NAME_RE, NUMBER_KINDS, did_you_mean, known_names
+from .transactions import since_request
 
 __all__ = ["DisplayFilter", "FilterError", "FilterTimeout", "compile_filter", "known_field"]
 
@@ -243,6 +244,12 @@ INDEX_FIELDS: dict[str, Callable] = {
     "nlscope.transaction": lambda m: [(m.tx[0].id, str(m.tx[0].id))] if m.tx and m.tx[0] else [],
     "nlscope.latency": lambda m: [(m.tx[0].latency, str(m.tx[0].latency))]
     if m.tx and m.tx[0] and m.tx[0].latency is not None and m.tx[1] == "request" else [],
+    # Wireshark's request/response pairs (dns.response_in, dns.response_to, dns.time)
+    "nlscope.response_in": lambda m: [(m.tx[0].responses[0].frame, str(m.tx[0].responses[0].frame))]
+    if m.tx and m.tx[0] and m.tx[1] == "request" and m.tx[0].responses else [],
+    "nlscope.response_to": lambda m: [(m.tx[0].request.frame, str(m.tx[0].request.frame))]
+    if m.tx and m.tx[0] and m.tx[1] == "response" and m.tx[0].request is not None else [],
+    "nlscope.time": lambda m: [(d, str(d)) for d in (since_request(m),) if d is not None],
     "nlscope.malformed": lambda m: [(True, "True")] if m.malformed else [(False, "False")],
     "nlscope.unknown": lambda m: [(True, "True")] if m.unknown_count() else [(False, "False")],
 }
@@ -256,6 +263,9 @@ APP_FIELDS = {
     "nlscope.role": ("string", "request, response, notification or 'no request'"),
     "nlscope.transaction": ("uint", "transaction number (request and its answers)"),
     "nlscope.latency": ("float", "on a request: seconds until its last answer"),
+    "nlscope.response_in": ("uint", "on a request: the frame of its first answer"),
+    "nlscope.response_to": ("uint", "on an answer: the frame of its request"),
+    "nlscope.time": ("float", "on an answer: seconds since its request"),
     "nlscope.malformed": ("bool", "the message header could not be read"),
     "nlscope.unknown": ("bool", "the message has bytes no dissector could name"),
 }
@@ -451,7 +461,8 @@ def _string_bytes(body: str, col: int, text: str) -> bytes:
 
 
 # fields whose values come from pairing requests with answers (a transaction table)
-TX_FIELDS = frozenset({"nlscope.role", "nlscope.transaction", "nlscope.latency"})
+TX_FIELDS = frozenset({"nlscope.role", "nlscope.transaction", "nlscope.latency", "nlscope.response_in",
+                       "nlscope.response_to", "nlscope.time"})
 # the fields a filter reads without decoding a message's body
 HEADER_FIELDS = (frozenset(INDEX_FIELDS) - {"nlscope.unknown"}) | frozenset(CLOCK_FIELDS) | frozenset(
     a.name for a in WIRESHARK_ALIASES.values() if a.header and a.name not in INDEX_FIELDS)

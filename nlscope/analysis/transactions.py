@@ -306,3 +306,14 @@ def _answers_after_ack(request: Message) -> bool:
 
 def role_of(m: Message) -> str | None:
     return m.tx[1] if m.tx else None
+
+
+def since_request(m: Message) -> float | None:
+    """For an answer: seconds from its request to it (Wireshark's dns.time); None for any other
+    message, or an answer whose request was not seen."""
+    if not m.tx or m.tx[1] != "response":
+        return None
+    t = m.tx[0]
+    if t is None or t.request is None:
+        return None
+    return m.time - t.request.time

@@ -166,6 +166,23 @@ def test_two_pass_sees_latency():
     assert len(one) == 1 and len(two) > 40  # one pass: a request is shown before its answer exists
 
 
+def test_an_answer_says_how_long_after_its_request_it_came_in_one_pass():
+    """Wireshark puts the time on the response (dns.time): known in one pass, unlike a
+    request's latency."""
+    import json
+    verbose = run("read", "-V", EXTACK).stdout.decode()
+    assert "    Transaction 2: response, complete, request in 3.1, 2.256 ms after it\n" in verbose
+    msgs = [json.loads(line) for line in run("read", "-T", "json", EXTACK).stdout.decode().splitlines()]
+    by_ref = {f"{m['frame']}.{m['msg']}": m for m in msgs}
+    answers = [m for m in msgs if m["transaction"]["role"] == "response"]
+    assert answers and all(m["transaction"]["time"] == m["time"] - by_ref[m["transaction"]["request"]]["time"]
+                           for m in answers)
+    assert all(m["transaction"]["time"] is None for m in msgs if m["transaction"]["role"] != "response")
+    fields = run("read", "-2", "-T", "fields", "-e", "nlscope.response_in", "-e", "nlscope.response_to",
+                 "-c", "4", EXTACK).stdout.decode()
+    assert fields == "2\t\n\t1\n4\t\n\t3\n"
+
+
 def test_capture_errors_are_one_line():
     r = run("capture", "-i", "nosuch0")
     err = r.stderr.decode().strip()

@@ -54,6 +54,25 @@ def test_latency_field_agrees_with_transactions(cap):
     assert count(cap, "nlscope.latency > 0.001 and nlscope.latency <= 1e3") == slow
 
 
+def test_request_and_answer_refer_to_each_other_as_wiresharks_pairs_do(cap):
+    """nlscope.response_in on a request, nlscope.response_to and nlscope.time on its answers
+    (Wireshark's dns.response_in, dns.response_to, dns.time): frame numbers and seconds."""
+    answers = [(m, t) for t in cap.transactions if t.request is not None for m in t.responses]
+    assert len(answers) > 30
+    for m, t in answers:
+        assert compile_filter(f"nlscope.response_to == {t.request.frame}")(m)
+        assert compile_filter(f"nlscope.time == {m.time - t.request.time!r}")(m)
+        assert not compile_filter("nlscope.response_in")(m)
+    for t in cap.transactions:
+        if t.request is not None and t.responses:
+            assert compile_filter(f"nlscope.response_in == {t.responses[0].frame}")(t.request)
+            assert not compile_filter("nlscope.response_to or nlscope.time")(t.request)
+    slow = sum(1 for m, t in answers if m.time - t.request.time > 0.001)
+    assert 0 < slow < len(answers) and count(cap, "nlscope.time > 0.001") == slow
+    # notifications answer nothing
+    assert not [m for m in cap.filter("nlscope.role == notification") if compile_filter("nlscope.time")(m)]
+
+
 def test_precedence_and_binds_tighter_than_or(cap):
     a = count(cap, "netlink.error == EEXIST or netlink.flags.dump and netlink.type == RTM_GETRULE")
     b = count(cap, "netlink.error == EEXIST or (netlink.flags.dump and netlink.type == RTM_GETRULE)")

@@ -23,7 +23,8 @@ FILTERS = [
     "netlink.flags.replace || netlink.flags.excl", "netlink.type > 15 && netlink.type < 30",
     # header fields the columns do not plan, read by HeaderRow
     "nlscope.direction == \"to kernel\"", "nlscope.role == request", "nlscope.transaction == 3",
-    "nlscope.latency > 0", "netlink.family == \"nl80211\"", "netlink.family == 16", "netlink.hdr_seq == 1",
+    "nlscope.latency > 0", "nlscope.time > 0.0005", "nlscope.response_to > 2", "nlscope.response_in",
+    "netlink.family == \"nl80211\"", "netlink.family == 16", "netlink.hdr_seq == 1",
     "netlink.hdr_flags.request == 1", "netlink.seq in {1, 2, 5..9}",
     # bodies, absent fields, contains, membership, and/or/not mixed with header fields
     "rtnl.link.mtu > 1500", "rtnl.link.mtu", "not rtnl.link.mtu", "rtnl.link.ifname contains \"lo\"",
