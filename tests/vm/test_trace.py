@@ -17,7 +17,7 @@ from nlscope.sources.capture import INBOUND, OUTBOUND
 pytestmark = pytest.mark.vm
 ENGINES = ["bpf", "strace"]
 # processes of trace-cases.sh that send netlink messages: ip (link-error, link-kind, -batch,
-# the fork's two, route get, link show lo), nft (-f, delete table), iw (dev, phy info, reg get)
+# the fork's two, route get, link show lo), nft (-f, delete table), iw (dev, dev wlan0 info, reg get)
 COMMS = {"ip": 7, "nft": 2, "iw": 3}
 
 
@@ -142,7 +142,8 @@ def test_iw_is_three_processes_each_naming_nl80211(vm_out, engine):
     for ms in procs:   # each resolves the family first, then speaks nl80211 by name
         assert ms[0]["type"] == "CTRL_CMD_GETFAMILY", ms[0]
         assert any(m["family"] == "nl80211" and m["type"].startswith("NL80211_CMD_") for m in ms)
-    assert any(m["type"] == "NL80211_CMD_NEW_WIPHY" for ms in procs for m in ms)
+    assert any(m["type"] == "NL80211_CMD_NEW_INTERFACE" and m["info"].startswith("wlan0")
+               for ms in procs for m in ms)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
