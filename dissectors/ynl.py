@@ -391,6 +391,8 @@ class _Loader:
 
     def _attr(self, at: dict, where: str, cname: str) -> Attr:
         t = at.get("type")
+        if t == "array-nest":   # indexed-array's name (its sub-type nest implied) in specs before Linux 6.9
+            t = "indexed-array"
         hint_name = at.get("display-hint")
         hint = _HINTS.get(hint_name) if isinstance(hint_name, str) else None
         be = at.get("byte-order") == "big-endian"
@@ -905,6 +907,12 @@ class SpecProtocol(Protocol):
         if self._mt(buf, off, mtype, order) is None and self.fallback is not None:
             return self.fallback.dissect(buf, off, length, mt, order, ctx, root, req)
         hdr = mt.header if mt is not None else None
+        if (hdr is not None and self.fallback is not None and length - NLMSG_HDRLEN < hdr.size
+                and (below := self.fallback.message_type(buf, off, length, mtype, order, ctx)) is not None):
+            # a header shorter than the spec's fixed one, which the kernel takes (the 4-byte
+            # rtgenmsg of iproute2's dump requests, rtnetlink's legacy header): the spec cannot
+            # say so; the built-in dissector, which reads headers as the kernel does, decodes it
+            return self.fallback.dissect(buf, off, length, below, order, ctx, root, req)
         if isinstance(hdr, TailStruct):
             body, end = off + NLMSG_HDRLEN, off + length
             if end - body < hdr.size:

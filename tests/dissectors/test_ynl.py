@@ -6,7 +6,7 @@ import sys
 import pytest
 
 import dissectors
-from dissectors import Context, decode_frame
+from dissectors import Context, decode_frame, format_tree
 from dissectors.core import registry
 from dissectors.ynl import SpecError, SpecProtocol, load_spec, parse_spec
 from tests.conftest import CAPTURES, ROOT, decode_file
@@ -114,6 +114,23 @@ mcast-groups:
 
 def _genl(fid, cmd, attrs, request=True):
     return msg(fid, 1 if request else 0, bytes([cmd, 1, 0, 0]) + attrs)
+
+
+def test_array_nest_is_indexed_array_s_name_before_linux_6_9(restore_tables):
+    """Specs of Linux 6.2-6.8 (tc.yaml, ethtool's, devlink's) say `type: array-nest` for what
+    6.9 renamed indexed-array with sub-type nest: the same bytes decode the same."""
+    new = parse_spec(SPEC, "demo.yaml")
+    old = parse_spec(SPEC.replace("type: indexed-array, sub-type: nest,", "type: array-nest,"), "demo.yaml")
+    assert "array-nest" in SPEC.replace("type: indexed-array, sub-type: nest,", "type: array-nest,")
+    body = nla(6, nla(0, nla(1, struct.pack("<H", 9))) + nla(1, nla(1, b"\x02\x00")))
+    trees = []
+    for fam in (new, old):
+        registry.register_genl_family(fam, replace=True)
+        m = decode_frame(_genl(0x30, 1, body), protocol=16, ctx=Context({0x30: "demo-fam"}))[0]
+        assert [n.value for n in m.tree.find_all("demo_fam.item.id")] == [9, 2]
+        assert not [n for n in m.tree.walk() if n.status]
+        trees.append(format_tree(m.tree))
+    assert trees[0] == trees[1]
 
 
 def test_spec_features_decode(restore_tables):
