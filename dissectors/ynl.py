@@ -899,6 +899,10 @@ class SpecProtocol(Protocol):
         return self.spec_name
 
     def type_text(self, mtype, mt, ctx):
+        # the protocol's own way of writing a type (nfnetlink's subsystem:message), for the
+        # spec's types and the others alike
+        if self.fallback is not None:
+            return self.fallback.type_text(mtype, mt, ctx)
         return f"{mt.name} ({mtype})" if mt is not None else f"{mtype:#06x}"
 
     def dissect(self, buf, off, length, mt, order, ctx, root, req=FULL):

@@ -8,6 +8,7 @@ may point at another extraction); the tests fail, never skip, without it."""
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -342,3 +343,20 @@ def test_a_legacy_header_the_kernel_takes_is_not_malformed_under_a_spec(stem, mt
         assert not m.malformed and not [n for n in m.tree.walk() if n.status], m.info
         assert [n for n in m.tree.children if n.label.startswith("Generic request (rtgenmsg), legacy header")]
         assert m.type_name.startswith("RT_")   # the message is still the spec's (its names)
+
+
+def test_a_netlink_raw_spec_keeps_its_protocols_way_of_writing_types(restore_tables):
+    """nfnetlink writes a type as subsystem:message (IPSET_CMD_CREATE (6:2)); with 6.12's
+    nftables spec loaded every NETLINK_NETFILTER type was written as one number (1538), the
+    spec's own (NFTABLES_CMD_NEWTABLE (2560)) and the other subsystems' alike; the batch
+    messages are written as the built-in writes them (NFNL_MSG_BATCH_BEGIN (16))."""
+    before = {(m.frame, m.index): m.tree.find("netlink.type").text for m in decode_file(CAPTURES / "nf-diag.pcapng")
+              if m.protocol == 12}
+    load_spec(kernel_specs() / "nftables.yaml")
+    after = {(m.frame, m.index): (m.type_name, m.tree.find("netlink.type").text)
+             for m in decode_file(CAPTURES / "nf-diag.pcapng") if m.protocol == 12}
+    assert before.keys() == after.keys() and len(before) > 50
+    spec_own = [text for name, text in after.values() if name.startswith("NFTABLES_CMD_")]
+    assert spec_own and all(re.fullmatch(r"NFTABLES_CMD_\w+ \((10:\d+|16|17)\)", t) for t in spec_own), spec_own[:3]
+    others = {k: text for k, (name, text) in after.items() if not name.startswith("NFTABLES_CMD_")}
+    assert others and all(before[k] == text for k, text in others.items())
