@@ -307,8 +307,8 @@ class _Loader:
         ref = self._enum_ref(spec, where)
         if ref is not None and not ref[0]:
             return enum_show(ref[1])
-        if ref is not None:
-            return flags_show(ref[1])
+        if ref is not None:   # written as wide as the member is (a u8's flags as 0x03)
+            return flags_show(ref[1], 2 * struct.calcsize(_INT_TYPES[t]) if t in _INT_TYPES else 8)
         return _int_show(spec.get("display-hint"), t)
 
     def _flag_names(self, spec, where):

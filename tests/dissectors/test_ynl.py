@@ -133,6 +133,18 @@ def test_array_nest_is_indexed_array_s_name_before_linux_6_9(restore_tables):
     assert trees[0] == trees[1]
 
 
+def test_a_struct_members_flags_are_written_as_wide_as_the_member(restore_tables):
+    """conntrack.yaml's nf-ct-tcp-flags-mask: two u8 of enum-as-flags showed as 0x00000003."""
+    spec = SPEC.replace("      - { name: pad, type: pad, len: 2 }",
+                        "      - { name: fl, type: u8, enum: mode, enum-as-flags: true }\n"
+                        "      - { name: wide, type: u16, enum: perm }")
+    registry.register_genl_family(parse_spec(spec, "demo.yaml"), replace=True)
+    body = nla(8, struct.pack("<I", 4) + b"\x01\xbb" + b"\x06" + struct.pack("<H", 5))   # packed, as YNL lays out
+    t = decode_frame(_genl(0x30, 1, body), protocol=16, ctx=Context({0x30: "demo-fam"}))[0].tree
+    assert t.find("demo_fam.hdr.fl").show == "0x06 (DEMO_FAM_MODE_A, DEMO_FAM_MODE_B)"
+    assert t.find("demo_fam.hdr.wide").show == "0x0005 (DEMO_FAM_PERM_READ, DEMO_FAM_PERM_EXEC)"
+
+
 def test_spec_features_decode(restore_tables):
     fam = parse_spec(SPEC, "demo.yaml")
     registry.register_genl_family(fam, replace=True)
