@@ -1684,6 +1684,27 @@ COMMANDS = {"trace": cmd_trace, "live": cmd_live, "read": cmd_read, "capture": c
             "open": cmd_open, "demo": cmd_open}
 
 
+FILTER_OPTIONS = ("-Y", "-R")
+
+
+def _filters_attached(argv: list[str]) -> list[str]:
+    """`-Y '-netlink.seq < 1'`: a filter may begin with '-' (a unary minus), which argparse
+    would take for an option; as tshark's getopt does, the word after -Y or -R is the filter
+    whatever it begins with (attached to it: `-Y-netlink…`).  Nothing after `--` is touched."""
+    out, i = [], 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return out + argv[i:]
+        if arg in FILTER_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-") and argv[i + 1] != "--":
+            out.append(arg + argv[i + 1])
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # tshark style: `nlscope -r FILE …` means `nlscope read -r FILE …`; `nlscope FILE` opens the TUI
@@ -1694,7 +1715,7 @@ def main(argv: list[str] | None = None) -> int:
             argv = ["open"] + argv
     closed = _standard_streams()
     ap = build_parser()
-    args = ap.parse_args(argv)
+    args = ap.parse_args(_filters_attached(argv))
     if 1 in closed and not (args.command in ("read", "capture", "trace") and args.quiet and args.write != "-"):
         _err("standard output is closed: nothing could be printed; send it somewhere (> FILE, > /dev/null), "
              "or add -q to read or capture")

@@ -57,7 +57,7 @@ from dissectors import FIELDS, load_families
 from dissectors.core.errors import ERRNO_VALUES
 
 from ..sources.procs import Process  # noqa: F401  (documents what nlscope.process holds)
-from .filter_aliases import FRAME_FIELDS, WIRESHARK_ALIASES
+from .filter_aliases import FRAME_FIELDS, WIRESHARK_ALIASES, protocol_term
 from .filter_errors import FilterError, FilterTimeout, quote
 from .filter_regex import compile_regex
 from .filter_values import NAME_RE as _NAME_RE, NUMBER_KINDS, did_you_mean, known_names
@@ -380,6 +380,7 @@ def _getter(name: str):
 # --- tokenizer and parser ------------------------------------------------------------
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
+  | (?P<rstr>[rR]"[^"\\]*(?:\\.[^"\\]*)*")   # a raw string (Wireshark 4.0): backslashes are kept
   | (?P<str>"[^"\\]*(?:\\.[^"\\]*)*")
   | (?P<op>===|!==|==|!=|~=|<=|>=|&&|\|\||[<>!(){},~\[\]+*%&])
   | (?P<word>[0-9]+(?:\.[0-9]+)?[eE][+-][0-9]+(?![\w.:])   # 1.8e+19: one number, its sign no operator
@@ -398,13 +399,26 @@ def _tokens(text: str):
         if m is None:
             if text[pos] == '"':
                 raise FilterError("unterminated string", pos + 1, text)
+            if text[pos] in _UNSUPPORTED:
+                raise FilterError(_UNSUPPORTED[text[pos]], pos + 1, text)
             raise FilterError(f"unexpected character {text[pos]!r}", pos + 1, text)
-        kind = m.lastgroup
+        kind, word = m.lastgroup, m.group()
+        if kind == "word" and word.startswith(".") and word[1:2].isalpha():
+            # `.netlink.seq`: Wireshark 4.0's leading dot says "a field, not a literal"
+            kind, word, pos = "word", word[1:], pos + 1
         if kind != "ws":
-            out.append((kind, m.group(), pos + 1))
+            out.append((kind, word, pos + 1))
         pos = m.end()
     out.append(("end", "", len(text) + 1))
     return out
+
+
+# Wireshark syntax nlscope does not take, said as such (not as an unexpected character)
+_UNSUPPORTED = {
+    "$": "field references (${field}) name the packet selected in Wireshark's window: a filter here has none",
+    "#": "the layer operator (field#N) is not supported: a netlink message is one layer",
+    "@": "the raw operator (@field) is not supported: compare the field's value, or slice a bytes field",
+}
 
 
 # the escapes of a quoted string, as Wireshark reads them: \ooo and \xhh are one byte each,
@@ -955,6 +969,10 @@ class _Parser:
         return _planned(_all_of(terms, col), plan)
 
     def not_(self):
+        k, v, col = self.peek()
+        if k == "word" and _FIELD_NAME.fullmatch(v) and not known_field(v) and (term := protocol_term(v)):
+            # a protocol's name alone (netlink-route, nl80211): the filter it stands for, in its place
+            self.toks[self.i:self.i + 1] = [(kind, text, col) for kind, text, _ in _tokens(term)[:-1]]
         if self.is_word("not", "!"):
             self.nest(self.take()[2])
             inner = self.not_()
@@ -988,6 +1006,9 @@ class _Parser:
         if k == "str":
             raw = _string_bytes(v[1:-1], col + 1, self.text)
             return Literal(raw.decode("utf-8", "backslashreplace"), "string", col, raw)
+        if k == "rstr":   # r"\d+": the characters as written, no escape read
+            body = v[2:-1]
+            return Literal(body, "string", col, body.encode("utf-8", "surrogateescape"))
         if k == "word" and kind == "bytes":
             lit = Literal.hex_bytes(v, col)
             if lit is not None:

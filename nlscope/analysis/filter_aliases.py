@@ -532,3 +532,29 @@ for _a in WIRESHARK_ALIASES.values():
 def alias_of(our_name: str) -> list[str]:
     """The Wireshark names that read our field `our_name` (sorted), for `nlscope fields`."""
     return sorted(_BY_TARGET.get(our_name, ()))
+
+
+# A protocol's name alone is a filter in Wireshark (`-Y netlink-route`): the messages that
+# protocol's dissector reads.  Wireshark's netlink protocols read a protocol's own types (16
+# and up, not the control messages: tshark 4.0 on rtnl-extack, 78 frames of 114, as here),
+# and a generic-netlink family's dissector that family's messages.  Each term is written as
+# the filter it means, so that everything a filter is (the index's plans, -2) holds for it.
+_PROTOCOL_NUMBERS = {"netlink-route": 0, "rtnl": 0, "netlink-sock_diag": 4, "sock_diag": 4,
+                     "netlink-netfilter": 12, "netlink-xfrm": 6, "xfrm": 6}
+
+
+def protocol_term(word: str) -> str | None:
+    """The filter a protocol's name stands for (None: `word` names no protocol): Wireshark's
+    names (netlink-route, netlink-netfilter, netlink-sock_diag, nl80211) and ours (the first
+    part of field names: rtnl, nl80211, devlink, ovs …).  Not `wg`: Wireshark's is WireGuard
+    over UDP (its filter matches no netlink frame); nlscope's family is `wireguard`."""
+    import json
+    from dissectors import GENL_FAMILIES, load_families
+    number = _PROTOCOL_NUMBERS.get(word)
+    if number is not None:
+        return f"(netlink.protocol == {number} && netlink.type >= 16)"
+    load_families()
+    labels = sorted({f.label for f in GENL_FAMILIES.values() if word in (f.name, f.abbrev.partition(".")[0])})
+    if not labels:
+        return None
+    return "(netlink.family in {" + ", ".join(json.dumps(label) for label in labels) + "})"

@@ -183,6 +183,15 @@ def test_an_answer_says_how_long_after_its_request_it_came_in_one_pass():
     assert fields == "2\t\n\t1\n4\t\n\t3\n"
 
 
+def test_a_filter_may_begin_with_a_minus_as_in_tshark():
+    """tshark's getopt takes the word after -Y whatever it is; argparse took '-netlink…' for an option."""
+    r = run("read", "-Y", "-netlink.seq < 1", "-c", "2", EXTACK)
+    assert r.returncode == 0 and len(r.stdout.decode().splitlines()) == 3, r.stderr
+    assert run("read", "-2", "-R", "-netlink.seq > -1", "-Y", "netlink-route", EXTACK).returncode == 0
+    r = run("read", "-Y", "-V", EXTACK)   # a forgotten filter: the next word is one, and a bad one
+    assert r.returncode == 2 and "bad filter" in r.stderr.decode()
+
+
 def test_capture_errors_are_one_line():
     r = run("capture", "-i", "nosuch0")
     err = r.stderr.decode().strip()

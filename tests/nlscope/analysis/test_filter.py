@@ -73,6 +73,36 @@ def test_request_and_answer_refer_to_each_other_as_wiresharks_pairs_do(cap):
     assert not [m for m in cap.filter("nlscope.role == notification") if compile_filter("nlscope.time")(m)]
 
 
+def test_wireshark_syntax_nlscope_does_not_take_is_said_as_such():
+    for text, said in (("netlink.seq == ${netlink.pid}", "field references"), ("rtnl.link.ifname#2", "layer operator"),
+                       ("@rtnl.link.ifname == 64:75", "raw operator")):
+        with pytest.raises(FilterError) as e:
+            compile_filter(text)
+        assert said in e.value.message and "unexpected character" not in e.value.message
+
+
+def test_raw_strings_keep_their_backslashes_and_a_leading_dot_names_a_field(cap):
+    assert count(cap, 'rtnl.link.ifname matches r"^dummy\\d$"') == count(cap, 'rtnl.link.ifname matches "^dummy\\\\d$"') > 0
+    assert count(cap, 'rtnl.link.ifname == R"dummy0"') == count(cap, 'rtnl.link.ifname == "dummy0"') > 0
+    assert not count(cap, 'rtnl.link.ifname == r"dummy\\x30"')   # not an escape: six characters
+    assert count(cap, ".netlink.seq == 0") == count(cap, "netlink.seq == 0") == 16
+
+
+def test_a_protocols_name_alone_is_its_messages(cap):
+    """As in Wireshark: `netlink-route` is every message rtnetlink's dissector reads (its own
+    types, not the control messages); `rtnl`, ours; a generic-netlink family's name or field
+    prefix its messages (tests/nlscope/analysis/test_filter_tshark.py holds them to tshark's)."""
+    route = count(cap, "netlink.protocol == 0 && netlink.type >= 16")
+    assert route == count(cap, "netlink-route") == count(cap, "rtnl") == 121 - 30 - count(cap, "netlink.type == 3")
+    assert count(cap, "not netlink-route") == 121 - route and count(cap, "netlink-netfilter") == 0
+    mixed = nlscope.open(str(CAPTURES / "mixed.pcapng"))
+    assert len(mixed.filter("wireguard")) == len(mixed.filter('netlink.family == "wireguard"')) > 0
+    assert len(mixed.filter("devlink")) == len(mixed.filter('netlink.family == "devlink"')) > 0
+    with pytest.raises(FilterError):
+        compile_filter("wg")   # Wireshark's wg is WireGuard over UDP, no netlink protocol
+    assert count(cap, 'netlink.family == "rtnetlink"') == 121   # a name as a value is left alone
+
+
 def test_precedence_and_binds_tighter_than_or(cap):
     a = count(cap, "netlink.error == EEXIST or netlink.flags.dump and netlink.type == RTM_GETRULE")
     b = count(cap, "netlink.error == EEXIST or (netlink.flags.dump and netlink.type == RTM_GETRULE)")

@@ -157,6 +157,10 @@ CORPUS = [
     "frame.time_relative < 0.01", "frame.time_relative > 1.5 and frame.time_relative < 2",
     "frame.time_delta > 0.5", "frame.time_delta_displayed == 0",
     "frame.time_delta_displayed > 0.1 || frame.number < 3",
+    # a protocol's name alone, raw strings, a leading dot, a filter that begins with '-'
+    "netlink-route", "not netlink-route", "netlink-netfilter", "netlink-sock_diag", "nl80211 || netlink-route",
+    "netlink-route && netlink.hdr_seq == 0", "netlink-route.ifla_ifname == r\"dummy0\"",
+    "netlink-route.ifla_ifname matches r\"^dumm\\w\\d$\"", ".netlink.hdr_seq == 0", "-netlink.hdr_seq < 1",
     # logic
     "netlink.hdr_len == 32 or netlink.hdr_seq == 0",
     "(netlink.hdr_len == 32 || netlink.hdr_len == 52) && !(netlink.hdr_type == 2)",
@@ -189,6 +193,7 @@ NF_CORPUS = [
     "netlink-netfilter.ipset.setname == \"nlsips\"", "netlink-netfilter.ipset.typename contains \"hash\"",
     "netlink-sock_diag.nltype == 20", "netlink-sock_diag.inet_protocol == 6",
     "netlink-sock_diag.netlink_protocol == 255", "netlink-netfilter.queue.config.command.command == 1",
+    "netlink-netfilter", "netlink-sock_diag", "netlink-netfilter and not netlink-sock_diag",
 ]
 CORPUS_CAPTURES = ["rtnl-extack.pcapng", "mixed.pcapng"]
 NF_CAPTURES = ["nf-diag.pcapng", "objects.pcapng"]
