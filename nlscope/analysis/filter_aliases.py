@@ -540,7 +540,7 @@ def alias_of(our_name: str) -> list[str]:
 # and a generic-netlink family's dissector that family's messages.  Each term is written as
 # the filter it means, so that everything a filter is (the index's plans, -2) holds for it.
 _PROTOCOL_NUMBERS = {"netlink-route": 0, "rtnl": 0, "netlink-sock_diag": 4, "sock_diag": 4,
-                     "netlink-netfilter": 12, "netlink-xfrm": 6, "xfrm": 6}
+                     "netlink-netfilter": 12, "xfrm": 6, "audit": 9}
 
 
 def protocol_term(word: str) -> str | None:
