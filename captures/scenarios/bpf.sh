@@ -51,8 +51,7 @@ START=$(date +%s)
 (cd "$REPO" && exec "$PYTHON" -m nlscope capture --source bpf -q -w "$OUT/bpf.all.pcapng") 2>"$OUT/bpf.nlscope.log" &
 echo $! > "$OUT/bpf.pid"
 # the bcc compile and load: 6-14 s of it, under emulation, and the import before it
-i=0; while ! grep -q "listening on" "$OUT/bpf.nlscope.log" 2>/dev/null && [ $i -lt 1200 ]; do sleep 0.2; i=$((i+1)); done
-grep -q "listening on" "$OUT/bpf.nlscope.log" || { echo "the BPF capture did not start:"; cat "$OUT/bpf.nlscope.log"; exit 1; }
+waitfor "$OUT/bpf.nlscope.log" "listening on" 1200 || { echo "the BPF capture did not start:"; cat "$OUT/bpf.nlscope.log"; exit 1; }
 echo "BPF capture listening after $(( $(date +%s) - START )) s: $(cat "$OUT/bpf.nlscope.log")"
 
 echo "##### ROUTE"
@@ -69,7 +68,7 @@ echo "##### uevent"
 pgrep -x systemd-udevd >/dev/null || pgrep -x udevd >/dev/null && echo "udevd runs" || echo "udevd does not run"
 udevadm monitor --kernel --udev > "$OUT/bpf.udevadm.log" 2>&1 &
 MON=$!
-i=0; while ! grep -q "monitor will print" "$OUT/bpf.udevadm.log" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
+waitfor "$OUT/bpf.udevadm.log" "monitor will print" 100
 run ip link add bpf1 type dummy
 run udevadm trigger --action=change --subsystem-match=net --sysname-match=lo
 run udevadm settle --timeout=20
@@ -115,7 +114,7 @@ PY
 rm -f "$OUT/bpf.auditd.stop"
 python3 "$OUT/bpf.auditd.py" "$OUT/bpf.auditd.stop" > "$OUT/bpf.auditd.log" 2>&1 &
 AUD=$!
-i=0; while ! grep -q listening "$OUT/bpf.auditd.log" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done
+waitfor "$OUT/bpf.auditd.log" listening 150
 run auditctl -e 1
 run auditctl -s
 run auditctl -l
@@ -170,7 +169,7 @@ PY
 rm -f "$OUT/bpf.cnproc.stop"
 python3 "$OUT/bpf.cnproc.py" "$OUT/bpf.cnproc.stop" > "$OUT/bpf.cnproc.log" 2>&1 &
 CNP=$!
-i=0; while ! grep -q listening "$OUT/bpf.cnproc.log" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done
+waitfor "$OUT/bpf.cnproc.log" listening 150
 sh -c '/bin/true; exit 3'
 echo "sh rc=$?"
 sleep 1
@@ -183,7 +182,7 @@ TEXT="$REPO/kmod/tools/exam-message.txt"
 run insmod "$KMOD/netlink_exam.ko" proto=17
 "$PYTHON" "$REPO/kmod/tools/exam_recv.py" --proto 17 --timeout 120 > "$OUT/bpf.exam_recv.log" 2>&1 &
 RECV=$!
-i=0; while ! grep -q listening "$OUT/bpf.exam_recv.log" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done
+waitfor "$OUT/bpf.exam_recv.log" listening 300
 run "$PYTHON" "$REPO/kmod/tools/exam_send.py" --proto 17 "$TEXT"
 wait $RECV; echo "receiver rc=$?"; cat "$OUT/bpf.exam_recv.log"
 echo "/proc/netlink_exam_buffer:"; cat /proc/netlink_exam_buffer
@@ -217,7 +216,7 @@ PY
     rm -f "$OUT/bpf.selinux.stop"
     python3 "$OUT/bpf.selinux.py" "$OUT/bpf.selinux.stop" > "$OUT/bpf.selinux.log" 2>&1 &
     SEL=$!
-    i=0; while ! grep -q listening "$OUT/bpf.selinux.log" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done
+    waitfor "$OUT/bpf.selinux.log" listening 150
     cat "$OUT/selinux.policy" > /sys/fs/selinux/load; echo "policy load rc=$?"
     echo 1 > /sys/fs/selinux/enforce; echo "enforcing rc=$? enforce=$(cat /sys/fs/selinux/enforce)"
     echo 0 > /sys/fs/selinux/enforce; echo "permissive rc=$? enforce=$(cat /sys/fs/selinux/enforce)"

@@ -17,7 +17,7 @@ awk -v n="$N" 'BEGIN { for (j = 0; j < 2; j++) for (i = 0; i < n; i++)
 (cd "$REPO" && exec "$PYTHON" -m nlscope capture -i nlmon0 --no-process -q -w "$OUT/burst.nlscope.pcapng") \
     2>"$OUT/burst.nlscope.log" &
 NLS=$!
-i=0; while ! grep -q "listening on" "$OUT/burst.nlscope.log" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done
+waitfor "$OUT/burst.nlscope.log" "listening on"
 START=$(date +%s)
 ip -batch "$OUT/burst.batch"
 echo "ip -batch rc=$? in $(( $(date +%s) - START )) s"

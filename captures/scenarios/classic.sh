@@ -9,7 +9,7 @@ classic_round() {
     # VM has taken longer than the receiver's default 20 s to send
     "$PYTHON" "$REPO/kmod/tools/exam_recv.py" --proto $1 --timeout 120 > "$OUT/exam_recv.$1.log" 2>&1 &
     RECV=$!
-    i=0; while ! grep -q listening "$OUT/exam_recv.$1.log" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
+    waitfor "$OUT/exam_recv.$1.log" listening 100
     run "$PYTHON" "$REPO/kmod/tools/exam_send.py" --proto $1 "$TEXT"
     wait $RECV; echo "receiver rc=$?"; cat "$OUT/exam_recv.$1.log"
     echo "/proc/netlink_exam_buffer:"; cat /proc/netlink_exam_buffer

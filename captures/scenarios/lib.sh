@@ -6,6 +6,13 @@
 #                        "process" -> $OUT/NAME.nlscope.pcapng with the sending processes
 #   capture_stop         stop them, flushing every packet they received
 #   run CMD…             run a command, logging it, its output and its exit code
+#   waitfor LOG TEXT [N] wait until LOG (a program's output) holds TEXT (a grep pattern), at
+#                        most N tries of 0.2 s (default 300); its status says whether it did
+waitfor() {
+    i=0
+    while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt "${3:-300}" ]; do sleep 0.2; i=$((i+1)); done
+    grep -q "$2" "$1" 2>/dev/null
+}
 nlmon_up() {
     ip link show nlmon0 >/dev/null 2>&1 && return 0
     modprobe nlmon && ip link add nlmon0 type nlmon && ip link set nlmon0 up
@@ -19,8 +26,7 @@ capture_start() {
     # -B 32768 (KiB): the default 2 MiB ring overflows on iw phy dumps under emulation
     tcpdump -i nlmon0 -s 0 -B 32768 -U --immediate-mode -w "$OUT/$1.pcap" 2>"$OUT/$1.tcpdump.log" &
     CAP_PID=$!
-    i=0
-    while ! grep -q "listening on" "$OUT/$1.tcpdump.log" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done
+    waitfor "$OUT/$1.tcpdump.log" "listening on" 150
     NLS_PID=
     case "${2:-}" in
     bytes)
@@ -33,8 +39,7 @@ capture_start() {
         NLS_PID=$! ;;
     esac
     if [ -n "$NLS_PID" ]; then
-        i=0
-        while ! grep -q "listening on" "$OUT/$1.nlscope.log" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done
+        waitfor "$OUT/$1.nlscope.log" "listening on"
     fi
     sleep 0.5
     echo "=== capture $1"

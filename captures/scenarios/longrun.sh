@@ -21,8 +21,7 @@ ip link add long0 type dummy && ip link set long0 up || exit 1
 (cd "$REPO" && exec "$PYTHON" -m nlscope capture -i nlmon0 -q -b filesize:1000 -b files:3 -a duration:$((S + 20)) \
     -w "$P.pcapng") 2>"$P.nlscope.log" &
 CAP=$!
-i=0; while ! grep -q "listening on" "$P.nlscope.log" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.2; i=$((i+1)); done
-grep -q "listening on" "$P.nlscope.log" || { echo "the capture did not start:"; cat "$P.nlscope.log"; exit 1; }
+waitfor "$P.nlscope.log" "listening on" 600 || { echo "the capture did not start:"; cat "$P.nlscope.log"; exit 1; }
 START=$(date +%s)
 echo "capture listening; traffic for $S s from $START"
 ( while [ $(( $(date +%s) - START )) -lt "$S" ]; do ip link show lo >/dev/null; done ) &

@@ -32,12 +32,11 @@ QP=$!
 "$PYTHON" "$D/nf_probe.py" log 2 > "$OUT/nflog.txt" 2>&1 &
 LP=$!
 # under emulation Python takes seconds to start: wait for each helper to be ready
-waitfor() { i=0; while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done; }
-waitfor "$OUT/nfqueue.txt" bound
-waitfor "$OUT/nflog.txt" bound
+waitfor "$OUT/nfqueue.txt" bound 150
+waitfor "$OUT/nflog.txt" bound 150
 "$PYTHON" "$D/nf_probe.py" traffic > "$OUT/traffic.txt" 2>&1 &
 TP=$!
-waitfor "$OUT/traffic.txt" "tcp 5557"
+waitfor "$OUT/traffic.txt" "tcp 5557" 150
 run conntrack -L
 run conntrack -S
 run ss -tanpi

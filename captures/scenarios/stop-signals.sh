@@ -29,9 +29,7 @@ start() {
     echo $! > "$P.$CASE.pid"
 }
 listening() {   # wait until every capture named listens
-    for c in "$@"; do
-        i=0; while ! grep -q "listening on" "$P.$c.log" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done
-    done
+    for c in "$@"; do waitfor "$P.$c.log" "listening on"; done
 }
 pid() { cat "$P.$1.pid"; }
 now() { date +%s.%N | cut -c1-14; }
