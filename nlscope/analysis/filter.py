@@ -61,7 +61,7 @@ from .filter_aliases import FRAME_FIELDS, WIRESHARK_ALIASES, protocol_term
 from .filter_errors import FilterError, FilterTimeout, quote
 from .filter_regex import compile_regex
 from .filter_values import NAME_RE as _NAME_RE, NUMBER_KINDS, did_you_mean, known_names
-from .transactions import since_request
+from .transactions import request_of, since_request
 
 __all__ = ["DisplayFilter", "FilterError", "FilterTimeout", "compile_filter", "known_field"]
 
@@ -247,8 +247,7 @@ INDEX_FIELDS: dict[str, Callable] = {
     # Wireshark's request/response pairs (dns.response_in, dns.response_to, dns.time)
     "nlscope.response_in": lambda m: [(m.tx[0].responses[0].frame, str(m.tx[0].responses[0].frame))]
     if m.tx and m.tx[0] and m.tx[1] == "request" and m.tx[0].responses else [],
-    "nlscope.response_to": lambda m: [(m.tx[0].request.frame, str(m.tx[0].request.frame))]
-    if m.tx and m.tx[0] and m.tx[1] == "response" and m.tx[0].request is not None else [],
+    "nlscope.response_to": lambda m: [(r.frame, str(r.frame)) for r in (request_of(m),) if r is not None],
     "nlscope.time": lambda m: [(d, str(d)) for d in (since_request(m),) if d is not None],
     "nlscope.malformed": lambda m: [(True, "True")] if m.malformed else [(False, "False")],
     "nlscope.unknown": lambda m: [(True, "True")] if m.unknown_count() else [(False, "False")],

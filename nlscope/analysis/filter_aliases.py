@@ -35,6 +35,7 @@ field …) it is not an alias: a filter naming it is refused as an unknown field
 """
 from __future__ import annotations
 
+import json
 from typing import Callable, Iterator
 
 __all__ = ["Alias", "WIRESHARK_ALIASES", "alias_of", "FRAME_FIELDS"]
@@ -548,7 +549,6 @@ def protocol_term(word: str) -> str | None:
     names (netlink-route, netlink-netfilter, netlink-sock_diag, nl80211) and ours (the first
     part of field names: rtnl, nl80211, devlink, ovs …).  Not `wg`: Wireshark's is WireGuard
     over UDP (its filter matches no netlink frame); nlscope's family is `wireguard`."""
-    import json
     from dissectors import GENL_FAMILIES, load_families
     number = _PROTOCOL_NUMBERS.get(word)
     if number is not None:

@@ -308,12 +308,15 @@ def role_of(m: Message) -> str | None:
     return m.tx[1] if m.tx else None
 
 
+def request_of(m: Message) -> Message | None:
+    """For an answer: the request it answers; None for any other message, or an answer whose
+    request was not seen."""
+    if not m.tx or m.tx[1] != "response" or m.tx[0] is None:
+        return None
+    return m.tx[0].request
+
+
 def since_request(m: Message) -> float | None:
-    """For an answer: seconds from its request to it (Wireshark's dns.time); None for any other
-    message, or an answer whose request was not seen."""
-    if not m.tx or m.tx[1] != "response":
-        return None
-    t = m.tx[0]
-    if t is None or t.request is None:
-        return None
-    return m.time - t.request.time
+    """For an answer: seconds from its request to it (Wireshark's dns.time), else None."""
+    request = request_of(m)
+    return None if request is None else m.time - request.time
