@@ -73,6 +73,35 @@ def test_watcher_names_a_process_that_exited_before_its_lookup():
     assert table._watcher is None
 
 
+def test_the_watcher_waits_longer_the_more_a_scan_costs(monkeypatch):
+    """Watching takes at most 1/WATCH_SHARE of a CPU: on a machine where reading the socket
+    table costs 40 ms (as under emulation, scaled), the next scan comes 400 ms later, not 5 ms;
+    a table that has not changed is not parsed again."""
+    import nlscope.sources.procs as procs
+    clock = iter(x * 0.04 for x in range(100))
+    monkeypatch.setattr(procs.time, "thread_time", lambda: next(clock))
+    parsed = []
+    real_parse = ProcessTable._proc_net_netlink
+    monkeypatch.setattr(ProcessTable, "_proc_net_netlink",
+                        staticmethod(lambda text=None: parsed.append(1) or real_parse(text)))
+    import io
+    table_text = open("/proc/net/netlink", "rb").read()   # the same rows at every read
+    monkeypatch.setattr(procs, "open", lambda path, mode="r": io.BytesIO(table_text), raising=False)
+    waits = []
+
+    class Stop:   # records each wait; stops the loop after four
+        def wait(self, seconds):
+            waits.append(seconds)
+            return len(waits) > 4
+    table = ProcessTable()
+    table._stop = Stop()
+    table._watch(0.005)
+    assert waits[0] == 0.005
+    assert waits[1:] == [pytest.approx(0.04 * procs.WATCH_SHARE)] * 4
+    # read four times, parsed once: the rows did not change
+    assert len(parsed) == 1
+
+
 def test_an_interface_being_unregistered_has_no_type(monkeypatch):
     """Its sysfs 'type' file is still there while `ip link del` runs, but reading it fails with
     EINVAL: that raised out of the capture (a VM run) instead of 'nlmon1 was deleted'."""
