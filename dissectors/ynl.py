@@ -1036,6 +1036,17 @@ def parse_spec(text: str, origin: str = "<string>"):
     return obj
 
 
+def spec_family(doc: dict, origin: str) -> GenlFamily:
+    """A built-in generic-netlink family made from a spec's mapping (a kernel spec kept as
+    data in dissectors/generated/spec_*.py): what `--spec` would make of the same file, for
+    the families that only the kernel's spec describes.  Not registered; a spec that is no
+    genetlink family, or does not load, is a SpecError (a fault of the data, caught by tests)."""
+    fam = _Loader(doc, origin).load()
+    if not isinstance(fam, GenlFamily):
+        raise SpecError(f"spec {origin}: not a generic netlink family")
+    return fam
+
+
 def _replaces_by_name(loader: _Loader) -> bool:
     """True when a registered family (or a protocol of the chain under the spec's number)
     has the spec's name: the spec replaces it."""

@@ -1,19 +1,16 @@
 """The test family is described three times — C header, YNL spec, decoder — and they agree."""
-import importlib.util
 from pathlib import Path
 
 import yaml
 
 import dissectors
+from tests.tools import tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _header():
-    spec = importlib.util.spec_from_file_location("gen_uapi", ROOT / "tools" / "gen_uapi.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    consts, _ = gen.parse_header((ROOT / "kmod" / "nlscope_test_uapi.h").read_text(), {})
+    consts, _ = tool.load("gen_uapi").parse_header((ROOT / "kmod" / "nlscope_test_uapi.h").read_text(), {})
     return consts
 
 

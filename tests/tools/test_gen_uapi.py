@@ -1,26 +1,21 @@
 """The committed constant tables are exactly what the generator makes from linux-source-6.12's
 UAPI headers, read as `make headers_install` exports them."""
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.tools import tool
+
+ROOT = tool.ROOT
 
 
 def _gen():
-    spec = importlib.util.spec_from_file_location("gen_uapi", ROOT / "tools" / "gen_uapi.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    return gen
+    return tool.load("gen_uapi")
 
 
 def _tables(gen, include: Path) -> dict[str, str]:
     """The generated tables, or a failure (never a skip) saying how to get the source."""
-    try:
-        return gen.generate(include)
-    except FileNotFoundError as e:
-        pytest.fail(str(e))
+    return tool.generated(gen, include)
 
 
 def test_generated_tables_are_reproducible():
