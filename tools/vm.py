@@ -47,6 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # with no policy loaded it decides nothing, and captures/scenarios/bpf.sh loads a minimal one
 # (selinux.cil: unknown classes allowed, permissive) for the kernel's NETLINK_SELINUX notifications
 KERNEL_ARGS = "security=selinux"
+# virtual CPUs of a guest (--cpus): two for a VM alone; VMs booted side by side on a machine of
+# two cores take one each (the VM tests' conftest says why)
+CPUS = 2
 PYTHON_DIRS = ("nlscope", "dissectors", "captures/scenarios", "kmod/tools")
 _compile_lock = threading.Lock()
 
@@ -125,14 +128,14 @@ def build_kmod(dest: str, kernel: str) -> str:
     return dest
 
 
-def run_scenarios(outdir: str, kernel: str, timeout: int = 1200) -> Path:
+def run_scenarios(outdir: str, kernel: str, timeout: int = 1200, cpus: int = CPUS) -> Path:
     """Build the modules for `kernel`, boot it once and run captures/scenarios/all.sh; return outdir."""
     outdir = os.path.abspath(outdir)
     os.makedirs(outdir, exist_ok=True)
     kmod = build_kmod(os.path.join(outdir, "kmod"), kernel)
     script = ROOT / "captures" / "scenarios" / "all.sh"
     env = {"KMOD": kmod, "BURST_ROUTES": str(BURST_ROUTES.get(kernel, BURST_ROUTES[DEFAULT_KERNEL]))}
-    run(str(script), outdir, kernel, timeout=timeout, env=env)
+    run(str(script), outdir, kernel, timeout=timeout, env=env, cpus=cpus)
     return Path(outdir)
 
 
@@ -159,7 +162,7 @@ def check_tools() -> None:
 
 
 def run(script: str, outdir: str, kernel: str, timeout: int = 600,
-        env: dict | None = None) -> subprocess.CompletedProcess:
+        env: dict | None = None, cpus: int = CPUS) -> subprocess.CompletedProcess:
     """Boot `kernel`, run `sh SCRIPT` as root with $OUT=outdir, return the completed process."""
     check_tools()
     img = kernel_image(kernel)
@@ -171,7 +174,7 @@ def run(script: str, outdir: str, kernel: str, timeout: int = 600,
     # PYTHON: this interpreter, with nlscope's dependencies; the guest's PATH may find another
     exports = " ".join(f"{k}={v}" for k, v in {"OUT": outdir, "REPO": str(ROOT),
                                                  "PYTHON": sys.executable, **(env or {})}.items())
-    cmd = ["vng", "--run", img, "--user", "root", "--disable-kvm", "--memory", "1G", "--cpus", "2", "--rwdir", outdir,
+    cmd = ["vng", "--run", img, "--user", "root", "--disable-kvm", "--memory", "1G", "--cpus", str(cpus), "--rwdir", outdir,
            "--append", KERNEL_ARGS, "--exec", f"env {exports} sh {script} > {outdir}/scenario.log 2>&1; echo $? > {outdir}/scenario.rc; sync"]
     # sync: the guest's dirty pages of OUTDIR (9p) reach the host before the VM powers off;
     # without it a file written last (a capture killed with -9) was seen ending in zeros
@@ -202,6 +205,7 @@ def main(argv=None) -> int:
                         help="build kmod/ for the kernel and run every scenario (captures/scenarios/all.sh) "
                              "into OUTDIR, as the VM tests do; no SCRIPT then")
     parser.add_argument("--timeout", type=int, default=None, help="seconds the VM may run")
+    parser.add_argument("--cpus", type=int, default=CPUS, help=f"the guest's virtual CPUs (default {CPUS})")
     parser.add_argument("script", nargs="?")
     parser.add_argument("outdir")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -209,9 +213,10 @@ def main(argv=None) -> int:
         parser.error("name a SCRIPT, or --scenarios, and an OUTDIR")
     try:
         if args.scenarios:
-            run_scenarios(args.outdir, args.kernel, **({"timeout": args.timeout} if args.timeout else {}))
+            run_scenarios(args.outdir, args.kernel, cpus=args.cpus, **({"timeout": args.timeout} if args.timeout else {}))
         else:
-            run(args.script, args.outdir, args.kernel, **({"timeout": args.timeout} if args.timeout else {}))
+            run(args.script, args.outdir, args.kernel, cpus=args.cpus,
+                **({"timeout": args.timeout} if args.timeout else {}))
     except VMError as exc:
         print(f"vm: {exc}", file=sys.stderr)
         return 1

@@ -7,7 +7,10 @@
 for m in veth team team_mode_roundrobin drop_monitor psample act_sample openvswitch sch_ingress \
          cls_matchall; do modprobe $m 2>/dev/null; done
 NSIM=ethv0
-ip link add ethv0 type veth peer name ethv1
+# two queues each way, one in use, whatever the guest's CPUs (veth's default is one queue per
+# possible CPU, one in use; given a number, all in use): the channels ethtool -l prints
+ip link add ethv0 numtxqueues 2 numrxqueues 2 type veth peer name ethv1 numtxqueues 2 numrxqueues 2
+ethtool -L ethv0 rx 1 tx 1
 ip link set ethv0 up
 ip link set ethv1 up
 ip link add team0 type team

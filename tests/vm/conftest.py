@@ -21,10 +21,14 @@ sys.path.insert(0, str(ROOT / "tools"))
 import vm  # noqa: E402
 
 
-# How many kernels boot at once.  The guests' work is mostly one busy thread (a scenario's
-# commands, then nlscope reading the capture), so two VMs on two cores finish both kernels in
-# little more than the time of one; NLSCOPE_VMS_AT_ONCE=1 boots them one after the other.
+# How many kernels boot at once, and the virtual CPUs each guest gets.  Side by side on a
+# machine of two cores, one each: measured with every scenario on both kernels, two guests of
+# two vCPUs took 1,632 s and 1,626 s (the emulator's four vCPU threads, with the tests that need
+# no VM, on two cores: a vCPU holding a guest lock is descheduled while the other spins), two
+# of one vCPU 869 s and 919 s, and one alone with two 673 s.  NLSCOPE_VMS_AT_ONCE=1 boots
+# them one after the other, with two vCPUs each.
 VMS_AT_ONCE = max(1, int(os.environ.get("NLSCOPE_VMS_AT_ONCE", "2")))
+CPUS_EACH = 1 if VMS_AT_ONCE > 1 else vm.CPUS
 # seconds one kernel's scenarios may take; sharing the cores makes each run slower
 TIMEOUT = 1200 if VMS_AT_ONCE == 1 else 2400
 
@@ -34,7 +38,7 @@ def scenarios_command(kernel: str, out: Path) -> list[str]:
     running meanwhile patch in this one (vm.BOOT, vm.SRC…: test_kernel_choice.py) is not what
     the VM is booted with."""
     return [sys.executable, str(ROOT / "tools" / "vm.py"), "--kernel", kernel, "--scenarios",
-            "--timeout", str(TIMEOUT), str(out)]
+            "--cpus", str(CPUS_EACH), "--timeout", str(TIMEOUT), str(out)]
 
 
 class VMRuns:

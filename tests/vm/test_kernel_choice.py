@@ -98,8 +98,8 @@ def test_kmod_is_built_with_the_headers_of_the_kernel_named(machine, monkeypatch
 
 def test_the_command_line_names_the_kernel(machine, monkeypatch, tmp_path, capsys):
     booted = []
-    monkeypatch.setattr(vm, "run", lambda script, outdir, kernel: booted.append(kernel) or
+    monkeypatch.setattr(vm, "run", lambda script, outdir, kernel, cpus: booted.append((kernel, cpus)) or
                         (Path(outdir, "scenario.rc").write_text("0\n"), Path(outdir, "scenario.log").write_text("")))
     assert vm.main(["--kernel", "6.12", "x.sh", str(tmp_path)]) == 0
-    assert vm.main(["x.sh", str(tmp_path)]) == 0
-    assert booted == ["6.12", vm.DEFAULT_KERNEL] and vm.DEFAULT_KERNEL == "6.1"
+    assert vm.main(["--cpus", "1", "x.sh", str(tmp_path)]) == 0
+    assert booted == [("6.12", vm.CPUS), (vm.DEFAULT_KERNEL, 1)] and vm.DEFAULT_KERNEL == "6.1"
