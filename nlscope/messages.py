@@ -62,6 +62,7 @@ class Pipeline:
             m.recorded_direction = direction
             # what Wireshark's frame.len / frame.cap_len / frame.comment read (filter_aliases)
             m.frame_len, m.frame_cap_len, m.comment, m.interface_id = fr.wirelen, fr.caplen, fr.comment, fr.interface
+            m.frame_header = fr.header
             if self.table is not None:
                 self.table.add(m)
         return msgs

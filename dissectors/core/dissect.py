@@ -161,7 +161,7 @@ class Message:
     __slots__ = ("frame", "index", "time", "protocol", "buf", "offset", "length", "type", "flags", "seq",
                  "pid", "order", "pos", "ctx", "malformed", "_mt", "_tree", "_top", "_status", "_decoded",
                  "process", "tx", "_summary", "truncated", "frame_len", "frame_cap_len", "comment", "interface_id",
-                 "recorded_direction")
+                 "frame_header", "recorded_direction")
 
     def __init__(self, frame, index, time, protocol, buf, offset, length, mtype, flags, seq, pid, order,
                  ctx, pos, bad=False):
@@ -185,10 +185,11 @@ class Message:
         self._decoded = False
         self._summary = None
         self.process = None  # filled in by the application when it knows the sending process
-        # the capture record's lengths (link-layer header included), pcapng comment and
-        # interface, when the application knows them (Wireshark's frame.len, frame.cap_len,
-        # frame.comment, frame.interface_id)
-        self.frame_len = self.frame_cap_len = self.comment = self.interface_id = None
+        # the capture record's lengths (link-layer header included), pcapng comment,
+        # interface and link-layer header, when the application knows them (Wireshark's
+        # frame.len, frame.cap_len, frame.comment, frame.interface_id; `frame` and `netlink`
+        # as bytes)
+        self.frame_len = self.frame_cap_len = self.comment = self.interface_id = self.frame_header = None
         self.tx = None       # the application's transaction record, if it pairs messages
         self.recorded_direction = None   # TO_KERNEL or FROM_KERNEL when the capture recorded it
         self._tree = self._top = self._status = None

@@ -57,7 +57,7 @@ from dissectors import FIELDS, load_families
 from dissectors.core.errors import ERRNO_VALUES
 
 from ..sources.procs import Process  # noqa: F401  (documents what nlscope.process holds)
-from .filter_aliases import FRAME_FIELDS, WIRESHARK_ALIASES, protocol_term
+from .filter_aliases import FRAME_FIELDS, PROTOCOL_BYTES, WIRESHARK_ALIASES, protocol_term
 from .filter_errors import FilterError, FilterTimeout, quote
 from .filter_regex import compile_regex
 from .filter_values import NAME_RE as _NAME_RE, NUMBER_KINDS, did_you_mean, known_names
@@ -311,6 +311,8 @@ def _kind(name: str) -> str:
         return "uint"
     if name == "netlink.family":
         return "family"
+    if name in PROTOCOL_BYTES:   # `netlink` is also the tree's root field (no value): as a filter, its bytes
+        return "bytes"
     alias = _alias(name)
     if alias is not None:
         return alias.kind
@@ -482,6 +484,16 @@ HEADER_FIELDS = (frozenset(INDEX_FIELDS) - {"nlscope.unknown"}) | frozenset(CLOC
 # the getters the filter uses where they differ from what -T fields prints (netlink.family:
 # -T fields prints our label; a filter compares a number with the protocol number too)
 _FILTER_GETTERS = {"netlink.family": WIRESHARK_ALIASES["netlink.family"].get}
+
+
+def _protocol_name(get):
+    return lambda m: [(text, text) for _, text in get(m)]
+
+
+# a protocol's bytes are what a filter compares; -T fields prints the protocol's name, as tshark
+for _name, (_k, _d, _get) in PROTOCOL_BYTES.items():
+    _FILTER_GETTERS[_name] = _get
+    INDEX_FIELDS[_name] = _protocol_name(_get)
 
 
 # --- evaluation: each node is fn(message, memo) -> bool ----------------------------------
@@ -969,7 +981,8 @@ class _Parser:
 
     def not_(self):
         k, v, col = self.peek()
-        if k == "word" and _FIELD_NAME.fullmatch(v) and not known_field(v) and (term := protocol_term(v)):
+        if k == "word" and _FIELD_NAME.fullmatch(v) and (not known_field(v) or v in PROTOCOL_BYTES) \
+                and self._alone() and (term := protocol_term(v)):
             # a protocol's name alone (netlink-route, nl80211): the filter it stands for, in its place
             self.toks[self.i:self.i + 1] = [(kind, text, col) for kind, text, _ in _tokens(term)[:-1]]
         if self.is_word("not", "!"):
@@ -989,6 +1002,12 @@ class _Parser:
             self.depth -= 1
             return node
         return self.test()
+
+    def _alone(self) -> bool:
+        """The word at the cursor is a test by itself (a protocol's name alone), not the
+        start of one (`netlink-route[0:4] == …`, `frame contains "x"`)."""
+        k, v, _ = self.after()
+        return k == "end" or v in (")", "&&", "||") or v.lower() in ("and", "or")
 
     def value(self, name: str = "", kind: str | None = None) -> Literal:
         """The next value, compared with the field `name` (or a value of `kind`): a bare word
@@ -1279,7 +1298,7 @@ class _Parser:
             rk, rv, rcol = self.peek()
             nxt = self.after()[1]
             is_entity = rk == "word" and (
-                (_FIELD_NAME.fullmatch(rv) and "." in rv and known_field(rv))
+                (_FIELD_NAME.fullmatch(rv) and ("." in rv or rv in PROTOCOL_BYTES) and known_field(rv))
                 or (rv.lower() in _FUNCTIONS and nxt == "(") or rv == "-"
                 or (rv.startswith("-") and known_field(rv[1:])))
             if not is_entity and nxt not in ("+", "-", "*", "/", "%", "&"):
@@ -1301,7 +1320,7 @@ class _Parser:
 
             def contains(m, memo):
                 for v, s in get(m, memo):
-                    if isinstance(v, (bytes, bytearray)) and raw in v:
+                    if isinstance(v, (bytes, bytearray)) and raw in getattr(v, "searched", v):
                         return True
                     if isinstance(v, str) and needle in v:
                         return True
@@ -1321,7 +1340,10 @@ class _Parser:
             def matches(m, memo):
                 _started(memo)
                 for v, s in get(m, memo):
-                    if search(v if isinstance(v, str) else (s or "")):
+                    # bytes as Wireshark matches them: each byte one character of the subject
+                    subject = v if isinstance(v, str) else getattr(v, "searched", v).decode("latin-1") \
+                        if isinstance(v, (bytes, bytearray)) else (s or "")
+                    if search(subject):
                         return True
                     _check(memo, at)
                 return False

@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 from typing import Callable, Iterator
 
-__all__ = ["Alias", "WIRESHARK_ALIASES", "alias_of", "FRAME_FIELDS"]
+__all__ = ["Alias", "WIRESHARK_ALIASES", "alias_of", "FRAME_FIELDS", "PROTOCOL_BYTES"]
 
 NLMSG_ERROR = 2
 NLMSG_MIN_TYPE = 0x10          # types below are netlink's own control messages
@@ -305,6 +305,61 @@ FRAME_FIELDS = {
                            lambda m: _attr_of(m, "interface_id")),
     "frame.comment": ("string", "the frame's pcapng comment", lambda m: _attr_of(m, "comment")),
 }
+
+
+# --- protocols as the bytes they cover (Wireshark: a protocol's value is its bytes) ----------------
+# `frame contains "eth0"`, `frame[16:4] == 2c:00:00:00`, `netlink-route[4:2] == 10:00`,
+# `len(netlink-route) > 1000`: as Wireshark, `frame` is the whole frame (link-layer header
+# included), `netlink` the cooked header alone (what packet-netlink.c's protocol item covers),
+# netlink-route/-netfilter/-sock_diag each message of theirs, its header included (one item a
+# message, as Wireshark adds them); -T fields prints their names, as tshark does.
+def _frame_bytes(m):
+    header = getattr(m, "frame_header", None)
+    if header is None:
+        return []
+    data = header + bytes(m.buf)
+    wire = m.frame_len or len(data)
+    return [(data, f"Frame {m.frame}: {wire} bytes on wire ({wire * 8} bits), "
+                   f"{len(data)} bytes captured ({len(data) * 8} bits)")]
+
+
+class Covered(bytes):
+    """A protocol's bytes, which slices and len() read, and `searched`, what `contains` and
+    `matches` look through: Wireshark's `netlink` item is the 16-byte cooked header, but the
+    data it holds (and searches) runs to the end of the frame."""
+
+    searched: bytes
+
+
+def _cooked_header(m):
+    header = getattr(m, "frame_header", None)
+    if not header:
+        return []
+    value = Covered(header)
+    value.searched = header + bytes(m.buf)
+    return [(value, "Linux netlink (cooked header)")]
+
+
+def _message_bytes(number: int, label: str):
+    def get(m):
+        if m.protocol != number or m.type < 16:   # the control messages are netlink's own (as the term)
+            return []
+        return [(bytes(m.buf[m.offset:m.offset + max(m.length, 0)]), label)]
+    return get
+
+
+PROTOCOL_BYTES = {
+    "frame": ("bytes", "the frame's bytes, link-layer header included", _frame_bytes),
+    "netlink": ("bytes", "the frame's cooked header (16 bytes: packet type, ARPHRD_NETLINK, protocol)",
+                _cooked_header),
+    "netlink-route": ("bytes", "an rtnetlink message's bytes, its header included",
+                      _message_bytes(0, "Linux rtnetlink (route netlink) protocol")),
+    "netlink-sock_diag": ("bytes", "a sock_diag message's bytes, its header included",
+                          _message_bytes(4, "Linux netlink sock diag protocol")),
+    "netlink-netfilter": ("bytes", "a netfilter netlink message's bytes, its header included",
+                          _message_bytes(12, "Linux netlink netfilter protocol")),
+}
+FRAME_FIELDS.update(PROTOCOL_BYTES)
 
 
 # --- the table ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from dissectors import PROTOCOLS, Context, Message, Protocol
 from dissectors.core.dissect import FROM_KERNEL, TO_KERNEL
 
 from ..messages import Pipeline, process_of, recorded_direction
+from ..sources.capture import nlmon_header
 from ..sources.procs import Process
 from .transactions import (ACK, GIVEN_UP, NOTIFICATION, ORPHAN, REQUEST, RESPONSE, NLM_F_ACK_TLVS,
                            NLM_F_DUMP_INTR, TransactionFacts, TransactionTable)
@@ -58,6 +59,12 @@ class MessageIndex:
         self._frames_done = 0       # frames whose messages readers may see (add_frame's last step)
         self._f_rare: dict[int, tuple[bool, str | None]] = {}  # frame -> (cut by snap length, comment)
         self._f_direction: dict[int, int] = {}  # frame -> the direction its capture recorded (Frame.direction)
+        # the frame record's link layer, for frame.len/cap_len/interface_id and the frame's
+        # bytes (`frame`, `netlink`): the pkttype of nlmon's own cooked header (one byte a
+        # frame), and for a frame whose header, length on the wire or interface differ from
+        # what that header and the bytes say, (header, wire length, interface)
+        self.f_pkttype = array("B")
+        self._f_link: dict[int, tuple[bytes, int, int | None]] = {}
         self.m_frame = array("I")
         self.m_tx = array("i")      # transaction id, 0: none
         self.m_role = array("b")
@@ -105,6 +112,11 @@ class MessageIndex:
             self._f_rare[fi] = (fr.caplen < fr.wirelen, fr.comment)
         if fr.direction is not None:
             self._f_direction[fi] = fr.direction
+        plain = fr.pkttype if 0 <= fr.pkttype < 256 else 0
+        self.f_pkttype.append(plain)
+        if fr.header != nlmon_header(plain, fr.protocol) or fr.wirelen != fr.caplen or fr.interface != 0 \
+                or fr.caplen != len(fr.header) + len(fr.data):
+            self._f_link[fi] = (fr.header, fr.wirelen, fr.interface)
         m_frame, m_type, m_flags, m_seq, m_pid, m_len, m_mt, m_tx, m_role = (
             self.m_frame, self.m_type, self.m_flags, self.m_seq, self.m_pid, self.m_len, self.m_mt, self.m_tx,
             self.m_role)
@@ -246,10 +258,16 @@ class MessageIndex:
                                        time=self.f_time[fi], pos=self.f_first[fi], cut=cut)
         proc = process_of(comment) if comment else None
         direction = recorded_direction(self._f_direction.get(fi))
+        header, wirelen, iface = self._f_link.get(fi) or (nlmon_header(self.f_pkttype[fi], self.f_protocol[fi]),
+                                                          None, 0)
+        caplen = len(header) + self.f_len[fi]
         roles, txs = self.m_role, self.m_tx
         for m in made:
             m.process = proc
             m.recorded_direction = direction
+            # as Pipeline.feed gave them when the file was read
+            m.frame_len, m.frame_cap_len, m.comment, m.interface_id = wirelen or caplen, caplen, comment, iface
+            m.frame_header = header
             code = roles[m.pos]
             if code:
                 tid = txs[m.pos]

@@ -108,6 +108,12 @@ class Frame:
     delivery: Delivery | None = None  # the BPF source's facts (sender, receiver, group, process), else None
 
 
+def nlmon_header(pkttype: int, protocol: int) -> bytes:
+    """The 16-byte cooked header nlmon puts before a frame's messages (LINKTYPE_NETLINK):
+    packet type, ARPHRD_NETLINK, no link-layer address, the netlink protocol."""
+    return struct.pack(">HHH8xH", pkttype, ARPHRD_NETLINK, 0, protocol)
+
+
 def _strip_cooked(linktype: int, data: bytes):
     """(header length, protocol, pkttype) or None if the frame is not netlink."""
     if linktype in (LINKTYPE_NETLINK, LINKTYPE_LINUX_SLL):

@@ -161,6 +161,14 @@ CORPUS = [
     "netlink-route", "not netlink-route", "netlink-netfilter", "netlink-sock_diag", "nl80211 || netlink-route",
     "netlink-route && netlink.hdr_seq == 0", "netlink-route.ifla_ifname == r\"dummy0\"",
     "netlink-route.ifla_ifname matches r\"^dumm\\w\\d$\"", ".netlink.hdr_seq == 0", "-netlink.hdr_seq < 1",
+    # protocols as the bytes they cover: the frame, netlink's cooked header (what `contains`
+    # searches runs to the frame's end), each rtnetlink message
+    "frame", "netlink", "frame contains \"dummy\"", "frame contains 6c:6f", "frame[16:4] == 2c:00:00:00",
+    "frame[0:2] == 00:04", "len(frame) > 100", "frame matches \"dum+y\"", "frame matches \"(?i)DUMMY0\"",
+    "netlink[0:2] == 00:04", "netlink[14:2] == 00:00", "len(netlink) == 16", "netlink contains 6c:6f",
+    "netlink matches \"lo\"", "netlink-route[4:2] == 10:00", "netlink-route[0:1] == 20",
+    "netlink-route[-4:4] == 00:00:00:00", "netlink-route[16:] contains \"dummy\"", "len(netlink-route) == 32",
+    "netlink-route contains \"dummy\"", "netlink-route matches \"^\\x2c\"", "frame[16:2] == netlink-route[0:2]",
     # logic
     "netlink.hdr_len == 32 or netlink.hdr_seq == 0",
     "(netlink.hdr_len == 32 || netlink.hdr_len == 52) && !(netlink.hdr_type == 2)",
@@ -194,6 +202,8 @@ NF_CORPUS = [
     "netlink-sock_diag.nltype == 20", "netlink-sock_diag.inet_protocol == 6",
     "netlink-sock_diag.netlink_protocol == 255", "netlink-netfilter.queue.config.command.command == 1",
     "netlink-netfilter", "netlink-sock_diag", "netlink-netfilter and not netlink-sock_diag",
+    "netlink-netfilter[4:1] == 0a", "netlink-sock_diag[4:2] == 14:00", "len(netlink-sock_diag) > 100",
+    "netlink-netfilter contains \"nlsips\"",
 ]
 CORPUS_CAPTURES = ["rtnl-extack.pcapng", "mixed.pcapng"]
 NF_CAPTURES = ["nf-diag.pcapng", "objects.pcapng"]

@@ -33,6 +33,11 @@ FILTERS = [
     "netlink.seq == 1 || rtnl.link.mtu == 65536", "rtnl.addr.local", "rtnl.route.dst in 10.0.0.0/8",
     "rtnl.link.flags.up == 0", "netlink.flags.dump and rtnl.link.ifname", "nlscope.unknown",
     "frame.time_delta > 0 && netlink.seq > 1",
+    # the frame record and protocols as their bytes (remade from the index's columns)
+    "frame.len > 100", "frame.cap_len == 48", "frame.interface_id == 0", "frame contains \"lo\"",
+    "frame[16:4] == 2c:00:00:00", "len(frame) > 200", "netlink[0:2] == 00:04", "netlink contains 6c:6f",
+    "netlink-route[4:2] == 10:00", "len(netlink-route) > 1000", "frame matches \"dum+y\"",
+    "netlink-route && frame.number > 3", "netlink-netfilter[4:1] == 0a",
 ]
 
 
