@@ -6,20 +6,25 @@ following the kernel's nl80211 policy and the attributes it puts in replies.  At
 whose type is not listed are shown named with their raw bytes.  Nests decoded: wiphy
 bands (frequencies, bitrates, iftype data), interface combinations, supported and
 software iftypes, frame types, regulatory rules, BSS (with information elements parsed
-by `ieee80211_ies`), station info (rates, BSS parameters, TID stats), keys, survey info,
-TXQ stats, scan SSIDs and frequencies, supported commands.
+by `ieee80211_ies`), station info (rates, BSS parameters, TID stats), station flags, keys
+and their default types, GTK rekey data, survey info, TXQ stats, scan SSIDs and frequencies,
+supported commands and vendor commands.  The frames (management frames, SAE authentication
+data, EAPOL over the control port) are decoded by `nl80211_frames`.
 """
 from __future__ import annotations
 
 from construct import Int32ul
 
-from ...core.attrs import AttrSet, a, enum_set, malformed
+from ...core.attrs import FULL, AttrSet, a, decode_attrs, enum_set, malformed
 from ...core.info import info
 from ...core.registry import GenlFamily, MessageType, kind_from_name, register_genl_family
 from ...core.schema import FixedStruct, flags_show, member, names_from
 from ...generated import nl80211 as N
 from ...model import FIELDS, UINT, Node
 from .ieee80211_ies import decode_beacon_head, decode_ies, ssid_of
+from .nl80211_frames import (ETH_P_PAE, ETH_P_PREAUTH, decode_eapol, decode_ether_eapol, decode_fils_auth_data,
+                             decode_ht_cap, decode_ieee80211_frame, decode_rates, decode_sae_auth_data,
+                             decode_vht_cap, eapol_summary, frame_summary)
 
 CMD_NAMES = names_from(N, "NL80211_CMD_", "nl80211_commands", exclude=("UNSPEC", "MAX"))
 IFTYPES = names_from(N, "NL80211_IFTYPE_", "nl80211_iftype", exclude=("UNSPECIFIED", "MAX"))
@@ -197,10 +202,45 @@ STA_INFO = S("sta_info", "NL80211_STA_INFO_", {
     "FCS_ERROR_COUNT": "u32", "CONNECTED_TO_GATE": "u8", "TX_DURATION": a("u64", unit="us"),
     "AIRTIME_WEIGHT": "u16", "AIRTIME_LINK_METRIC": "u32", "ASSOC_AT_BOOTTIME": a("u64", unit="ns"),
     "CONNECTED_TO_AS": "u8"}, label="station info")
+# flags of nl80211_key_default_policy (NLA_FLAG): the default key for unicast, for multicast
+KEY_DEFAULT_TYPES = enum_set("key_default_types", "nl80211.key_default_types", N, "nl80211_key_default_types",
+                             "NL80211_KEY_DEFAULT_TYPE_", {}, default="flag", label="key default types")
+
+
+def _pn(data: bytes) -> str:
+    """NL80211_KEY_SEQ: "each six bytes in little endian" (nl80211.h), the key's IV/PN."""
+    return f"{int.from_bytes(data, 'little')} ({data.hex()})" if data else "(empty)"
+
+
+_KEY_SEQ = a("binary", show=_pn)
 KEY = S("key_attributes", "NL80211_KEY_", {
-    "DATA": a("binary", show=None), "IDX": "u8", "CIPHER": a("u32", enum=CIPHERS), "SEQ": "binary",
-    "DEFAULT": "flag", "DEFAULT_MGMT": "flag", "TYPE": a("u32", enum=KEY_TYPES), "DEFAULT_TYPES": "nest",
-    "MODE": "u8", "DEFAULT_BEACON": "flag"}, label="key")
+    "DATA": a("binary", show=None), "IDX": "u8", "CIPHER": a("u32", enum=CIPHERS), "SEQ": _KEY_SEQ,
+    "DEFAULT": "flag", "DEFAULT_MGMT": "flag", "TYPE": a("u32", enum=KEY_TYPES),
+    "DEFAULT_TYPES": a("nest", nested=KEY_DEFAULT_TYPES), "MODE": "u8", "DEFAULT_BEACON": "flag"}, label="key")
+# NL80211_ATTR_STA_FLAGS, the old API: a flag per NL80211_STA_FLAG_* set (sta_flags_policy,
+# parse_station_flags)
+STA_FLAGS = enum_set("sta_flags", "nl80211.sta_flags", N, "nl80211_sta_flags", "NL80211_STA_FLAG_", {},
+                     default="flag", label="station flags")
+# GTK rekey offload (nl80211_rekey_policy): KEK and KCK are key material (secrets.py redacts
+# them by name); the replay counter is EAPOL-Key's, big endian (802.11-2020 12.7.2)
+REKEY_DATA = S("rekey_data", "NL80211_REKEY_DATA_", {
+    "KEK": "binary", "KCK": "binary", "REPLAY_CTR": a("binary", show=lambda d: str(int.from_bytes(d, "big"))),
+    "AKM": a("u32", enum=AKMS)}, label="GTK rekey data")
+# struct nl80211_vendor_cmd_info: what the wiphy lists in VENDOR_DATA and VENDOR_EVENTS, one
+# attribute per command numbered from 1 (nl80211_send_wiphy, nla_nest_start_noflag)
+VENDOR_CMD_INFO = FixedStruct("nl80211_vendor_cmd_info", "nl80211.vendor_cmd_info", [
+    member("vendor_id", Int32ul, lambda v: f"{v:06x}"), member("subcmd", Int32ul)], label="vendor command")
+VENDOR_CMDS = AttrSet("vendor_cmds", "nl80211.vendor_cmds", {}, {}, label="vendor commands",
+                      default=a("struct", struct=VENDOR_CMD_INFO))
+
+
+def _vendor_cmds(buf, start, end, order="<", req=FULL):
+    """The wiphy's vendor commands or events; a hook, so that VENDOR_DATA stays the bytes it
+    is in the VENDOR command (the vendor's own data)."""
+    return decode_attrs(buf, start, end, VENDOR_CMDS, order, 0, req)
+
+
+_VENDOR_CMDS = a("binary", decode=_vendor_cmds)
 SURVEY = S("survey_info", "NL80211_SURVEY_INFO_", {
     "FREQUENCY": a("u32", show=_mhz), "NOISE": a("s8", unit="dBm"), "IN_USE": "flag", "TIME": a("u64", unit="ms"),
     "TIME_BUSY": a("u64", unit="ms"), "TIME_EXT_BUSY": a("u64", unit="ms"), "TIME_RX": a("u64", unit="ms"),
@@ -223,24 +263,34 @@ CQM = S("attr_cqm", "NL80211_ATTR_CQM_", {
 
 # --- the top level --------------------------------------------------------------------
 _IES = a("binary", decode=decode_ies)
+_RATES = a("binary", decode=decode_rates)
+_HT_CAP, _VHT_CAP = a("binary", decode=decode_ht_cap), a("binary", decode=decode_vht_cap)
+# AUTH_DATA: an Authentication frame's body from its sequence number on, for the algorithms
+# that need it (nl80211_authenticate refuses it with any other NL80211_ATTR_AUTH_TYPE)
+_AUTH_DATA = a("submsg", selector="NL80211_ATTR_AUTH_TYPE", choices={
+    N.NL80211_AUTHTYPE_SAE: decode_sae_auth_data, N.NL80211_AUTHTYPE_FILS_SK: decode_fils_auth_data,
+    N.NL80211_AUTHTYPE_FILS_SK_PFS: decode_fils_auth_data, N.NL80211_AUTHTYPE_FILS_PK: decode_fils_auth_data})
 NL80211_TYPES = {
     "WIPHY": "u32", "WIPHY_NAME": "string", "IFINDEX": "u32", "IFNAME": "string",
     "IFTYPE": a("u32", enum=IFTYPES), "MAC": a("binary", hint="mac"), "KEY_DATA": "binary", "KEY_IDX": "u8",
-    "KEY_CIPHER": a("u32", enum=CIPHERS), "KEY_SEQ": "binary", "KEY_DEFAULT": "flag", "BEACON_INTERVAL": "u32",
-    "DTIM_PERIOD": "u32", "BEACON_HEAD": a("binary", decode=decode_beacon_head), "BEACON_TAIL": _IES, "STA_AID": "u16", "STA_FLAGS": "nest",
-    "STA_LISTEN_INTERVAL": "u16", "STA_SUPPORTED_RATES": "binary", "STA_VLAN": "u32",
+    "KEY_CIPHER": a("u32", enum=CIPHERS), "KEY_SEQ": _KEY_SEQ, "KEY_DEFAULT": "flag", "BEACON_INTERVAL": "u32",
+    "DTIM_PERIOD": "u32", "BEACON_HEAD": a("binary", decode=decode_beacon_head), "BEACON_TAIL": _IES, "STA_AID": "u16",
+    "STA_FLAGS": a("nest", nested=STA_FLAGS), "STA_LISTEN_INTERVAL": "u16",
+    "STA_SUPPORTED_RATES": _RATES, "STA_VLAN": "u32",
     "STA_INFO": a("nest", nested=STA_INFO), "WIPHY_BANDS": a("nest", nested=BANDS_SET),
     "MNTR_FLAGS": a("nest", nested=MNTR_FLAGS), "MESH_ID": "binary", "STA_PLINK_ACTION": "u8",
     "MPATH_NEXT_HOP": a("binary", hint="mac"), "MPATH_INFO": "nest", "BSS_CTS_PROT": "u8",
-    "BSS_SHORT_PREAMBLE": "u8", "BSS_SHORT_SLOT_TIME": "u8", "HT_CAPABILITY": "binary",
+    "BSS_SHORT_PREAMBLE": "u8", "BSS_SHORT_SLOT_TIME": "u8", "HT_CAPABILITY": _HT_CAP,
     "SUPPORTED_IFTYPES": a("nest", nested=IFTYPE_FLAGS), "REG_ALPHA2": "string",
-    "REG_RULES": a("indexed-array", sub="nest", nested=REG_RULE), "MESH_CONFIG": "nest", "BSS_BASIC_RATES": "binary",
+    "REG_RULES": a("indexed-array", sub="nest", nested=REG_RULE), "MESH_CONFIG": "nest", "BSS_BASIC_RATES": _RATES,
     "WIPHY_TXQ_PARAMS": a("indexed-array", sub="nest", nested=TXQ_PARAMS), "WIPHY_FREQ": a("u32", show=_mhz),
     "WIPHY_CHANNEL_TYPE": a("u32", enum=CHAN_TYPES), "KEY_DEFAULT_MGMT": "flag", "MGMT_SUBTYPE": "u8", "IE": _IES,
     "MAX_NUM_SCAN_SSIDS": "u8", "SCAN_FREQUENCIES": a("indexed-array", sub="u32"),
     "SCAN_SSIDS": a("indexed-array", sub="binary"), "GENERATION": "u32", "BSS": a("nest", nested=BSS),
     "REG_INITIATOR": a("u8", enum=REG_INITIATORS), "REG_TYPE": a("u8", enum=REG_TYPES),
-    "SUPPORTED_COMMANDS": a("indexed-array", sub="u32", enum=CMD_NAMES), "FRAME": "binary", "SSID": "string",
+    "SUPPORTED_COMMANDS": a("indexed-array", sub="u32", enum=CMD_NAMES),
+    "FRAME": a("binary", decode=decode_ieee80211_frame),
+    "SSID": "string",
     "AUTH_TYPE": a("u32", enum=AUTH_TYPES), "REASON_CODE": "u16", "KEY_TYPE": a("u32", enum=KEY_TYPES),
     "MAX_SCAN_IE_LEN": "u16", "CIPHER_SUITES": a("array", sub="u32"), "FREQ_BEFORE": "nest", "FREQ_AFTER": "nest",
     "FREQ_FIXED": "flag", "WIPHY_RETRY_SHORT": "u8", "WIPHY_RETRY_LONG": "u8", "WIPHY_FRAG_THRESHOLD": "u32",
@@ -258,13 +308,15 @@ NL80211_TYPES = {
     "TX_FRAME_TYPES": a("nest", nested=FRAME_TYPES), "RX_FRAME_TYPES": a("nest", nested=FRAME_TYPES),
     "FRAME_TYPE": a("u16", show=hex), "CONTROL_PORT_ETHERTYPE": _CONTROL_PORT_ETHERTYPE, "CONTROL_PORT_NO_ENCRYPT": "flag",
     "SUPPORT_IBSS_RSN": "flag", "WIPHY_ANTENNA_TX": a("u32", show=hex), "WIPHY_ANTENNA_RX": a("u32", show=hex),
-    "MCAST_RATE": "u32", "OFFCHANNEL_TX_OK": "flag", "BSS_HT_OPMODE": "u16", "KEY_DEFAULT_TYPES": "nest",
+    "MCAST_RATE": "u32", "OFFCHANNEL_TX_OK": "flag", "BSS_HT_OPMODE": "u16", 
+    "KEY_DEFAULT_TYPES": a("nest", nested=KEY_DEFAULT_TYPES),
     "MAX_REMAIN_ON_CHANNEL_DURATION": a("u32", unit="ms"), "MESH_SETUP": "nest",
     "WIPHY_ANTENNA_AVAIL_TX": a("u32", show=hex), "WIPHY_ANTENNA_AVAIL_RX": a("u32", show=hex),
     "SUPPORT_MESH_AUTH": "flag", "STA_PLINK_STATE": a("u8", enum=PLINK_STATES), "WOWLAN_TRIGGERS": "nest",
     "WOWLAN_TRIGGERS_SUPPORTED": "nest", "SCHED_SCAN_INTERVAL": a("u32", unit="ms"),
     "INTERFACE_COMBINATIONS": a("indexed-array", sub="nest", nested=COMB),
-    "SOFTWARE_IFTYPES": a("nest", nested=IFTYPE_FLAGS), "REKEY_DATA": "nest", "MAX_NUM_SCHED_SCAN_SSIDS": "u8",
+    "SOFTWARE_IFTYPES": a("nest", nested=IFTYPE_FLAGS), "REKEY_DATA": a("nest", nested=REKEY_DATA),
+    "MAX_NUM_SCHED_SCAN_SSIDS": "u8",
     "MAX_SCHED_SCAN_IE_LEN": "u16", "SCAN_SUPP_RATES": "nest", "HIDDEN_SSID": "u32", "IE_PROBE_RESP": _IES,
     "IE_ASSOC_RESP": _IES, "STA_WME": a("nest", nested=STA_WME), "SUPPORT_AP_UAPSD": "flag", "ROAM_SUPPORT": "flag",
     "SCHED_SCAN_MATCH": a("indexed-array", sub="nest", nested=SCHED_MATCH), "MAX_MATCH_SETS": "u8",
@@ -272,23 +324,23 @@ NL80211_TYPES = {
     "TDLS_OPERATION": "u8", "TDLS_SUPPORT": "flag", "TDLS_EXTERNAL_SETUP": "flag", "DEVICE_AP_SME": "u32",
     "DONT_WAIT_FOR_ACK": "flag", "FEATURE_FLAGS": a("u32", flags=FEATURE_FLAGS), "PROBE_RESP_OFFLOAD": "u32",
     "PROBE_RESP": a("binary", decode=decode_beacon_head), "DFS_REGION": a("u8", enum=DFS_REGIONS), "DISABLE_HT": "flag",
-    "HT_CAPABILITY_MASK": "binary", "NOACK_MAP": "u16", "INACTIVITY_TIMEOUT": a("u16", unit="s"),
+    "HT_CAPABILITY_MASK": _HT_CAP, "NOACK_MAP": "u16", "INACTIVITY_TIMEOUT": a("u16", unit="s"),
     "RX_SIGNAL_DBM": a("u32", show=lambda v: f"{v - (1 << 32) if v >= 1 << 31 else v} dBm"),
     "BG_SCAN_PERIOD": "u16", "WDEV": a("u64", show=hex), "USER_REG_HINT_TYPE": a("u32", enum=USER_REG_HINT),
-    "CONN_FAILED_REASON": "u32", "AUTH_DATA": "binary", "VHT_CAPABILITY": "binary",
+    "CONN_FAILED_REASON": "u32", "AUTH_DATA": _AUTH_DATA, "VHT_CAPABILITY": _VHT_CAP,
     "SCAN_FLAGS": a("u32", flags=SCAN_FLAGS), "CHANNEL_WIDTH": a("u32", enum=CHAN_WIDTHS),
     "CENTER_FREQ1": a("u32", show=_mhz), "CENTER_FREQ2": a("u32", show=_mhz), "P2P_CTWINDOW": "u8", "P2P_OPPPS": "u8",
     "LOCAL_MESH_POWER_MODE": a("u32", enum=MESH_PM), "ACL_POLICY": "u32",
     "MAC_ADDRS": a("indexed-array", sub="binary", hint="mac"), "MAC_ACL_MAX": "u32", "RADAR_EVENT": "u32",
     "EXT_CAPA": "binary", "EXT_CAPA_MASK": "binary", "STA_CAPABILITY": "u16", "STA_EXT_CAPABILITY": "binary",
     "PROTOCOL_FEATURES": a("u32", flags=PROTOCOL_FEATURES), "SPLIT_WIPHY_DUMP": "flag", "DISABLE_VHT": "flag",
-    "VHT_CAPABILITY_MASK": "binary", "MDID": "u16", "IE_RIC": "binary", "CRIT_PROT_ID": "u16",
+    "VHT_CAPABILITY_MASK": _VHT_CAP, "MDID": "u16", "IE_RIC": "binary", "CRIT_PROT_ID": "u16",
     "MAX_CRIT_PROT_DURATION": "u16", "PEER_AID": "u16", "COALESCE_RULE": "nest", "CH_SWITCH_COUNT": "u32",
     "CH_SWITCH_BLOCK_TX": "flag", "CSA_IES": "nest", "CNTDWN_OFFS_BEACON": "binary", "CNTDWN_OFFS_PRESP": "binary",
     "RXMGMT_FLAGS": a("u32", flags=RXMGMT_FLAGS), "STA_SUPPORTED_CHANNELS": "binary",
     "STA_SUPPORTED_OPER_CLASSES": "binary", "HANDLE_DFS": "flag", "SUPPORT_5_MHZ": "flag", "SUPPORT_10_MHZ": "flag",
     "OPMODE_NOTIF": "u8", "VENDOR_ID": a("u32", show=lambda v: f"{v:06x}"), "VENDOR_SUBCMD": "u32",
-    "VENDOR_DATA": "binary", "VENDOR_EVENTS": "binary", "QOS_MAP": "binary", "MAC_HINT": a("binary", hint="mac"),
+    "VENDOR_DATA": "binary", "VENDOR_EVENTS": _VENDOR_CMDS, "QOS_MAP": "binary", "MAC_HINT": a("binary", hint="mac"),
     "WIPHY_FREQ_HINT": a("u32", show=_mhz), "MAX_AP_ASSOC_STA": "u32", "TDLS_PEER_CAPABILITY": "u32",
     "SOCKET_OWNER": "flag", "CSA_C_OFFSETS_TX": "binary", "MAX_CSA_COUNTERS": "u8", "TDLS_INITIATOR": "flag",
     "USE_RRM": "flag", "WIPHY_DYN_ACK": "flag", "TSID": "u8", "USER_PRIO": "u8", "ADMITTED_TIME": "u16",
@@ -331,21 +383,38 @@ for _cipher in ("CIPHER_SUITES", "CIPHER_SUITES_PAIRWISE"):
     NL80211_TYPES[_cipher].enum = CIPHERS
 NL80211_TYPES["AKM_SUITES"].enum = AKMS
 
-ATTRS = enum_set("attrs", "nl80211", N, "nl80211_attrs", "NL80211_ATTR_", NL80211_TYPES, label="nl80211")
+
+def _top_level(**types) -> AttrSet:
+    """The message's attributes, with `types` where one command gives an attribute another meaning."""
+    return enum_set("attrs", "nl80211", N, "nl80211_attrs", "NL80211_ATTR_", {**NL80211_TYPES, **types},
+                    label="nl80211")
+
+
+ATTRS = _top_level()
+# what NL80211_ATTR_FRAME and VENDOR_DATA hold in the commands where they are not an 802.11
+# frame or a vendor command's data (see nl80211_frames; nl80211_send_wiphy for the wiphy's list)
+ATTRS_BY_CMD = {
+    N.NL80211_CMD_CONTROL_PORT_FRAME: _top_level(FRAME=a("binary", decode=decode_eapol)),
+    N.NL80211_CMD_CONTROL_PORT_FRAME_TX_STATUS: _top_level(FRAME=a("binary", decode=decode_ether_eapol)),
+    N.NL80211_CMD_NEW_WIPHY: _top_level(VENDOR_DATA=_VENDOR_CMDS),
+}
 
 
 @info(("nl80211.wiphy_name", "nl80211.ifname", "nl80211.reg_alpha2", "nl80211.ssid", "nl80211.iftype",
        "nl80211.wiphy_freq", "nl80211.mac", "nl80211.bss.bssid", "nl80211.bss.frequency",
        "nl80211.bss.information_elements", "nl80211.ps_state", "nl80211.sta_info.signal",
-       "nl80211.ifindex"))
+       "nl80211.ifindex", "nl80211.frame"))
 def nl80211_info(root) -> str:
     """`phy0`, `wlan0 (ifindex 3) STATION`, `BSS 02:00:00:00:01:00 2412 MHz "nlscope-ap"`,
-    `02:00:00:00:01:00 signal -30 dBm` …; `ifindex 3` when the message names nothing else."""
+    `02:00:00:00:01:00 signal -30 dBm`, `Authentication 02:00:00:00:01:00 → 02:00:00:00:00:00
+    2437 MHz` …; `ifindex 3` when the message names nothing else."""
     parts = []
     ifindex = None
     for c in root.children or ():
         ab = c.field.abbrev
-        if ab in ("nl80211.wiphy_name", "nl80211.ifname", "nl80211.reg_alpha2", "nl80211.ssid"):
+        if ab == "nl80211.frame" and isinstance(c.value, bytes):
+            parts.insert(0, frame_summary(c.value))
+        elif ab in ("nl80211.wiphy_name", "nl80211.ifname", "nl80211.reg_alpha2", "nl80211.ssid"):
             parts.append(str(c.value))
         elif ab == "nl80211.iftype":
             parts.append(IFTYPES.get(c.value, str(c.value))[len("NL80211_IFTYPE_"):])
@@ -376,6 +445,27 @@ def nl80211_info(root) -> str:
     return " ".join(dict.fromkeys(parts))
 
 
-COMMANDS = {num: MessageType(0, name, kind_from_name(name), None, ATTRS, info=nl80211_info)
+@info(("nl80211.frame", "nl80211.mac"))
+def control_port_info(root) -> str:
+    """`EAPOL-Key 1/4 02:00:00:00:01:00`: the packet and the peer (NL80211_ATTR_MAC: the
+    destination of a request, the source of an event)."""
+    frame, mac = root.first("nl80211.frame"), root.first("nl80211.mac")
+    return " ".join(p for p in (eapol_summary(frame) if isinstance(frame, bytes) else "", mac) if p)
+
+
+@info(("nl80211.frame",))
+def control_port_status_info(root) -> str:
+    """`EAPOL-Key 1/4 02:00:00:00:01:00`: the 802.3 frame's packet and destination."""
+    frame = root.first("nl80211.frame")
+    if not isinstance(frame, bytes) or len(frame) < 14:
+        return ""
+    eapol = int.from_bytes(frame[12:14], "big") in (ETH_P_PAE, ETH_P_PREAUTH)
+    return " ".join(p for p in (eapol_summary(frame[14:]) if eapol else "", frame[:6].hex(":")) if p)
+
+
+INFOS_BY_CMD = {N.NL80211_CMD_CONTROL_PORT_FRAME: control_port_info,
+                N.NL80211_CMD_CONTROL_PORT_FRAME_TX_STATUS: control_port_status_info}
+COMMANDS = {num: MessageType(0, name, kind_from_name(name), None, ATTRS_BY_CMD.get(num, ATTRS),
+                             info=INFOS_BY_CMD.get(num, nl80211_info))
             for num, name in CMD_NAMES.items()}
 NL80211 = register_genl_family(GenlFamily("nl80211", "nl80211", COMMANDS, ATTRS))
