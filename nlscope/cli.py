@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import signal
 import sys
@@ -773,6 +774,20 @@ def cmd_read(args) -> int:
             signal.signal(sig, lambda *_: follow.stop())
     progress = _Progress(path, args)
     frames_in = progress.wrap(_first_frames(read_capture(source, warn=_err), args.count))
+    if follow is None and pipe_in is None:
+        # a file that cannot be read at all (missing, not a capture) is one line on stderr and
+        # nothing else: no column header on stdout, no -w file made (or emptied) for it
+        try:
+            first = next(frames_in, None)
+        except CaptureError as exc:
+            progress.done()
+            _err(str(exc))
+            try:
+                printer.close(ok=False)   # a -w file being made goes; one that was there stays
+            except OutputError:
+                pass
+            return 2
+        frames_in = itertools.chain(() if first is None else (first,), frames_in)
     try:
         printer.start()
     except OutputError as exc:

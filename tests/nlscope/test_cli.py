@@ -72,11 +72,12 @@ def test_not_a_capture(tmp_path, content, needle):
     r = run("read", p)
     err = r.stderr.decode().strip()
     assert r.returncode != 0 and needle in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert r.stdout == b""   # nothing was read: not even the column header
 
 
 def test_missing_file():
     r = run("read", "/nonexistent/file.pcap")
-    assert r.returncode != 0 and "no such file" in r.stderr.decode()
+    assert r.returncode != 0 and "no such file" in r.stderr.decode() and r.stdout == b""
 
 
 def test_truncated_pcap_keeps_what_came_before(tmp_path):
