@@ -313,11 +313,17 @@ FRAME_FIELDS = {
 # included), `netlink` the cooked header alone (what packet-netlink.c's protocol item covers),
 # netlink-route/-netfilter/-sock_diag each message of theirs, its header included (one item a
 # message, as Wireshark adds them); -T fields prints their names, as tshark does.
-def _frame_bytes(m):
+def _whole_frame(m) -> bytes | None:
+    """The frame's bytes, its link-layer header included (None where the application kept
+    no header: a message made without a capture)."""
     header = getattr(m, "frame_header", None)
-    if header is None:
+    return None if header is None else header + bytes(m.buf)
+
+
+def _frame_bytes(m):
+    data = _whole_frame(m)
+    if data is None:
         return []
-    data = header + bytes(m.buf)
     wire = m.frame_len or len(data)
     return [(data, f"Frame {m.frame}: {wire} bytes on wire ({wire * 8} bits), "
                    f"{len(data)} bytes captured ({len(data) * 8} bits)")]
@@ -336,13 +342,14 @@ def _cooked_header(m):
     if not header:
         return []
     value = Covered(header)
-    value.searched = header + bytes(m.buf)
+    value.searched = _whole_frame(m)
     return [(value, "Linux netlink (cooked header)")]
 
 
 def _message_bytes(number: int, label: str):
     def get(m):
-        if m.protocol != number or m.type < 16:   # the control messages are netlink's own (as the term)
+        # the control messages are netlink's own (as the protocol's name alone has it)
+        if m.protocol != number or m.type < NLMSG_MIN_TYPE:
             return []
         return [(bytes(m.buf[m.offset:m.offset + max(m.length, 0)]), label)]
     return get

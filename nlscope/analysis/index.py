@@ -114,8 +114,7 @@ class MessageIndex:
             self._f_direction[fi] = fr.direction
         plain = fr.pkttype if 0 <= fr.pkttype < 256 else 0
         self.f_pkttype.append(plain)
-        if fr.header != nlmon_header(plain, fr.protocol) or fr.wirelen != fr.caplen or fr.interface != 0 \
-                or fr.caplen != len(fr.header) + len(fr.data):
+        if fr.header != nlmon_header(plain, fr.protocol) or fr.wirelen != fr.caplen or fr.interface != 0:
             self._f_link[fi] = (fr.header, fr.wirelen, fr.interface)
         m_frame, m_type, m_flags, m_seq, m_pid, m_len, m_mt, m_tx, m_role = (
             self.m_frame, self.m_type, self.m_flags, self.m_seq, self.m_pid, self.m_len, self.m_mt, self.m_tx,

@@ -101,12 +101,17 @@ class ProcessTable:
         self._watcher: threading.Thread | None = None
 
     @staticmethod
+    def _netlink_table() -> bytes:
+        """/proc/net/netlink as it reads now (OSError if unreadable)."""
+        with open("/proc/net/netlink", "rb") as f:
+            return f.read()
+
+    @staticmethod
     def _proc_net_netlink(text: bytes | None = None) -> dict[tuple[int, int], int]:
         """(protocol, portid) -> inode from /proc/net/netlink, or from `text` already read of
         it (OSError/ValueError if unreadable)."""
         if text is None:
-            with open("/proc/net/netlink", "rb") as f:
-                text = f.read()
+            text = ProcessTable._netlink_table()
         out = {}
         for line in text.splitlines()[1:]:
             cols = line.split()
@@ -149,8 +154,7 @@ class ProcessTable:
         while not self._stop.wait(wait):
             started = time.thread_time()
             try:
-                with open("/proc/net/netlink", "rb") as f:
-                    text = f.read()
+                text = self._netlink_table()
                 # the same rows as last time: no socket came (nothing to parse)
                 socks = self._proc_net_netlink(text) if text != last else None
             except (OSError, ValueError):

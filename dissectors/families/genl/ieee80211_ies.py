@@ -97,7 +97,9 @@ def _rsn(buf, p: int, end: int) -> list[Node]:
     return out
 
 
-def _rates(buf, p, end):
+def rates(buf, p, end) -> list[Node]:
+    """Rates as the Supported Rates element holds them (500 kb/s units, the top bit for a
+    basic rate), one node a rate; nl80211's rate attributes hold the same octets."""
     out = []
     for i in range(p, end):
         b = buf[i]
@@ -106,15 +108,16 @@ def _rates(buf, p, end):
     return out
 
 
-def _contents(eid: int, buf, p: int, end: int) -> tuple[str, list[Node]]:
-    """(summary text, children) of one element's contents buf[p:end]."""
+def element_contents(eid: int, buf, p: int, end: int) -> tuple[str, list[Node]]:
+    """(summary text, children) of one element's contents buf[p:end] (also the kernel's
+    structs that are an element's contents: struct ieee80211_ht_cap, ieee80211_vht_cap)."""
     n = end - p
     data = bytes(buf[p:end])
     if eid == 0:
         s = data.decode("utf-8", "backslashreplace")
         return f'"{s}"', [Node(F_SSID, s, p, n)]
     if eid in (1, 50):
-        kids = _rates(buf, p, end)
+        kids = rates(buf, p, end)
         return " ".join(k.value for k in kids) + " Mb/s", kids
     if eid == 3 and n >= 1:
         return f"channel {buf[p]}", [Node(F_CHANNEL, buf[p], p, 1)]
@@ -187,7 +190,7 @@ def decode_ies(buf, start: int, end: int, order: str = "<", req=None) -> list[No
             out.append(malformed(buf, p, end, f"information element {eid} length {ln} overruns the data"))
             break
         name = IE_NAMES.get(eid, "Reserved/unknown")
-        summary, kids = _contents(eid, buf, p + 2, p + 2 + ln)
+        summary, kids = element_contents(eid, buf, p + 2, p + 2 + ln)
         kids.insert(0, Node(F_LEN, ln, p + 1, 1))
         node = Node(F_IE, eid, p, 2 + ln, f"{name}: {summary}" if summary else name, kids, label=f"{name} ({eid})")
         out.append(node)

@@ -25,7 +25,7 @@ import struct
 from ...core.attrs import malformed
 from ...core.bits import declare_bits, flag_nodes
 from ...model import BYTES, FIELDS, MAC, UINT, Node
-from .ieee80211_ies import _contents, _rates, decode_ies
+from .ieee80211_ies import decode_ies, element_contents, rates
 
 MGMT_SUBTYPES = {0: "Association Request", 1: "Association Response", 2: "Reassociation Request",
                  3: "Reassociation Response", 4: "Probe Request", 5: "Probe Response", 6: "Timing Advertisement",
@@ -351,12 +351,12 @@ def decode_ether_eapol(buf, start: int, end: int, order: str = "<", req=None) ->
 def decode_rates(buf, start: int, end: int, order: str = "<", req=None) -> list[Node]:
     """STA_SUPPORTED_RATES, BSS_BASIC_RATES: rates as the Supported Rates element has them
     (500 kb/s units, the top bit for a basic rate)."""
-    return _rates(buf, start, end)
+    return rates(buf, start, end)
 
 
 def _as_element(eid: int):
     def decode(buf, start: int, end: int, order: str = "<", req=None) -> list[Node]:
-        return _contents(eid, buf, start, end)[1]
+        return element_contents(eid, buf, start, end)[1]
     decode.__doc__ = f"The contents of element {eid}, which the attribute's struct is (ieee80211.h)."
     return decode
 
