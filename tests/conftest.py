@@ -26,6 +26,22 @@ def decode_file(path, genl=None):
     return list(messages(read_capture(str(path)), Context(genl)))
 
 
+def scenario_runs(log) -> list[tuple[str, list[str]]]:
+    """The commands a scenario ran through lib.sh's `run` and what each printed: `+ CMD` opens a
+    run, its `rc=N` closes it, and lines outside a run (section marks, the capture's own lines,
+    what a step printed without `run`) belong to none."""
+    runs, cur = [], None
+    for line in Path(log).read_text().splitlines():
+        if line.startswith("+ "):
+            cur = (line[2:], [])
+            runs.append(cur)
+        elif cur is not None and line.startswith("rc=") and line[3:].isdigit():
+            cur = None
+        elif cur is not None:
+            cur[1].append(line)
+    return runs
+
+
 @pytest.fixture(scope="session")
 def pyroute2_msgs():
     assert PYROUTE2_PCAP.exists(), f"the shared corpus is missing: {PYROUTE2_PCAP}"

@@ -14,7 +14,7 @@ from dissectors.core import registry
 from dissectors.families.genl.netlabel_calipso import MAP_WORDS as CALIPSO_MAP_WORDS
 from dissectors.families.genl.netlabel_cipsov4 import MAP_WORDS as CIPSO_MAP_WORDS, TAG
 from dissectors.families.genl.netlabel_common import PROTOCOL_WORDS
-from tests.conftest import CAPTURES, decode_file
+from tests.conftest import CAPTURES, decode_file, scenario_runs
 
 dissectors.load_families()
 
@@ -30,13 +30,7 @@ TAG_WORDS = {"RESTRICTED BITMAP": "CIPSO_V4_TAG_RBITMAP", "ENUMERATED": "CIPSO_V
 def run(request):
     """(messages, [(command, its output lines)]) of one kernel's recording."""
     d = KERNELS[request.param]
-    runs, cur = [], None
-    for line in (d / "netlabel.log").read_text().splitlines():
-        if line.startswith("+ "):
-            cur = (line[2:], [])
-            runs.append(cur)
-        elif cur is not None and not line.startswith(("rc=", "===")):
-            cur[1].append(line)
+    runs = scenario_runs(d / "netlabel.log")
     return decode_file(d / "netlabel.pcapng"), runs
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 import socket
 
-from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul
+from construct import Bytes, Int8sl, Int8ul, Int16ub, Int16ul, Int32sl, Int32ub, Int32ul, Int64ul
 
 from ...core.attrs import UNKNOWN, a, c_string, decode_attrs, enum_set, malformed
 from ...core.schema import FixedStruct, Member, flags_show, pad
 from ...generated import nf_tables_compat as C
-from ...model import MAC, STRING, Node
+from ...model import BYTES, FIELDS, MAC, STRING, Node
 
 # NFPROTO_* of the rule (nfgenmsg.nfgen_family), in the words the structs are chosen by
 IPV4_FAMILY, ARP_FAMILY, BRIDGE_FAMILY, IPV6_FAMILY = 2, 3, 7, 10
@@ -30,16 +30,21 @@ IPV4_FAMILY, ARP_FAMILY, BRIDGE_FAMILY, IPV6_FAMILY = 2, 3, 7, 10
 # array lengths the headers name by macro
 _CONSTS = {"IFNAMSIZ": 16, "XT_MAX_COMMENT_LEN": 256, "NAME_MAX": 255, "XT_RECENT_NAME_LEN": 200, "ETH_ALEN": 6,
            "XT_MULTI_PORTS": 15, "XT_STRING_MAX_ALGO_NAME_SIZE": 16, "XT_STRING_MAX_PATTERN_SIZE": 128,
-           "ARPT_DEV_ADDR_LEN_MAX": 16, "EBT_LOG_PREFIX_SIZE": 30, "EBT_NFLOG_PREFIX_SIZE": 64, "IPSET_DIM_MAX": 6}
+           "ARPT_DEV_ADDR_LEN_MAX": 16, "EBT_LOG_PREFIX_SIZE": 30, "EBT_NFLOG_PREFIX_SIZE": 64, "IPSET_DIM_MAX": 6,
+           "PATH_MAX": 4096, "XT_CGROUP_PATH_MAX": 512, "NFACCT_NAME_MAX": 32, "MAX_IDLETIMER_LABEL_SIZE": 28,
+           "MAXGENRELEN": 32, "IP6T_RT_HOPS": 16, "XT_BPF_PATH_MAX": 512}
 # C type -> (construct, size, alignment, what it is)
 _TYPES = {
     "__u8": (Int8ul, 1, 1, "int"), "unsigned char": (Int8ul, 1, 1, "int"), "char": (Int8ul, 1, 1, "int"),
+    "__s8": (Int8sl, 1, 1, "int"),
     "__u16": (Int16ul, 2, 2, "int"), "unsigned short": (Int16ul, 2, 2, "int"), "ip_set_id_t": (Int16ul, 2, 2, "int"),
+    "__sum16": (Int16ul, 2, 2, "int"), "__s32": (Int32sl, 4, 4, "int"),
     "__be16": (Int16ub, 2, 2, "int"), "union nf_conntrack_man_proto": (Int16ub, 2, 2, "int"),
     "__u32": (Int32ul, 4, 4, "int"), "unsigned int": (Int32ul, 4, 4, "int"), "int": (Int32sl, 4, 4, "int"),
     "__be32": (Int32ub, 4, 4, "int"), "enum": (Int32ul, 4, 4, "int"),
     "__u64": (Int64ul, 8, 8, "int"), "unsigned long": (Int64ul, 8, 8, "int"),
     "struct in_addr": (None, 4, 4, "ipv4"), "union nf_inet_addr": (None, 16, 4, "inet"),
+    "struct in6_addr": (None, 16, 4, "ipv6"),
 }
 _DECL = re.compile(r"^(?P<type>(?:unsigned |struct |union |enum )?\w+)\s+(?P<names>[^;]+)$")
 _NAME = re.compile(r"^(?P<ptr>\*?)\s*(?P<name>\w+)\s*(?:\[(?P<n>\w+)\])?$")
@@ -47,6 +52,10 @@ _NAME = re.compile(r"^(?P<ptr>\*?)\s*(?P<name>\w+)\s*(?:\[(?P<n>\w+)\])?$")
 
 def _ipv4(b: bytes) -> str:
     return socket.inet_ntop(socket.AF_INET, b[:4])
+
+
+def _ipv6(b: bytes) -> str:
+    return socket.inet_ntop(socket.AF_INET6, b[:16])
 
 
 def _inet(family):
@@ -63,8 +72,13 @@ class XtStruct:
     addresses), which it turns into values."""
 
     def __init__(self, cname: str, prefix: str, decl: str, family=None, flags: dict | None = None,
-                 enums: dict | None = None, mac: tuple = (), raw_arrays: tuple = (), ipv4: tuple = ()):
-        flags, enums = flags or {}, enums or {}
+                 enums: dict | None = None, mac: tuple = (), raw_arrays: tuple = (), ipv4: tuple = (),
+                 converters: dict | None = None, fixup=None, shows: dict | None = None):
+        """`converters`: member -> bytes -> value, for a byte array that is no string (a bitmap);
+        `shows`: member -> value -> text; `fixup`: called with the struct's members by name after
+        decoding, for what one member says of another (a union read by a flag)."""
+        flags, enums, converters = flags or {}, enums or {}, converters or {}
+        self.fixup = fixup
         members, pos, align = [], 0, 1
         self.convert: dict[str, object] = {}
         self.shows: dict[str, object] = {}
@@ -103,14 +117,16 @@ class XtStruct:
                 name = n["name"]
                 if what == "ptr":
                     members.append(pad(size))
-                elif what in ("ipv4", "inet"):
-                    if count is not None:
-                        raise ValueError(f"{cname}: an array of addresses ({name}) is not supported")
-                    members.append(Member(name, Bytes(size), kind=STRING))
-                    self.convert[name] = _ipv4 if what == "ipv4" else _inet(family)
-                elif count is not None and (ctype == "char" or name in raw_arrays or name in mac):
+                elif what in ("ipv4", "inet", "ipv6"):
+                    read = _ipv4 if what == "ipv4" else (_ipv6 if what == "ipv6" else _inet(family))
+                    for one_name in ([name] if count is None else [f"{name}_{i}" for i in range(count)]):
+                        members.append(Member(one_name, Bytes(size), kind=STRING))
+                        self.convert[one_name] = read
+                    size *= count or 1
+                elif count is not None and (ctype == "char" or name in raw_arrays or name in mac
+                                            or name in converters):
                     members.append(Member(name, Bytes(size * count), kind=MAC if name in mac else STRING))
-                    self.convert[name] = (lambda b: b.hex(":")) if name in mac else _cstr
+                    self.convert[name] = converters.get(name) or ((lambda b: b.hex(":")) if name in mac else _cstr)
                     size *= count
                 elif count is not None:   # an array of integers: one member each
                     names = ("min", "max") if count == 2 else [str(i) for i in range(count)]
@@ -119,7 +135,7 @@ class XtStruct:
                     size *= count
                 else:
                     show = flags_show(flags[name], size * 2) if name in flags else \
-                        (_enum_show(enums[name]) if name in enums else None)
+                        (_enum_show(enums[name]) if name in enums else (shows or {}).get(name))
                     members.append(Member(name, con, show, flag_names=flags.get(name)))
                     if show is not None:
                         self.shows[name] = show
@@ -143,6 +159,8 @@ class XtStruct:
             show = shows.get(member)
             if show is not None:   # this struct's names (structs of one name may share a field)
                 child.text = show(child.value)
+        if self.fixup is not None:
+            self.fixup({c.field.abbrev.rsplit(".", 1)[1]: c for c in top.children})
         out = [top]
         rest = bytes(buf[start + st.size:end])
         if any(rest):   # past the struct: XT_ALIGN's zeros, or what this struct does not know
@@ -486,6 +504,249 @@ for _st in EXTENSIONS[("target", "mangle", 0)].values():   # hardware addresses:
 for _v in ("mark", "snat", "dnat", "redirect"):
     for _st in EXTENSIONS[("target", _v, 0)].values():
         _st.shows["target"] = _enum_show(EBT_VERDICTS)
+
+
+# --- structs holding arrays of structs -------------------------------------------------------
+class XtLayout:
+    """A struct holding arrays of structs (xt_u32's tests, xt_policy_info's elements, xt_bpf's
+    instructions), laid out by offset: plain members as XtStructs at their offsets, and arrays
+    of an element struct (an XtStruct or an XtLayout) of which a member says how many are in
+    use.  The elements in use are decoded, one node each; the rest — zeros as iptables leaves
+    them, never read by the kernel — one node of their bytes.  `when`: a part decoded only when
+    the members decoded before it say so (a union read by a mode)."""
+
+    def __init__(self, cname: str, prefix: str, size: int, parts: list, label: str | None = None):
+        self.cname = cname
+        self.size = size
+        self.parts = parts      # (offset, XtStruct, when) or (offset, name, element, count, stride, used, when)
+        self.field = FIELDS.add(prefix, label or f"struct {cname}", "none", f"struct {cname}")
+        self.array_fields = {p[1]: FIELDS.add(f"{prefix}.{p[1]}", p[1], BYTES, f"{cname}.{p[1]}[]")
+                             for p in parts if len(p) == 7}
+        # the FixedStruct of its plain members (what the registry of structs knows it by; its
+        # size is not the layout's, `self.size` is)
+        self.struct = next(p[1].struct for p in parts if len(p) == 3)
+
+    def node(self, buf, start: int, end: int, order: str, req) -> list[Node]:
+        if end - start < self.size:
+            return [malformed(buf, start, end, f"struct {self.cname} needs {self.size} bytes, got {end - start}")]
+        values: dict = {}
+        children: list[Node] = []
+        # plain members first: the arrays' counts are among them
+        for part in sorted(self.parts, key=lambda p: len(p)):
+            if len(part) == 3:
+                off, st, when = part
+                if when is not None and not when(values):
+                    continue
+                nodes = st.node(buf, start + off, start + off + st.struct.size, order, req)
+                for n in nodes[0].children or ():
+                    values[n.field.abbrev.rsplit(".", 1)[1]] = n.value
+                children += nodes[0].children or []
+                children += nodes[1:]
+                continue
+            off, name, elem, count, stride, used, when = part
+            if when is not None and not when(values):
+                continue
+            n_used = max(0, min(count, used(values) if isinstance(values, dict) else 0))
+            for i in range(n_used):
+                pos = start + off + i * stride
+                got = elem.node(buf, pos, pos + stride, order, req)
+                got[0].label = f"{name}[{i}]"
+                children += got
+            if n_used < count:
+                pos = start + off + n_used * stride
+                rest = bytes(buf[pos:start + off + count * stride])
+                what = "zeros" if not any(rest) else "not read by the kernel"
+                children.append(Node(self.array_fields[name], rest, pos, len(rest),
+                                     f"{count - n_used} {name} not in use ({what})", label=f"{name}[{n_used}…]"))
+        children.sort(key=lambda n: n.offset)
+        out = [Node(self.field, None, start, self.size, "", children, label=f"struct {self.cname}")]
+        tail = bytes(buf[start + self.size:end])
+        if any(tail):
+            out.append(Node(self.field, tail, start + self.size, end - start - self.size, tail.hex(),
+                            status=UNKNOWN, label="trailing bytes (newer struct?)"))
+        return out
+
+
+def xt_layout(kind: str, name: str, revs, make, families=(None,)):
+    """Declare an extension whose struct is an XtLayout: `make(family)` builds it."""
+    for rev in (revs if isinstance(revs, tuple) else (revs,)):
+        slot = EXTENSIONS.setdefault((kind, name, rev), {})
+        for fam in families:
+            slot[fam] = make(fam)
+
+
+# linux/netfilter/xt_u32.h: up to XT_U32_MAXSIZE + 1 tests, each of up to as many location
+# steps (a number and the operator that applies it: &, <<, >>, @) and value ranges
+U32_OPS = {0: "XT_U32_AND", 1: "XT_U32_LEFTSH", 2: "XT_U32_RIGHTSH", 3: "XT_U32_AT"}
+_U32_LOC = XtStruct("xt_u32_location_element", "xt.match.u32.location", "__u32 number; __u8 nextop;",
+                    enums={"nextop": U32_OPS})
+_U32_VAL = XtStruct("xt_u32_value_element", "xt.match.u32.value", "__u32 min; __u32 max;")
+_U32_TEST = XtLayout("xt_u32_test", "xt.match.u32.test", 180, [
+    (0, "location", _U32_LOC, 11, 8, lambda v: v.get("nnums", 0), None),
+    (88, "value", _U32_VAL, 11, 8, lambda v: v.get("nvalues", 0), None),
+    (176, XtStruct("xt_u32_test", "xt.match.u32.test", "__u8 nnums; __u8 nvalues;"), None)])
+xt_layout("match", "u32", 0, lambda fam: XtLayout("xt_u32", "xt.match.u32", 1984, [
+    (0, "tests", _U32_TEST, 11, 180, lambda v: v.get("ntests", 0), None),
+    (1980, XtStruct("xt_u32", "xt.match.u32", "__u8 ntests; __u8 invert;"), None)]))
+# linux/netfilter/xt_policy.h: up to XT_POLICY_MAX_ELEM elements (--next), `len` of them in
+# use; the addresses a union xt_policy_addr (in_addr or in6_addr), read by the rule's family;
+# match and invert the bit fields of struct xt_policy_spec (saddr:1 … reqid:1, low bit first);
+# spi a __be32 the kernel compares with the packet's as it is (iptables' libxt_policy fills it
+# in host order: its `--spi 0x100` shows here, as the kernel reads it, as 0x10000)
+POLICY_SPEC = {1: "saddr", 2: "daddr", 4: "proto", 8: "mode", 16: "spi", 32: "reqid"}
+POLICY_FLAGS = {1: "XT_POLICY_MATCH_IN", 2: "XT_POLICY_MATCH_OUT", 4: "XT_POLICY_MATCH_NONE",
+                8: "XT_POLICY_MATCH_STRICT"}
+xt_layout("match", "policy", 0, lambda fam: XtLayout("xt_policy_info", "xt.match.policy", 308, [
+    (0, "pol", XtStruct("xt_policy_elem", "xt.match.policy.elem", """union nf_inet_addr saddr; union nf_inet_addr smask;
+        union nf_inet_addr daddr; union nf_inet_addr dmask; __be32 spi; __u32 reqid; __u8 proto; __u8 mode;
+        __u8 match; __u8 invert;""", family=fam, flags={"match": POLICY_SPEC, "invert": POLICY_SPEC},
+                        enums={"mode": {0: "XT_POLICY_MODE_TRANSPORT", 1: "XT_POLICY_MODE_TUNNEL"}}),
+     4, 76, lambda v: v.get("len", 0), None),
+    (304, XtStruct("xt_policy_info", "xt.match.policy", "__u16 flags; __u16 len;", flags={"flags": POLICY_FLAGS}),
+     None)]), families=_ALL_FAMILIES)
+# linux/netfilter/xt_bpf.h: a classic BPF program (struct sock_filter, <linux/filter.h>) of
+# bpf_program_num_elem instructions; revision 1 also a pinned program's path (mode 1, 2)
+_BPF_INSN = XtStruct("sock_filter", "xt.match.bpf.insn", "__u16 code; __u8 jt; __u8 jf; __u32 k;")
+BPF_MODES = {0: "XT_BPF_MODE_BYTECODE", 1: "XT_BPF_MODE_FD_PINNED", 2: "XT_BPF_MODE_FD_ELF"}
+xt_layout("match", "bpf", 0, lambda fam: XtLayout("xt_bpf_info", "xt.match.bpf", 528, [
+    (0, XtStruct("xt_bpf_info", "xt.match.bpf", "__u16 bpf_program_num_elem;"), None),
+    (4, "bpf_program", _BPF_INSN, 64, 8, lambda v: v.get("bpf_program_num_elem", 0), None)]))
+xt_layout("match", "bpf", 1, lambda fam: XtLayout("xt_bpf_info_v1", "xt.match.bpf", 528, [
+    (0, XtStruct("xt_bpf_info_v1", "xt.match.bpf", "__u16 mode; __u16 bpf_program_num_elem; __s32 fd;",
+                 enums={"mode": BPF_MODES}), None),
+    (8, "bpf_program", _BPF_INSN, 64, 8, lambda v: v.get("bpf_program_num_elem", 0), lambda v: v.get("mode") == 0),
+    (8, XtStruct("xt_bpf_info_v1", "xt.match.bpf", "char path[XT_BPF_PATH_MAX];"), lambda v: v.get("mode") != 0)]))
+
+# linux/netfilter/xt_sctp.h: chunkmap a bitmap of 256 chunk types (SCTP_CHUNKMAP_SET: bit
+# type % 32 of word type / 32); the chunk types' names as iptables' libxt_sctp spells them
+SCTP_CHUNKS = {0: "DATA", 1: "INIT", 2: "INIT_ACK", 3: "SACK", 4: "HEARTBEAT", 5: "HEARTBEAT_ACK", 6: "ABORT",
+               7: "SHUTDOWN", 8: "SHUTDOWN_ACK", 9: "ERROR", 10: "COOKIE_ECHO", 11: "COOKIE_ACK", 12: "ECN_ECNE",
+               13: "ECN_CWR", 14: "SHUTDOWN_COMPLETE", 15: "AUTH", 64: "I_DATA", 128: "ASCONF_ACK",
+               130: "RE_CONFIG", 192: "FORWARD_TSN", 193: "ASCONF", 194: "I_FORWARD_TSN"}
+
+
+def _chunkmap(b: bytes) -> str:
+    words = [int.from_bytes(b[i:i + 4], "little") for i in range(0, len(b), 4)]
+    types = [t for t in range(len(words) * 32) if words[t // 32] >> (t % 32) & 1]
+    if len(types) == len(words) * 32:
+        return "ALL"
+    return ",".join(SCTP_CHUNKS.get(t, str(t)) for t in types) or "NONE"
+
+
+def _sctp_flags(b: bytes) -> str:
+    """struct xt_sctp_flag_info[XT_NUM_SCTP_FLAGS] {chunktype, flag, flag_mask}."""
+    out = [f"{SCTP_CHUNKS.get(b[i], b[i])} flag {b[i + 1]:#x}/{b[i + 2]:#x}" for i in range(0, len(b) - 2, 3)
+           if b[i] or b[i + 1] or b[i + 2]]
+    return ", ".join(out) or "none"
+
+
+SCTP_FLAGS = {1: "XT_SCTP_SRC_PORTS", 2: "XT_SCTP_DEST_PORTS", 4: "XT_SCTP_CHUNK_TYPES"}
+xt("match", "sctp", 0, "xt_sctp_info", """__u16 dpts[2]; __u16 spts[2]; __u32 chunkmap[64]; __u32 chunk_match_type;
+    __u8 flag_info[12]; int flag_count; __u32 flags; __u32 invflags;""",
+   converters={"chunkmap": _chunkmap, "flag_info": _sctp_flags},
+   enums={"chunk_match_type": {1: "SCTP_CHUNK_MATCH_ANY", 2: "SCTP_CHUNK_MATCH_ALL", 4: "SCTP_CHUNK_MATCH_ONLY"}},
+   flags={"flags": SCTP_FLAGS, "invflags": SCTP_FLAGS})
+# linux/netfilter/xt_dccp.h: typemask bit per DCCP packet type (<linux/dccp.h> DCCP_PKT_*)
+DCCP_FLAGS = {1: "XT_DCCP_SRC_PORTS", 2: "XT_DCCP_DEST_PORTS", 4: "XT_DCCP_TYPE", 8: "XT_DCCP_OPTION"}
+DCCP_TYPES = {1 << i: n for i, n in enumerate(("REQUEST", "RESPONSE", "DATA", "ACK", "DATAACK", "CLOSEREQ", "CLOSE",
+                                               "RESET", "SYNC", "SYNCACK", "INVALID"))}
+xt("match", "dccp", 0, "xt_dccp_info", "__u16 dpts[2]; __u16 spts[2]; __u16 flags; __u16 invflags; __u16 typemask; "
+   "__u8 option;", flags={"flags": DCCP_FLAGS, "invflags": DCCP_FLAGS, "typemask": DCCP_TYPES})
+# linux/netfilter/xt_ipcomp.h, xt_cluster.h, xt_connlabel.h, xt_l2tp.h
+xt("match", "ipcomp", 0, "xt_ipcomp", "__u32 spis[2]; __u8 invflags; __u8 hdrres;",
+   flags={"invflags": {1: "XT_IPCOMP_INV_SPI"}})
+xt("match", "cluster", 0, "xt_cluster_match_info", "__u32 total_nodes; __u32 node_mask; __u32 hash_seed; __u32 flags;",
+   flags={"flags": {1: "XT_CLUSTER_F_INV"}}, shows={"node_mask": hex, "hash_seed": hex})
+xt("match", "connlabel", 0, "xt_connlabel_mtinfo", "__u16 bit; __u16 options;",
+   flags={"options": {1: "XT_CONNLABEL_OP_INVERT", 2: "XT_CONNLABEL_OP_SET"}})
+xt("match", "l2tp", 0, "xt_l2tp_info", "__u32 tid; __u32 sid; __u8 version; __u8 type; __u8 flags;",
+   enums={"type": {0: "XT_L2TP_TYPE_CONTROL", 1: "XT_L2TP_TYPE_DATA"}},
+   flags={"flags": {1: "XT_L2TP_TID", 2: "XT_L2TP_SID", 4: "XT_L2TP_VERSION", 8: "XT_L2TP_TYPE"}})
+# linux/netfilter/xt_ipvs.h (fwd_method: IP_VS_CONN_F_FWD_MASK's values, <linux/ip_vs.h>)
+IPVS_BITS = {1: "XT_IPVS_IPVS_PROPERTY", 2: "XT_IPVS_PROTO", 4: "XT_IPVS_VADDR", 8: "XT_IPVS_VPORT", 16: "XT_IPVS_DIR",
+             32: "XT_IPVS_METHOD", 64: "XT_IPVS_VPORTCTL"}
+xt("match", "ipvs", 0, "xt_ipvs_mtinfo", """union nf_inet_addr vaddr, vmask; __be16 vport; __u8 l4proto;
+    __u8 fwd_method; __be16 vportctl; __u8 invert; __u8 bitmask;""", flags={"invert": IPVS_BITS, "bitmask": IPVS_BITS},
+   enums={"fwd_method": {0: "IP_VS_CONN_F_MASQ", 1: "IP_VS_CONN_F_LOCALNODE", 2: "IP_VS_CONN_F_TUNNEL",
+                         3: "IP_VS_CONN_F_DROUTE", 4: "IP_VS_CONN_F_BYPASS"}}, **NF_INET)
+# linux/netfilter/nfnetlink_osf.h (xt_osf_info is nf_osf_info)
+xt("match", "osf", 0, "xt_osf_info", "char genre[MAXGENRELEN]; __u32 len; __u32 flags; __u32 loglevel; __u32 ttl;",
+   flags={"flags": {1: "XT_OSF_GENRE", 2: "XT_OSF_TTL", 4: "XT_OSF_LOG", 8: "XT_OSF_INVERT"}},
+   enums={"loglevel": {0: "XT_OSF_LOGLEVEL_ALL", 1: "XT_OSF_LOGLEVEL_FIRST", 2: "XT_OSF_LOGLEVEL_ALL_KNOWN"},
+          "ttl": {0: "XT_OSF_TTL_TRUE", 1: "XT_OSF_TTL_LESS", 2: "XT_OSF_TTL_NOCHECK"}})
+# linux/netfilter/xt_cgroup.h: v0 a net_cls classid; v1 a path or a classid; v2 the same with a
+# shorter path sharing its bytes with the classid (a union: has_classid says which)
+xt("match", "cgroup", 0, "xt_cgroup_info_v0", "__u32 id; __u32 invert;", shows={"id": hex})
+xt("match", "cgroup", 1, "xt_cgroup_info_v1", """__u8 has_path; __u8 has_classid; __u8 invert_path;
+    __u8 invert_classid; char path[PATH_MAX]; __u32 classid; void *priv __attribute__((aligned(8)));""",
+   shows={"classid": hex})
+
+
+def _cgroup_union(m: dict) -> None:
+    path = m.get("path")
+    if path is None or not isinstance(path.value, bytes):
+        return
+    raw = path.value
+    if m.get("has_classid") is not None and m["has_classid"].value and not (m["has_path"].value if "has_path" in m else 0):
+        v = int.from_bytes(raw[:4], "little")
+        path.value, path.text, path.label = f"{v:#x}", f"{v:#x}", "classid (union with path)"
+    else:
+        path.value = c_string(raw, 0, len(raw))
+
+
+xt("match", "cgroup", 2, "xt_cgroup_info_v2", """__u8 has_path; __u8 has_classid; __u8 invert_path;
+    __u8 invert_classid; char path[XT_CGROUP_PATH_MAX]; void *priv __attribute__((aligned(8)));""",
+   converters={"path": lambda b: b}, fixup=_cgroup_union)
+# linux/netfilter/xt_nfacct.h (the accounting object by name: nfacct add NAME first)
+xt("match", "nfacct", (0, 1), "xt_nfacct_match_info", "char name[NFACCT_NAME_MAX]; struct nf_acct *nfacct;")
+# linux/netfilter/xt_rateest.h, xt_RATEEST.h (interval: 2^(interval+2) / 4 s, iptables' ewma_log)
+RATEEST_FLAGS = {1: "XT_RATEEST_MATCH_INVERT", 2: "XT_RATEEST_MATCH_ABS", 4: "XT_RATEEST_MATCH_REL",
+                 8: "XT_RATEEST_MATCH_DELTA", 16: "XT_RATEEST_MATCH_BPS", 32: "XT_RATEEST_MATCH_PPS"}
+xt("match", "rateest", 0, "xt_rateest_match_info", """char name1[IFNAMSIZ]; char name2[IFNAMSIZ]; __u16 flags;
+    __u16 mode; __u32 bps1; __u32 pps1; __u32 bps2; __u32 pps2;
+    struct xt_rateest *est1 __attribute__((aligned(8))); struct xt_rateest *est2 __attribute__((aligned(8)));""",
+   flags={"flags": RATEEST_FLAGS}, enums={"mode": {0: "XT_RATEEST_MATCH_NONE", 1: "XT_RATEEST_MATCH_EQ",
+                                                   2: "XT_RATEEST_MATCH_LT", 3: "XT_RATEEST_MATCH_GT"}})
+xt("target", "RATEEST", 0, "xt_rateest_target_info", """char name[IFNAMSIZ]; __s8 interval; __u8 ewma_log;
+    struct xt_rateest *est __attribute__((aligned(8)));""")
+# linux/netfilter/xt_HMARK.h: the ports a union hmark_ports (src, dst in network order, as
+# the kernel masks the packet's own)
+HMARK_FLAGS = {1 << i: n for i, n in enumerate(("SADDR_MASK", "DADDR_MASK", "SPI", "SPI_MASK", "SPORT", "DPORT",
+                                                "SPORT_MASK", "DPORT_MASK", "PROTO_MASK", "RND", "MODULUS",
+                                                "OFFSET", "CT", "METHOD_L3", "METHOD_L3_4"))}
+xt("target", "HMARK", 0, "xt_hmark_info", """union nf_inet_addr src_mask; union nf_inet_addr dst_mask;
+    __be16 port_mask_src, port_mask_dst; __be16 port_set_src, port_set_dst; __u32 flags; __u16 proto_mask;
+    __u32 hashrnd; __u32 hmodulus; __u32 hoffset;""", flags={"flags": HMARK_FLAGS}, shows={"hashrnd": hex}, **NF_INET)
+# linux/netfilter/xt_IDLETIMER.h, xt_LED.h
+xt("target", "IDLETIMER", 0, "idletimer_tg_info", """__u32 timeout; char label[MAX_IDLETIMER_LABEL_SIZE];
+    struct idletimer_tg *timer __attribute__((aligned(8)));""")
+xt("target", "IDLETIMER", 1, "idletimer_tg_info_v1", """__u32 timeout; char label[MAX_IDLETIMER_LABEL_SIZE];
+    __u8 send_nl_msg; __u8 timer_type; struct idletimer_tg *timer __attribute__((aligned(8)));""",
+   flags={"timer_type": {1: "XT_IDLETIMER_ALARM"}})
+xt("target", "LED", 0, "xt_led_info", """char id[27]; __u8 always_blink; __u32 delay;
+    void *internal_data __attribute__((aligned(8)));""")
+# targets without a struct (targetsize 0): xt_TRACE.c, xt_CT.c's NOTRACK
+xt("target", "TRACE", 0, "xt_trace", "")
+xt("target", "NOTRACK", 0, "xt_notrack", "")
+# linux/netfilter_ipv6/ip6t_rt.h, ip6t_mh.h, ip6t_srh.h, ip6t_NPT.h; ip6t_eui64.c's int (unused)
+RT_FLAGS = {1: "IP6T_RT_TYP", 2: "IP6T_RT_SGS", 4: "IP6T_RT_LEN", 8: "IP6T_RT_RES", 0x10: "IP6T_RT_FST",
+            0x20: "IP6T_RT_FST_NSTRICT"}
+xt("match", "rt", 0, "ip6t_rt", """__u32 rt_type; __u32 segsleft[2]; __u32 hdrlen; __u8 flags; __u8 invflags;
+    struct in6_addr addrs[IP6T_RT_HOPS]; __u8 addrnr;""", flags={"flags": RT_FLAGS,
+   "invflags": {1: "IP6T_RT_INV_TYP", 2: "IP6T_RT_INV_SGS", 4: "IP6T_RT_INV_LEN"}})
+xt("match", "mh", 0, "ip6t_mh", "__u8 types[2]; __u8 invflags;", flags={"invflags": {1: "IP6T_MH_INV_TYPE"}})
+SRH_FLAGS = {1 << i: n for i, n in enumerate(("NEXTHDR", "LEN_EQ", "LEN_GT", "LEN_LT", "SEGS_EQ", "SEGS_GT", "SEGS_LT",
+                                              "LAST_EQ", "LAST_GT", "LAST_LT", "TAG", "PSID", "NSID", "LSID"))}
+_SRH = "__u8 next_hdr; __u8 hdr_len; __u8 segs_left; __u8 last_entry; __u16 tag;"
+xt("match", "srh", 0, "ip6t_srh", _SRH + " __u16 mt_flags; __u16 mt_invflags;",
+   flags={"mt_flags": SRH_FLAGS, "mt_invflags": SRH_FLAGS})
+xt("match", "srh", 1, "ip6t_srh1", _SRH + """ struct in6_addr psid_addr; struct in6_addr nsid_addr;
+    struct in6_addr lsid_addr; struct in6_addr psid_msk; struct in6_addr nsid_msk; struct in6_addr lsid_msk;
+    __u16 mt_flags; __u16 mt_invflags;""", flags={"mt_flags": SRH_FLAGS, "mt_invflags": SRH_FLAGS})
+xt("match", "eui64", 0, "ip6t_eui64", "int reserved;")
+for _t in ("DNPT", "SNPT"):
+    xt("target", _t, 0, "ip6t_npt_tginfo", """union nf_inet_addr src_pfx; union nf_inet_addr dst_pfx;
+        __u8 src_pfx_len; __u8 dst_pfx_len; __sum16 adjustment;""", **NF_INET)
 
 
 def struct_for(kind: str, name, rev, family):
