@@ -7,7 +7,13 @@ from ...core.registry import GenlFamily, MessageType, kind_from_name, register_g
 from ...core.schema import names_from
 from ...generated import if_team as T
 
-OPTION_TYPES = {1: "u8", 3: "u32", 5: "string", 6: "flag", 7: "binary", 11: "binary", 13: "s32"}  # NLA_* numbers
+# TEAM_ATTR_OPTION_TYPE: the NLA_* policy type of the option's DATA, numbered as the kernel's
+# enum in include/net/netlink.h (NLA_U8 1 … NLA_STRING 5, NLA_FLAG 6, NLA_MSECS 7, NLA_NESTED 8,
+# NLA_NESTED_ARRAY 9, NLA_NUL_STRING 10, NLA_BINARY 11, NLA_S8 12, NLA_S16 13, NLA_S32 14).
+# team_nl_fill_one_option_get() puts one of five, by the option's TEAM_OPTION_TYPE_*: U32 ->
+# NLA_U32, STRING -> NLA_STRING, BINARY -> NLA_BINARY, BOOL -> NLA_FLAG, S32 -> NLA_S32; and
+# team_nl_options_set_doit() takes only those five (-EINVAL for any other).
+OPTION_TYPES = {3: "NLA_U32", 5: "NLA_STRING", 6: "NLA_FLAG", 11: "NLA_BINARY", 14: "NLA_S32"}
 OPTION = enum_set("option", "team.option", T, "TEAM_ATTR_OPTION_UNSPEC", "TEAM_ATTR_OPTION_", {
     "NAME": "string", "CHANGED": "flag", "TYPE": a("u8", enum=OPTION_TYPES), "DATA": a("binary", show=by_width_text),
     "REMOVED": "flag", "PORT_IFINDEX": "u32", "ARRAY_INDEX": "u32"}, label="option")

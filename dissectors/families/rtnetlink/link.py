@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import struct
 
-from ...core.attrs import NLA_F_NET_BYTEORDER, AttrSet, a, c_string, enum_set, scan_attrs
+from ...core.attrs import NLA_F_NET_BYTEORDER, AttrSet, a, c_string, decode_attrs, enum_set, scan_attrs
 from ...core.info import info
 from ...core.schema import c_struct, enum_show, names_from
 from ...generated import if_bridge as BR, if_ as IF, if_arp as ARP, if_link as L, ip as IP, ipv6 as IP6, rtnetlink as R, snmp
 from .common import AF_NUMBERS, show_af
-from .linkinfo import BRPORT, LINKINFO_ATTRS, set_veth_peer
-from .protocol import add_types, is_dump_request, top
+from .linkinfo import BRPORT, LINKINFO_ATTRS, SLAVE_DATA_BY_KIND, set_veth_peer
+from ...model import Node
+from .protocol import ROUTE, add_types, is_dump_request, top
 
 # Attributes newer than the installed UAPI headers (Debian 12's are from Linux 6.1) but sent
 # by newer kernels; numbers from the upstream <linux/if_link.h> enum, in order after
@@ -65,11 +66,14 @@ MCTP_ATTRS = AttrSet("mctp", "rtnl.link.mctp", {
     "IFLA_MCTP_NET": a("u32"),
 }, L, strip="IFLA_MCTP_", label="AF_MCTP link data")
 
-AF_SPEC_ATTRS = AttrSet("af_spec", "rtnl.link.af_spec", {
+AF_SPEC_SPECS = {
     "AF_INET": a("nest", nested=INET_ATTRS),
     "AF_INET6": a("nest", nested=INET6_ATTRS),
     "AF_MCTP": a("nest", nested=MCTP_ATTRS),
-}, AF_NUMBERS | {"AF_MCTP": AF_MCTP}, strip="AF_", label="per-family link data")
+}
+AF_SPEC_NUMBERS = AF_NUMBERS | {"AF_MCTP": AF_MCTP}
+AF_SPEC_ATTRS = AttrSet("af_spec", "rtnl.link.af_spec", AF_SPEC_SPECS, AF_SPEC_NUMBERS, strip="AF_",
+                        label="per-family link data")
 EMPTY_NEST = AttrSet("devlink_port", "rtnl.link.devlink_port", {}, {}, label="devlink port (empty nest)")
 # IFLA_DPLL_PIN: the pin's handle as the dpll family writes it (drivers/dpll/dpll_netlink.c,
 # dpll_msg_add_pin_handle), DPLL_A_PIN_ID of <linux/dpll.h>'s enum dpll_a_pin; empty when the
@@ -180,6 +184,24 @@ LINK_ATTRS_BRIDGE = AttrSet("link_bridge", "rtnl.link", LINK_SPECS | {
     "IFLA_AF_SPEC": a("nest", nested=BRIDGE_AF), "IFLA_PROTINFO": a("nest", nested=BRPORT)},
     IFLA, strip="IFLA_", label="link (AF_BRIDGE)")
 
+# What a request sets (RTM_NEWLINK/RTM_SETLINK to the kernel): IFLA_INET_CONF is then no array
+# but a nest of u32 attributes typed by IPV4_DEVCONF_* (from 1): inet_validate_link_af() checks
+# each with nla_for_each_nested (type 1..IPV4_DEVCONF_MAX, at least 4 bytes) and
+# inet_set_link_af() sets ipv4_devconf_set(in_dev, nla_type(a), nla_get_u32(a)) — keepalived
+# sets a VMAC's arp_ignore/arp_filter/accept_local/rp_filter so.  The kernel's messages carry the
+# array (inet_fill_link_af).  IFLA_INET6_* are set as they are dumped (inet6_set_link_af: TOKEN,
+# ADDR_GEN_MODE).
+DEVCONF4_SET = enum_set("inet_conf_set", "rtnl.link.inet.conf", IP, "IPV4_DEVCONF_FORWARDING", "IPV4_DEVCONF_", {},
+                        default="u32", label="IPv4 devconf values to set")
+INET_ATTRS_SET = AttrSet("inet_set", "rtnl.link.inet", {
+    "IFLA_INET_CONF": a("nest", nested=DEVCONF4_SET),
+}, L, strip="IFLA_INET_", label="AF_INET link data to set")
+AF_SPEC_ATTRS_SET = AttrSet("af_spec_set", "rtnl.link.af_spec",
+                            AF_SPEC_SPECS | {"AF_INET": a("nest", nested=INET_ATTRS_SET)}, AF_SPEC_NUMBERS,
+                            strip="AF_", label="per-family link data to set")
+LINK_ATTRS_SET = AttrSet("link_set", "rtnl.link", LINK_SPECS | {"IFLA_AF_SPEC": a("nest", nested=AF_SPEC_ATTRS_SET)},
+                         IFLA, strip="IFLA_", label="link")
+
 _IFF_UP = IF.IFF_UP
 
 
@@ -269,9 +291,69 @@ def link_info(root) -> str:
 
 
 
+_LINKINFO = LINK_ATTRS.by_name["IFLA_LINKINFO"].field
+_INFO = LINKINFO_ATTRS.by_name
+_SLAVE = "_slave"
+
+
+def slave_data_by_kind(buf, order: str, nodes, req) -> None:
+    """IFLA_INFO_SLAVE_DATA sent with no IFLA_INFO_SLAVE_KIND, read as the kernel reads it.
+
+    iproute2's `ip link set DEV type bond_slave …` sends IFLA_INFO_KIND "bond_slave" and the
+    port's options in IFLA_INFO_SLAVE_DATA (iplink.c: a type ending in "_slave" fills the slave
+    data), no IFLA_INFO_SLAVE_KIND.  rtnl_newlink() parses IFLA_INFO_SLAVE_DATA with the
+    policy of the device's master (m_ops->slave_policy, netdev_master_upper_dev_get()),
+    whatever the kinds say, and ignores a kind no driver has; the master's kind is the one
+    the type names before "_slave"."""
+    for n in nodes:
+        if n.field is not _LINKINFO or not n.children:
+            continue
+        kinds = {c.field: c.value for c in n.children}
+        kind = kinds.get(_INFO["IFLA_INFO_KIND"].field)
+        if not isinstance(kind, str) or not kind.endswith(_SLAVE) or _INFO["IFLA_INFO_SLAVE_KIND"].field in kinds:
+            continue
+        master = kind[:-len(_SLAVE)]
+        aset = SLAVE_DATA_BY_KIND.get(master)
+        if aset is None:
+            continue
+        for i, c in enumerate(n.children):
+            if c.field is _INFO["IFLA_INFO_SLAVE_DATA"].field and c.status:
+                kids = decode_attrs(buf, c.offset + 4, c.offset + c.length, aset, order, 2, req)
+                n.children[i] = Node(c.field, master, c.offset, c.length,
+                                     f"({master}: the master's kind, as IFLA_INFO_KIND {kind!r} names it)", kids,
+                                     label=c.label)
+
+
+_CHANGE = next(m.field for m in IFINFOMSG.shown if m.name == "change")
+_ALL_CHANGED = 0xFFFFFFFF
+
+
+def all_flags_changed(nodes) -> None:
+    """ifi_change ~0U: the kernel's "every flag may have changed", not 32 flag bits.
+
+    rtmsg_ifinfo(RTM_NEWLINK, dev, ~0U, …) announces a link whole (register_netdevice,
+    netdev_state_change and the like; rtnl_fill_ifinfo copies it into ifi_change), as
+    rtnl_delete_link/unregister announce RTM_DELLINK; the bits past IFF_ECHO are set by that
+    ~0, not by any flag: they are not shown as unknown bits."""
+    header = nodes[0] if nodes else None
+    for c in (header.children or ()) if header is not None else ():
+        if c.field is _CHANGE and c.value == _ALL_CHANGED:
+            c.text = f"{_ALL_CHANGED:#010x} (~0U: every flag may have changed)"
+            if c.children:
+                c.children = [k for k in c.children if not k.field.abbrev.endswith(".unknown_bits")]
+
+
+def reread_link(buf, order: str, nodes, req) -> None:
+    all_flags_changed(nodes)
+    slave_data_by_kind(buf, order, nodes, req)
+
+
 set_veth_peer(IFINFOMSG, LINK_ATTRS)
 add_types(["RTM_NEWLINK", "RTM_DELLINK", "RTM_GETLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS, link_info,
           short_header=RTGENMSG, by_family={AF_NUMBERS["AF_BRIDGE"]: LINK_ATTRS_BRIDGE})
+add_types(["RTM_NEWLINK", "RTM_SETLINK"], IFINFOMSG, LINK_ATTRS_SET, link_info, short_header=RTGENMSG,
+          by_family={AF_NUMBERS["AF_BRIDGE"]: LINK_ATTRS_BRIDGE}, requests=True)
+ROUTE.rereads.update({getattr(R, t): reread_link for t in ("RTM_NEWLINK", "RTM_DELLINK", "RTM_SETLINK")})
 
 
 @info(("rtnl.link.ifname", "rtnl.link.prop_list.alt_ifname"), full_tree=True)   # the names are one nest down

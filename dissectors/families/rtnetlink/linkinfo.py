@@ -67,21 +67,48 @@ BRPORT = S("bridge_slave", "IFLA_BRPORT_UNSPEC", "IFLA_BRPORT_", {
     "MCAST_N_GROUPS": "u32", "MCAST_MAX_GROUPS": "u32", "NEIGH_VLAN_SUPPRESS": "u8", "BACKUP_NHID": "u32"})
 BOND_MODES = {0: "balance-rr", 1: "active-backup", 2: "balance-xor", 3: "broadcast", 4: "802.3ad",
               5: "balance-tlb", 6: "balance-alb"}
+# The bond's option values by the names the kernel gives them (drivers/net/bonding/
+# bond_options.c, the bond_*_tbl tables: what /sys/class/net/BOND/bonding/* and `ip -d link`
+# print); the numbers of <linux/if_bonding.h> where it has them (BOND_XMIT_POLICY_*)
+BOND_XMIT_HASH = {0: "layer2", 1: "layer3+4", 2: "layer2+3", 3: "encap2+3", 4: "encap3+4", 5: "vlan+srcmac"}
+BOND_ARP_VALIDATE = {0: "none", 1: "active", 2: "backup", 3: "all", 4: "filter", 5: "filter_active",
+                     6: "filter_backup"}
+BOND_ARP_ALL_TARGETS = {0: "any", 1: "all"}
+BOND_PRIMARY_RESELECT = {0: "always", 1: "better", 2: "failure"}
+BOND_FAIL_OVER_MAC = {0: "none", 1: "active", 2: "follow"}
+BOND_LACP_RATE = {0: "slow", 1: "fast"}
+BOND_AD_SELECT = {0: "stable", 1: "bandwidth", 2: "count"}
+BOND_LACP_ACTIVE = {0: "off", 1: "on"}
+# a port's state and MII status (<linux/if_bonding.h> BOND_STATE_*, BOND_LINK_*), its LACP
+# actor/partner state bits (LACP_STATE_*)
+BOND_SLAVE_STATES = {0: "BOND_STATE_ACTIVE", 1: "BOND_STATE_BACKUP"}
+BOND_LINK_STATES = {0: "BOND_LINK_UP", 1: "BOND_LINK_FAIL", 2: "BOND_LINK_DOWN", 3: "BOND_LINK_BACK"}
+LACP_STATE_BITS = {0x1: "LACP_STATE_LACP_ACTIVITY", 0x2: "LACP_STATE_LACP_TIMEOUT", 0x4: "LACP_STATE_AGGREGATION",
+                   0x8: "LACP_STATE_SYNCHRONIZATION", 0x10: "LACP_STATE_COLLECTING", 0x20: "LACP_STATE_DISTRIBUTING",
+                   0x40: "LACP_STATE_DEFAULTED", 0x80: "LACP_STATE_EXPIRED"}
 BOND_AD = S("bond_ad_info", "IFLA_BOND_AD_INFO_UNSPEC", "IFLA_BOND_AD_INFO_", {
     "AGGREGATOR": "u16", "NUM_PORTS": "u16", "ACTOR_KEY": "u16", "PARTNER_KEY": "u16", "PARTNER_MAC": MAC})
 BOND = S("bond", "IFLA_BOND_UNSPEC", "IFLA_BOND_", {
-    "MODE": a("u8", enum=BOND_MODES), "ACTIVE_SLAVE": "u32", "MIIMON": a("u32", unit="ms"), "UPDELAY": "u32",
-    "DOWNDELAY": "u32", "USE_CARRIER": "u8", "ARP_INTERVAL": "u32",
-    "ARP_IP_TARGET": a("indexed-array", sub="binary", hint="ipv4"), "ARP_VALIDATE": "u32", "ARP_ALL_TARGETS": "u32",
-    "PRIMARY": "u32", "PRIMARY_RESELECT": "u8", "FAIL_OVER_MAC": "u8", "XMIT_HASH_POLICY": "u8",
+    "MODE": a("u8", enum=BOND_MODES), "ACTIVE_SLAVE": "u32", "MIIMON": a("u32", unit="ms"),
+    "UPDELAY": a("u32", unit="ms"), "DOWNDELAY": a("u32", unit="ms"), "USE_CARRIER": "u8",
+    "ARP_INTERVAL": a("u32", unit="ms"),
+    "ARP_IP_TARGET": a("indexed-array", sub="binary", hint="ipv4"),
+    "ARP_VALIDATE": a("u32", enum=BOND_ARP_VALIDATE), "ARP_ALL_TARGETS": a("u32", enum=BOND_ARP_ALL_TARGETS),
+    "PRIMARY": "u32", "PRIMARY_RESELECT": a("u8", enum=BOND_PRIMARY_RESELECT),
+    "FAIL_OVER_MAC": a("u8", enum=BOND_FAIL_OVER_MAC), "XMIT_HASH_POLICY": a("u8", enum=BOND_XMIT_HASH),
     "RESEND_IGMP": "u32", "NUM_PEER_NOTIF": "u8", "ALL_SLAVES_ACTIVE": "u8", "MIN_LINKS": "u32",
-    "LP_INTERVAL": "u32", "PACKETS_PER_SLAVE": "u32", "AD_LACP_RATE": "u8", "AD_SELECT": "u8",
+    "LP_INTERVAL": a("u32", unit="s"), "PACKETS_PER_SLAVE": "u32", "AD_LACP_RATE": a("u8", enum=BOND_LACP_RATE),
+    "AD_SELECT": a("u8", enum=BOND_AD_SELECT),
     "AD_INFO": a("nest", nested=BOND_AD), "AD_ACTOR_SYS_PRIO": "u16", "AD_USER_PORT_KEY": "u16",
-    "AD_ACTOR_SYSTEM": MAC, "TLB_DYNAMIC_LB": "u8", "PEER_NOTIF_DELAY": "u32", "AD_LACP_ACTIVE": "u8",
-    "MISSED_MAX": "u8", "NS_IP6_TARGET": a("indexed-array", sub="binary", hint="ipv6")})
+    "AD_ACTOR_SYSTEM": MAC, "TLB_DYNAMIC_LB": "u8", "PEER_NOTIF_DELAY": a("u32", unit="ms"),
+    "AD_LACP_ACTIVE": a("u8", enum=BOND_LACP_ACTIVE),
+    "MISSED_MAX": "u8", "NS_IP6_TARGET": a("indexed-array", sub="binary", hint="ipv6"), "COUPLED_CONTROL": "u8"})
 BOND_SLAVE = S("bond_slave", "IFLA_BOND_SLAVE_UNSPEC", "IFLA_BOND_SLAVE_", {
-    "STATE": "u8", "MII_STATUS": "u8", "LINK_FAILURE_COUNT": "u32", "PERM_HWADDR": MAC, "QUEUE_ID": "u16",
-    "AD_AGGREGATOR_ID": "u16", "AD_ACTOR_OPER_PORT_STATE": "u8", "AD_PARTNER_OPER_PORT_STATE": "u16"})
+    "STATE": a("u8", enum=BOND_SLAVE_STATES), "MII_STATUS": a("u8", enum=BOND_LINK_STATES),
+    "LINK_FAILURE_COUNT": "u32", "PERM_HWADDR": MAC, "QUEUE_ID": "u16",
+    "AD_AGGREGATOR_ID": "u16", "AD_ACTOR_OPER_PORT_STATE": a("u8", flags=LACP_STATE_BITS),
+    "AD_PARTNER_OPER_PORT_STATE": a("u16", flags=LACP_STATE_BITS), "PRIO": "s32", "ACTOR_PORT_PRIO": "u16",
+    "AD_CHURN_ACTOR_STATE": "u8", "AD_CHURN_PARTNER_STATE": "u8"})
 VXLAN_LABEL_POLICIES = names_from(L, "VXLAN_LABEL_", "ifla_vxlan_label_policy", exclude=("MAX",))
 VXLAN = S("vxlan", "IFLA_VXLAN_UNSPEC", "IFLA_VXLAN_", {
     "ID": "u32", "GROUP": IPV4, "LINK": "u32", "LOCAL": IPV4, "TTL": "u8", "TOS": "u8", "LEARNING": "u8",

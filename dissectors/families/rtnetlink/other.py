@@ -13,13 +13,13 @@ from ...generated import if_link as L, rtnetlink as R
 from .common import show_af
 from .protocol import ROUTE, add_types, all_type_names
 
-PREFIXMSG = c_struct(R, "prefixmsg", "rtnl.prefix", strip="prefix_", label="prefixmsg", show={"family": show_af})
 TCAMSG = c_struct(R, "tcamsg", "rtnl.action", strip="tca_", label="tcamsg", show={"family": show_af})
 NDUSEROPT = c_struct(R, "nduseroptmsg", "rtnl.nduseropt", strip="nduseropt_", label="nduseroptmsg",
                      show={"family": show_af})
 STATSMSG = c_struct(L, "if_stats_msg", "rtnl.stats", label="if_stats_msg", show={"family": show_af})
 
-_HEADERS = {"RTM_NEWPREFIX": PREFIXMSG, "RTM_NEWNDUSEROPT": NDUSEROPT,
+# (RTM_NEWPREFIX: prefix.py)
+_HEADERS = {"RTM_NEWNDUSEROPT": NDUSEROPT,
             "RTM_NEWACTION": TCAMSG, "RTM_DELACTION": TCAMSG, "RTM_GETACTION": TCAMSG,
             "RTM_NEWSTATS": STATSMSG, "RTM_GETSTATS": STATSMSG, "RTM_SETSTATS": STATSMSG}
 add_types([n for n in all_type_names() if getattr(R, n) not in ROUTE.types], None, None, None,

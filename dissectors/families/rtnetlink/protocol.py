@@ -21,6 +21,9 @@ class RouteProtocol(Protocol):
         # message types whose requests carry other attributes than the kernel's messages
         # (RTM_NEWMDB/DELMDB: MDBA_SET_ENTRY … in requests, MDBA_MDB … in notifications)
         self.request_types: dict[int, MessageType] = {}
+        # message type -> what reads again, as the kernel does, a part of the decoded body
+        # that the attribute sets alone cannot place: fix(buf, order, nodes, req)
+        self.rereads: dict[int, object] = {}
 
     def message_type(self, buf, off, length, mtype, order, ctx):
         if self.request_types and mtype in self.request_types and is_request(buf, off, order):
@@ -37,6 +40,9 @@ class RouteProtocol(Protocol):
             return None
         first = len(root.children)
         attrs = dissect_body(buf, body, end, mt, order, root, req=req)
+        reread = self.rereads.get(mt.value) if mt is not None else None
+        if reread is not None:
+            reread(buf, order, root.children[first:], req)
         if mt is None or mt.kind != GET or end <= body or not is_dump_request(root):
             return attrs
         ours = root.children[first:]

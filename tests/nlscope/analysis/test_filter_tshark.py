@@ -35,6 +35,11 @@ DIFFERS = {
     "netlink-netfilter.res_id": "as netlink-netfilter.family",
     "netlink-route.ifi_family": "a request whose body is shorter than ifinfomsg (a 1-byte rtgenmsg)",
     "netlink-route.ifa_family": "a request whose body is shorter than ifaddrmsg (a 1-byte rtgenmsg)",
+    **{f"netlink-route.ifa_{m}": "keepalived's RTM_GETADDR dump carries a struct ifinfomsg (24 bytes with "
+       "IFLA_EXT_MASK): the kernel (a non-strict socket, inet_dump_ifaddr) reads its family only, as nlscope "
+       "does; Wireshark reads it as an ifaddrmsg" for m in ("flags", "index", "prefixlen", "scope")},
+    "genl.ctrl.family_name": "nlscope decodes the attributes of the request an NLMSG_ERROR echoes whole (no "
+                             "NLM_F_CAPPED: a CTRL_CMD_GETFAMILY of a family not there); Wireshark its header only",
     "netlink-netfilter.ct_attr.id": "Wireshark reads IPCTNL_MSG_CT_GET_STATS_CPU's attributes as a conntrack's "
                                     "(CTA_STATS_ERROR, type 12, as CTA_ID; nfnetlink_conntrack.h)",
 }
