@@ -26,6 +26,16 @@ def decode_file(path, genl=None):
     return list(messages(read_capture(str(path)), Context(genl)))
 
 
+def assert_decodes_whole(msgs) -> None:
+    """Every message of a real capture claimed, not malformed, no node with a status, nothing
+    unknown and no value outside its enum: what the kernel and real programs sent, decoded whole."""
+    for m in msgs:
+        bad = [(n.name, n.status, n.show) for n in m.tree.walk() if n.status]
+        assert m.claimed and not m.malformed and not bad, f"{m.frame}.{m.index} {m.type_name}: {bad}"
+        assert m.unknown_count() == 0, f"{m.frame}.{m.index} {m.type_name}"
+        assert not [n.show for n in m.tree.walk() if n.show and "unknown value" in str(n.show)], m.frame
+
+
 def scenario_runs(log) -> list[tuple[str, list[str]]]:
     """The commands a scenario ran through lib.sh's `run` and what each printed: `+ CMD` opens a
     run, its `rc=N` closes it, and lines outside a run (section marks, the capture's own lines,

@@ -467,10 +467,12 @@ def _build() -> dict[str, Alias]:
         _attr_types_of(addr_types))
     route("ifa_label", "rtnl.addr.label", "string", "IFA_LABEL")
     route("ifa_flags32", "rtnl.addr.flags", "uint", "IFA_FLAGS (32-bit address flags)")
-    add("netlink-route.ifa_address.ipv4", "rtnl.addr.address", "ipv4", "IFA_ADDRESS and IFA_LOCAL, IPv4",
-        _only(_either(_top("rtnl.addr.address"), _top("rtnl.addr.local")), lambda p: ":" not in str(p[0])))
-    add("netlink-route.ifa_address.ipv6", "rtnl.addr.address", "ipv6", "IFA_ADDRESS and IFA_LOCAL, IPv6",
-        _only(_either(_top("rtnl.addr.address"), _top("rtnl.addr.local")), lambda p: ":" in str(p[0])))
+    # packet-netlink-route.c gives IFA_ADDRESS, IFA_LOCAL and IFA_BROADCAST one field (by length)
+    ifa_addresses = _either(_top("rtnl.addr.address"), _top("rtnl.addr.local"), _top("rtnl.addr.broadcast"))
+    add("netlink-route.ifa_address.ipv4", "rtnl.addr.address", "ipv4", "IFA_ADDRESS, IFA_LOCAL and IFA_BROADCAST, "
+        "IPv4", _only(ifa_addresses, lambda p: ":" not in str(p[0])))
+    add("netlink-route.ifa_address.ipv6", "rtnl.addr.address", "ipv6", "IFA_ADDRESS, IFA_LOCAL and IFA_BROADCAST, "
+        "IPv6", _only(ifa_addresses, lambda p: ":" in str(p[0])))
     for ws, ours in (("rt_family", "family"), ("rt_dst_len", "dst_len"), ("rt_src_len", "src_len"),
                      ("rt_tos", "tos"), ("rt_table", "table"), ("rt_protocol", "protocol"), ("rt_scope", "scope"),
                      ("rt_type", "type"), ("rt_flags", "flags")):

@@ -12,7 +12,7 @@ import re
 import pytest
 
 import dissectors
-from tests.conftest import CAPTURES, decode_file, scenario_runs
+from tests.conftest import CAPTURES, assert_decodes_whole, decode_file, scenario_runs
 
 dissectors.load_families()
 
@@ -44,11 +44,7 @@ def value(node):
 def test_every_message_is_claimed_and_decodes_whole(run):
     msgs, _ = run
     assert len(msgs) > 3000
-    for m in msgs:
-        bad = [(n.name, n.status, n.show) for n in m.tree.walk() if n.status]
-        assert m.claimed and not m.malformed and not bad, f"{m.frame}.{m.index} {m.type_name}: {bad}"
-        assert m.unknown_count() == 0
-        assert not [n.show for n in m.tree.walk() if n.show and "unknown value" in str(n.show)], m.frame
+    assert_decodes_whole(msgs)
 
 
 # --- IPVS: keepalived's virtual servers and ipvsadm ---------------------------------------------

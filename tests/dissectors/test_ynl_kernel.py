@@ -291,6 +291,17 @@ def test_the_lists_of_families_say_what_the_tree_and_the_captures_hold(restore_t
     assert both == BOTH_WAYS and only == SPEC_ONLY
 
 
+# fixed headers of another subsystem that shares a protocol's message types, chosen by the
+# family byte as rtnetlink_rcv_msg() does (rtnl_get_link(family, type)); a spec names one
+# layout per message type, so these messages are not its to decode: the CAN gateway's
+# RTM_*ROUTE of AF_CAN carry struct rtcanmsg (net/can/gw.c; captures/tools.pcapng's cangw)
+OTHER_SUBSYSTEMS = {"rtnl.cgw"}
+
+
+def _another_subsystems(m) -> bool:
+    return any(c.field.abbrev in OTHER_SUBSYSTEMS for c in m.tree.children or ())
+
+
 @pytest.mark.parametrize("stem", BOTH_WAYS)
 def test_the_kernels_spec_decodes_the_captures_like_the_built_in(stem, restore_tables):
     """Each message of the spec's family: every value the spec's decode shows is the one the
@@ -307,7 +318,7 @@ def test_the_kernels_spec_decodes_the_captures_like_the_built_in(stem, restore_t
         if not any((m.protocol == obj.number) if raw else (m.family == genl[obj.name].label) for m in before):
             continue   # no message of the family: the same decode, nothing to compare
         for old, new in zip(before, decode_file(CAPTURES / name), strict=True):
-            if new.family != label:
+            if new.family != label or _another_subsystems(old):
                 continue
             messages += 1
             faults.update(_fault(n) for n in new.tree.walk() if n.status)
@@ -381,3 +392,4 @@ def test_a_netlink_raw_spec_keeps_its_protocols_way_of_writing_types(restore_tab
     assert spec_own and all(re.fullmatch(r"NFTABLES_CMD_\w+ \((10:\d+|16|17)\)", t) for t in spec_own), spec_own[:3]
     others = {k: text for k, (name, text) in after.items() if not name.startswith("NFTABLES_CMD_")}
     assert others and all(before[k] == text for k, text in others.items())
+

@@ -13,6 +13,8 @@ data, EAPOL over the control port) are decoded by `nl80211_frames`.
 """
 from __future__ import annotations
 
+import struct
+
 from construct import Int32ul
 
 from ...core.attrs import FULL, AttrSet, a, decode_attrs, enum_set, malformed
@@ -256,6 +258,75 @@ SCHED_PLAN = S("sched_scan_plan", "NL80211_SCHED_SCAN_PLAN_", {"INTERVAL": a("u3
 MNTR_FLAGS = enum_set("mntr_flags", "nl80211.mntr_flags", N, "nl80211_mntr_flags", "NL80211_MNTR_FLAG_", {},
                       default="flag", label="monitor flags")
 STA_WME = S("sta_wme_attr", "NL80211_STA_WME_", {"UAPSD_QUEUES": "u8", "MAX_SP": "u8"}, label="station WME")
+# NL80211_ATTR_MESH_CONFIG: the types of nl80211_meshconf_params_policy, which
+# nl80211_get_mesh_config() (GET_MESH_CONFIG's answer) puts the same way; units as
+# <linux/nl80211.h> documents them (and iw prints them)
+MPATH_FLAGS = names_from(N, "NL80211_MPATH_FLAG_", "nl80211_mpath_flags", exclude=())
+MESHCONF = S("meshconf", "NL80211_MESHCONF_", {
+    "RETRY_TIMEOUT": a("u16", unit="ms"), "CONFIRM_TIMEOUT": a("u16", unit="ms"), "HOLDING_TIMEOUT": a("u16", unit="ms"),
+    "MAX_PEER_LINKS": "u16", "MAX_RETRIES": "u8", "TTL": "u8", "ELEMENT_TTL": "u8", "AUTO_OPEN_PLINKS": "u8",
+    "HWMP_MAX_PREQ_RETRIES": "u8", "PATH_REFRESH_TIME": a("u32", unit="ms"),
+    "MIN_DISCOVERY_TIMEOUT": a("u16", unit="ms"), "HWMP_ACTIVE_PATH_TIMEOUT": a("u32", unit="TU"),
+    "HWMP_PREQ_MIN_INTERVAL": a("u16", unit="TU"), "HWMP_NET_DIAM_TRVS_TIME": a("u16", unit="TU"),
+    "HWMP_ROOTMODE": "u8", "HWMP_RANN_INTERVAL": a("u16", unit="TU"), "GATE_ANNOUNCEMENTS": "u8",
+    "HWMP_PERR_MIN_INTERVAL": a("u16", unit="TU"), "FORWARDING": "u8", "RSSI_THRESHOLD": a("s32", unit="dBm"),
+    "SYNC_OFFSET_MAX_NEIGHBOR": "u32", "HT_OPMODE": a("u16", show=hex),
+    "HWMP_PATH_TO_ROOT_TIMEOUT": a("u32", unit="TU"), "HWMP_ROOT_INTERVAL": a("u16", unit="TU"),
+    "HWMP_CONFIRMATION_INTERVAL": a("u16", unit="TU"), "POWER_MODE": a("u32", enum=MESH_PM),
+    "AWAKE_WINDOW": a("u16", unit="TU"), "PLINK_TIMEOUT": a("u32", unit="s"), "CONNECTED_TO_GATE": "u8",
+    "NOLEARN": "u8", "CONNECTED_TO_AS": "u8"}, enum="nl80211_meshconf_params", label="mesh configuration")
+# nl80211_get_mesh_config() opens the NL80211_ATTR_MESH_CONFIG nest and puts NL80211_ATTR_IFINDEX
+# (a u32) in it before the NL80211_MESHCONF_* values: inside the nest its number, 3, is
+# NL80211_MESHCONF_HOLDING_TIMEOUT's (a u16), which follows later.  A reader that parses the nest
+# (iw: nla_parse_nested) keeps the last of the two, the real holding timeout; the first is
+# shown for what it is, the interface index
+F_MESHCONF_IFINDEX = FIELDS.add("nl80211.meshconf.ifindex", "Interface index", UINT,
+                                "NL80211_ATTR_IFINDEX that nl80211_get_mesh_config() puts inside the "
+                                "mesh configuration nest (attribute 3 there)")
+
+
+def _mesh_config(buf, start, end, order, req):
+    """NL80211_ATTR_MESH_CONFIG of a request (SET_MESH_CONFIG, JOIN_MESH): NL80211_MESHCONF_*."""
+    return decode_attrs(buf, start, end, MESHCONF, order, 1, req)
+
+
+def _mesh_config_reply(buf, start, end, order, req):
+    """The nest of a GET_MESH_CONFIG answer: its 4-byte attribute 3 the interface index.  (The
+    nest is declared binary with this hook: only a hook sees each attribute's length.)"""
+    out, p = [], start
+    hdr = ">HH" if order == ">" else "<HH"
+    while end - p >= 4:
+        ln, typ = struct.unpack_from(hdr, buf, p)
+        if ln < 4 or p + ln > end:
+            break
+        nxt = min(end, p + ((ln + 3) & ~3))
+        if typ & 0x3fff == N.NL80211_MESHCONF_HOLDING_TIMEOUT and ln == 8:
+            out.append(Node(F_MESHCONF_IFINDEX, int.from_bytes(buf[p + 4:p + 8], "big" if order == ">" else "little"),
+                            p, ln, None, label="NL80211_ATTR_IFINDEX (put in the nest by nl80211_get_mesh_config)"))
+        else:
+            out.extend(decode_attrs(buf, p, nxt, MESHCONF, order, 1, req))
+        p = nxt
+    if p < end:   # a tail that is no attribute: shown malformed by the generic decoder
+        out.extend(decode_attrs(buf, p, end, MESHCONF, order, 1, req))
+    return out
+
+
+def _ssid_text(d: bytes) -> str:
+    """A mesh id (up to 32 bytes, no terminator) as iw prints it: its text."""
+    return d.decode("utf-8", "backslashreplace")
+
+
+_MESH_CONFIG_SHOW = lambda d: f"{len(d)} bytes"   # noqa: E731 (the members are its children)
+# NL80211_ATTR_MESH_SETUP of JOIN_MESH (nl80211_mesh_setup_params_policy, nl80211_parse_mesh_setup)
+MESH_SETUP = S("mesh_setup", "NL80211_MESH_SETUP_", {
+    "ENABLE_VENDOR_PATH_SEL": "u8", "ENABLE_VENDOR_METRIC": "u8", "IE": a("binary", decode=decode_ies), "USERSPACE_AUTH": "flag",
+    "USERSPACE_AMPE": "flag", "ENABLE_VENDOR_SYNC": "u8", "USERSPACE_MPM": "flag", "AUTH_PROTOCOL": "u8"},
+    enum="nl80211_mesh_setup_params", label="mesh setup")
+# NL80211_ATTR_MPATH_INFO: what nl80211_send_mpath() puts for a mesh path
+MPATH_INFO = S("mpath_info", "NL80211_MPATH_INFO_", {
+    "FRAME_QLEN": "u32", "SN": "u32", "METRIC": "u32", "EXPTIME": a("u32", unit="ms"),
+    "FLAGS": a("u8", flags=MPATH_FLAGS), "DISCOVERY_TIMEOUT": a("u32", unit="ms"), "DISCOVERY_RETRIES": "u8",
+    "HOP_COUNT": "u8", "PATH_CHANGE": "u32"}, label="mesh path")
 CQM = S("attr_cqm", "NL80211_ATTR_CQM_", {
     "RSSI_THOLD": "binary", "RSSI_HYST": "u32", "RSSI_THRESHOLD_EVENT": "u32", "PKT_LOSS_EVENT": "u32",
     "TXE_RATE": "u32", "TXE_PKTS": "u32", "TXE_INTVL": "u32", "BEACON_LOSS_EVENT": "flag", "RSSI_LEVEL": "s32"},
@@ -278,11 +349,11 @@ NL80211_TYPES = {
     "STA_FLAGS": a("nest", nested=STA_FLAGS), "STA_LISTEN_INTERVAL": "u16",
     "STA_SUPPORTED_RATES": _RATES, "STA_VLAN": "u32",
     "STA_INFO": a("nest", nested=STA_INFO), "WIPHY_BANDS": a("nest", nested=BANDS_SET),
-    "MNTR_FLAGS": a("nest", nested=MNTR_FLAGS), "MESH_ID": "binary", "STA_PLINK_ACTION": "u8",
-    "MPATH_NEXT_HOP": a("binary", hint="mac"), "MPATH_INFO": "nest", "BSS_CTS_PROT": "u8",
+    "MNTR_FLAGS": a("nest", nested=MNTR_FLAGS), "MESH_ID": a("binary", show=_ssid_text), "STA_PLINK_ACTION": "u8",
+    "MPATH_NEXT_HOP": a("binary", hint="mac"), "MPATH_INFO": a("nest", nested=MPATH_INFO), "BSS_CTS_PROT": "u8",
     "BSS_SHORT_PREAMBLE": "u8", "BSS_SHORT_SLOT_TIME": "u8", "HT_CAPABILITY": _HT_CAP,
     "SUPPORTED_IFTYPES": a("nest", nested=IFTYPE_FLAGS), "REG_ALPHA2": "string",
-    "REG_RULES": a("indexed-array", sub="nest", nested=REG_RULE), "MESH_CONFIG": "nest", "BSS_BASIC_RATES": _RATES,
+    "REG_RULES": a("indexed-array", sub="nest", nested=REG_RULE), "MESH_CONFIG": a("binary", decode=_mesh_config, show=_MESH_CONFIG_SHOW), "BSS_BASIC_RATES": _RATES,
     "WIPHY_TXQ_PARAMS": a("indexed-array", sub="nest", nested=TXQ_PARAMS), "WIPHY_FREQ": a("u32", show=_mhz),
     "WIPHY_CHANNEL_TYPE": a("u32", enum=CHAN_TYPES), "KEY_DEFAULT_MGMT": "flag", "MGMT_SUBTYPE": "u8", "IE": _IES,
     "MAX_NUM_SCAN_SSIDS": "u8", "SCAN_FREQUENCIES": a("indexed-array", sub="u32"),
@@ -310,7 +381,7 @@ NL80211_TYPES = {
     "SUPPORT_IBSS_RSN": "flag", "WIPHY_ANTENNA_TX": a("u32", show=hex), "WIPHY_ANTENNA_RX": a("u32", show=hex),
     "MCAST_RATE": "u32", "OFFCHANNEL_TX_OK": "flag", "BSS_HT_OPMODE": "u16", 
     "KEY_DEFAULT_TYPES": a("nest", nested=KEY_DEFAULT_TYPES),
-    "MAX_REMAIN_ON_CHANNEL_DURATION": a("u32", unit="ms"), "MESH_SETUP": "nest",
+    "MAX_REMAIN_ON_CHANNEL_DURATION": a("u32", unit="ms"), "MESH_SETUP": a("nest", nested=MESH_SETUP),
     "WIPHY_ANTENNA_AVAIL_TX": a("u32", show=hex), "WIPHY_ANTENNA_AVAIL_RX": a("u32", show=hex),
     "SUPPORT_MESH_AUTH": "flag", "STA_PLINK_STATE": a("u8", enum=PLINK_STATES), "WOWLAN_TRIGGERS": "nest",
     "WOWLAN_TRIGGERS_SUPPORTED": "nest", "SCHED_SCAN_INTERVAL": a("u32", unit="ms"),
@@ -397,6 +468,7 @@ ATTRS_BY_CMD = {
     N.NL80211_CMD_CONTROL_PORT_FRAME: _top_level(FRAME=a("binary", decode=decode_eapol)),
     N.NL80211_CMD_CONTROL_PORT_FRAME_TX_STATUS: _top_level(FRAME=a("binary", decode=decode_ether_eapol)),
     N.NL80211_CMD_NEW_WIPHY: _top_level(VENDOR_DATA=_VENDOR_CMDS),
+    N.NL80211_CMD_GET_MESH_CONFIG: _top_level(MESH_CONFIG=a("binary", decode=_mesh_config_reply, show=_MESH_CONFIG_SHOW)),
 }
 
 

@@ -13,7 +13,11 @@ AF_NUMBERS = {v: k for k, v in AF_NAMES.items()}
 show_af = enum_show(AF_NAMES)
 
 RTN_NAMES = names_from(R, "RTN_", "RTN_UNSPEC", exclude=("MAX",))
-RTPROT_NAMES = names_from(R, "RTPROT_", exclude=())
+# routing daemons' protocol numbers the kernel header leaves out: FRR's (zebra/rt_netlink.h; iproute2
+# names them from the /etc/iproute2/rt_protos.d/frr.conf FRR installs, 196 as "static")
+FRR_RTPROT_NAMES = {190: "RTPROT_RIPNG", 191: "RTPROT_NHRP", 193: "RTPROT_LDP", 194: "RTPROT_SHARP",
+                    195: "RTPROT_PBR", 196: "RTPROT_ZSTATIC", 197: "RTPROT_OPENFABRIC", 198: "RTPROT_SRTE"}
+RTPROT_NAMES = {**FRR_RTPROT_NAMES, **names_from(R, "RTPROT_", exclude=())}
 SCOPE_NAMES = names_from(R, "RT_SCOPE_", "rt_scope_t", exclude=())
 TABLE_NAMES = names_from(R, "RT_TABLE_", "rt_class_t", exclude=("MAX",))
 RTM_F_NAMES = names_from(R, "RTM_F_", exclude=())

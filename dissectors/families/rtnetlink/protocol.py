@@ -24,8 +24,16 @@ class RouteProtocol(Protocol):
         # message type -> what reads again, as the kernel does, a part of the decoded body
         # that the attribute sets alone cannot place: fix(buf, order, nodes, req)
         self.rereads: dict[int, object] = {}
+        # (message type, family byte) -> the layout of another subsystem that shares the type
+        # number: the CAN gateway's RTM_*ROUTE of AF_CAN carry a struct rtcanmsg, not an rtmsg
+        # (rtnetlink_rcv_msg() dispatches on the family byte: rtnl_get_link(family, type))
+        self.family_types: dict[tuple[int, int], MessageType] = {}
 
     def message_type(self, buf, off, length, mtype, order, ctx):
+        if self.family_types and length > NLMSG_HDRLEN and off + NLMSG_HDRLEN < len(buf):
+            mt = self.family_types.get((mtype, buf[off + NLMSG_HDRLEN]))
+            if mt is not None:
+                return mt
         if self.request_types and mtype in self.request_types and is_request(buf, off, order):
             return self.request_types[mtype]
         return self.types.get(mtype)
@@ -148,6 +156,14 @@ def add_types(names: list[str], header=None, attrs=None, info=None, short_header
         hdr = (headers or {}).get(name, header)
         table = ROUTE.request_types if requests else ROUTE.types
         table[value] = MessageType(value, name, kind_of(name), hdr, attrs, short_header, info, by_family)
+
+
+def add_family_types(names: list[str], family: int, header, attrs, info=None):
+    """Register RTM_* message types of one address family whose body is another subsystem's
+    layout (its own fixed header and attributes), chosen by the body's first byte."""
+    for name in names:
+        value = getattr(R, name)
+        ROUTE.family_types[(value, family)] = MessageType(value, name, kind_of(name), header, attrs, None, info)
 
 
 def all_type_names() -> list[str]:

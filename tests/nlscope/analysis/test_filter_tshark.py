@@ -42,6 +42,15 @@ DIFFERS = {
                              "NLM_F_CAPPED: a CTRL_CMD_GETFAMILY of a family not there); Wireshark its header only",
     "netlink-netfilter.ct_attr.id": "Wireshark reads IPCTNL_MSG_CT_GET_STATS_CPU's attributes as a conntrack's "
                                     "(CTA_STATS_ERROR, type 12, as CTA_ID; nfnetlink_conntrack.h)",
+    **{f"netlink-route.{f}": "'bridge fdb show' dumps RTM_GETNEIGH AF_BRIDGE with a 16-byte ifinfomsg: "
+       "rtnl_fdb_dump reads an ndmsg only when the body is 12 or 20 bytes (valid_fdb_dump_legacy), as nlscope does; "
+       "Wireshark reads every RTM_GETNEIGH as an ndmsg" for f in (
+        "ifi_type", "ifi_index", "ifi_flags", "ifi_change", "ifi_flags.iff_up", "ifi_flags.iff_broadcast",
+        "nd_family", "nd_index", "nd_state", "nd_flags", "nd_type")},
+    **{f"netlink-route.{f}": "cangw's RTM_NEWROUTE/GETROUTE of family AF_CAN carry a 4-byte struct rtcanmsg "
+       "(can/gw.c), as nlscope reads them; Wireshark reads a 12-byte rtmsg and its attributes 8 bytes late" for f in (
+        "rt_family", "rt_dst_len", "rt_src_len", "rt_tos", "rt_table", "rt_protocol", "rt_scope", "rt_type",
+        "rt_flags", "rta_attr_type")},
 }
 # aliases of the frame's cooked header: once a frame in tshark, once a message in nlscope, so
 # compared for presence only (every other alias is compared value by value)
