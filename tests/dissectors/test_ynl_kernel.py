@@ -393,3 +393,47 @@ def test_a_netlink_raw_spec_keeps_its_protocols_way_of_writing_types(restore_tab
     others = {k: text for k, (name, text) in after.items() if not name.startswith("NFTABLES_CMD_")}
     assert others and all(before[k] == text for k, text in others.items())
 
+
+# --- what a spec falls back to does not depend on what was imported before it (issue 14) -----
+_ORDER_PROBE = r"""
+import hashlib, json, sys
+from pathlib import Path
+first = sys.argv[1]
+if first == "built-ins":
+    import dissectors
+    dissectors.load_families()
+elif first == "a-decode":
+    from tests.conftest import decode_file
+    decode_file(Path(sys.argv[3]))       # the built-ins loaded by a decode, as a script would
+from dissectors.core import registry
+from dissectors.ynl import load_spec
+spec = load_spec(sys.argv[2])
+below = spec.fallback
+from tests.conftest import decode_file
+msgs = decode_file(Path(sys.argv[3]))
+h = hashlib.sha256()
+for m in msgs:
+    h.update(json.dumps([m.family, m.info, m.to_json()], sort_keys=True, default=str).encode())
+print(json.dumps({"fallback": type(below).__module__ + "." + type(below).__name__ if below else None,
+                  "registered": registry.PROTOCOLS[spec.number] is spec, "families": sorted({m.family for m in msgs}),
+                  "hash": h.hexdigest()}))
+"""
+
+
+def test_a_raw_spec_falls_back_to_the_built_in_whatever_was_loaded_before():
+    """rt_addr.yaml names RTM_*ADDR only: the links and routes of the same capture are the
+    built-in rtnetlink's to decode, whether the spec is loaded in a fresh interpreter, after
+    load_families() or after a decode; the three decodes are one."""
+    import json
+    import subprocess
+    import sys
+    spec, cap = kernel_specs() / "rt_addr.yaml", CAPTURES / "rtnl-deep.pcapng"
+    outs = []
+    for first in ("nothing", "built-ins", "a-decode"):
+        r = subprocess.run([sys.executable, "-c", _ORDER_PROBE, first, str(spec), str(cap)], capture_output=True,
+                           text=True, timeout=300, cwd=ROOT)
+        assert r.returncode == 0, r.stderr[-2000:]
+        outs.append(json.loads(r.stdout))
+    assert outs[0]["fallback"] == "dissectors.families.rtnetlink.protocol.RouteProtocol", outs[0]
+    assert outs[0]["registered"] and {"rtnetlink", "rt-addr"} <= set(outs[0]["families"]), outs[0]
+    assert outs[0] == outs[1] == outs[2]
