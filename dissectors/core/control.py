@@ -14,7 +14,7 @@ import struct
 from ..generated import netlink as H
 from ..model import FIELDS, INT, NONE, STRING, Node
 from .attrs import FULL, NLA_TYPE_MASK, TOO_DEEP, AttrSet, Request, a, decode_attrs, malformed
-from .errors import errno_name, errno_text
+from .errors import error_name, errno_text
 from .header import NLMSG_HDRLEN, NLMSGHDR_FAST
 from .registry import PROTOCOLS
 from .schema import names_from
@@ -96,7 +96,7 @@ def dissect_error(buf, off, length, flags, protocol, order, ctx, root, dissect_m
         return None
     code = _I32[order].unpack_from(buf, body)[0]
     root.add(Node(ERROR_FIELD, code, body, 4))
-    info = {"code": code, "name": errno_name(code), "extack": None, "request_type": None,
+    info = {"code": code, "name": error_name(code), "extack": None, "request_type": None,
             "request_seq": None}
     echoed = echo_header(buf, off, length, flags, order)
     if echoed is None:
@@ -132,7 +132,7 @@ def dissect_done(buf, off, length, flags, order, root, req: Request = FULL):
             if end == body else None
     code = _I32[order].unpack_from(buf, body)[0]
     root.add(Node(ERROR_FIELD, code, body, 4, label="Dump status"))
-    info = {"code": code, "name": errno_name(code), "extack": None, "request_type": None, "request_seq": None}
+    info = {"code": code, "name": error_name(code), "extack": None, "request_type": None, "request_seq": None}
     if flags & H.NLM_F_ACK_TLVS and body + 4 < end:
         info["extack"] = _extack(buf, body + 4, end, order, root, None, None, None, req)
     return info

@@ -14,7 +14,7 @@ from ..generated import netlink as H
 from ..model import FIELDS, MALFORMED, NONE, TRUNCATED, UNKNOWN, Node
 from .attrs import FULL, Request, decode_attrs, malformed, summary
 from .control import PAYLOAD_FIELD, dissect_done, dissect_error, echo_header, error_code, request_name
-from .errors import errno_name
+from .errors import error_name
 from .info import as_info
 from .report import ErrorReport, report_of  # noqa: F401 (ErrorReport: the annotation)
 from .header import (ACK, CONTROL_NAMES, NLMSG_HDRLEN, NLMSGHDR_FAST, detect_order, flag_names, header_node,
@@ -488,7 +488,7 @@ def _control_info_fast(m: Message) -> str | None:
         if m.length < NLMSG_HDRLEN + 4:
             return None
         code = m.error_code
-        return "DONE" if not code else f"DONE {errno_name(code)} ({code})"
+        return "DONE" if not code else f"DONE {error_name(code)} ({code})"
     echoed = echo_header(m.buf, m.offset, m.length, m.flags, m.order) if m.type == H.NLMSG_ERROR else None
     if echoed is None:
         return None
@@ -496,7 +496,7 @@ def _control_info_fast(m: Message) -> str | None:
     e_mt = _message_type(m.buf, eo, avail, e_type, m.protocol, m.order, m.ctx)  # as dissect_message finds it
     req = request_name(e_mt, e_type, m.protocol, m.ctx)
     code = m.error_code
-    return f"{'ACK' if code == 0 else errno_name(code)} for {req or 'request'} seq {e_seq}"
+    return f"{'ACK' if code == 0 else error_name(code)} for {req or 'request'} seq {e_seq}"
 
 
 def _extack_info(ext) -> str:

@@ -21,10 +21,20 @@ def errno_name(code: int) -> str:
     return ERRNO_NAMES.get(-code if code < 0 else code, f"errno {abs(code)}")
 
 
+def error_name(code: int) -> str:
+    """The name of an NLMSG_ERROR or NLMSG_DONE code: 0 -> 'OK', -17 -> 'EEXIST'; a positive
+    code -> '+1'.  The kernel acks what a handler returned as it came (netlink_rcv_skb), and a
+    few handlers return a value, not an error (HWSIM_CMD_NEW_RADIO the new radio's id): a
+    positive code names no errno."""
+    return f"+{code}" if code > 0 else errno_name(code)
+
+
 def errno_text(code: int) -> str:
-    """-17 -> '-17 (EEXIST: File exists)'."""
+    """-17 -> '-17 (EEXIST: File exists)'; 1 -> '1 (positive: a value the handler returned, not an errno)'."""
     if code == 0:
         return "0 (ACK)"
+    if code > 0:
+        return f"{code} (positive: a value the handler returned, not an errno)"
     n = abs(code)
     name = ERRNO_NAMES.get(n)
     if name is None:  # any other int, -2**31 too (strerror takes a C int)

@@ -129,3 +129,23 @@ def test_capped_genl_ack_names_the_family_of_its_echoed_header():
     echo = m.tree.find("netlink.echo")
     types = [n.text for n in echo.walk() if n.field.abbrev == "netlink.type"]
     assert types == ["nlctrl (0x10)"], types
+
+
+def test_a_positive_code_is_the_handlers_value_not_an_errno():
+    """netlink_rcv_skb acks what a doit returned as it came: HWSIM_CMD_NEW_RADIO returns the new
+    radio's id (captures/genl-tail2: +1, +2 on both kernels). It was shown as EPERM and ENOENT."""
+    for flags in (H.NLM_F_CAPPED, 0):
+        (m,) = dissectors.decode_frame(_error(1, _request(), flags), 0)
+        assert m.info == "+1 for RTM_NEWLINK seq 17" and m.error["name"] == "+1"
+        assert m.tree.find("netlink.error").show == "1 (positive: a value the handler returned, not an errno)"
+    done = msg(H.NLMSG_DONE, H.NLM_F_MULTI, struct.pack("<i", 3), seq=17)
+    (m,) = dissectors.decode_frame(done, 0)
+    assert m.info == "DONE +3 (3)"
+    assert dissectors.errno_name(1) == "EPERM"   # the errno of a positive number, for callers that negate
+
+
+def test_new_radio_answers_carry_the_radio_id_on_both_kernels():
+    from tests.conftest import CAPTURES, decode_file
+    for d in (CAPTURES, CAPTURES / "6.12"):
+        answers = [m.info for m in decode_file(d / "genl-tail2.pcapng") if m.error and m.error["code"] > 0]
+        assert answers and all(i.startswith("+") and "_CMD_NEW_RADIO seq" in i for i in answers), answers
