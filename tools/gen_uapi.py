@@ -133,6 +133,9 @@ HEADERS = {
     "nbd": "linux/nbd.h",
     "quota": "linux/quota.h",
     "thermal": "linux/thermal.h",
+    # the CAN gateway's RTM_*ROUTE of family AF_CAN (dissectors/families/rtnetlink/cangw.py)
+    "can": "linux/can.h",
+    "can_gw": "linux/can/gw.h",
 }
 # Headers split out of one we parse, read where its #include stands: 6.12's <linux/mptcp.h>
 # takes the path manager's names from the YNL-generated <linux/mptcp_pm.h>.

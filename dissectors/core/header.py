@@ -44,6 +44,16 @@ NLMSGHDR_FAST = {"<": struct.Struct("<IHHII"), ">": struct.Struct(">IHHII")}
 _FLAG_FIELDS = {}
 
 
+def nlmsghdr_value(root: Node, member: str) -> int:
+    """A decoded message's nlmsghdr member by name ("len", "type", "flags", "seq", "pid"): what an
+    Info function reads of the header (the tree's first node), named rather than by position."""
+    abbrev = f"netlink.{member}"
+    for c in root.children[0].children:
+        if c.field.abbrev == abbrev:
+            return c.value
+    raise KeyError(f"nlmsghdr has no member {member!r}")
+
+
 def is_request(buf, off: int, order: str) -> bool:
     """NLM_F_REQUEST of the message at `off`, read from its flags' low byte alone."""
     return bool(buf[off + (6 if order == "<" else 7)] & H.NLM_F_REQUEST)

@@ -19,7 +19,7 @@ import struct
 
 from ...core.attrs import FULL, malformed
 from ...core.errors import errno_name
-from ...core.header import NLMSG_HDRLEN, NLMSGHDR_FAST, split
+from ...core.header import NLMSG_HDRLEN, NLMSGHDR_FAST, nlmsghdr_value, split
 from ...core.registry import GET, NEW, DEL, OTHER, MessageType, Protocol, register_protocol
 from ...model import FIELDS, BYTES, NONE, STRING, UINT, UNKNOWN, Node
 from . import constants as C
@@ -206,7 +206,7 @@ def rule_info(root) -> str:
     kids = {c.field: c for c in rule.children}
     flags, action = kids[RULE_FIELDS["flags"]].value, kids[RULE_FIELDS["action"]].value
     listname = C.FILTER_LISTS.get(flags & 0x0f, str(flags & 0x0f))
-    verb = "-d" if root.children[0].children[1].value == C.AUDIT_DEL_RULE else "-a"
+    verb = "-d" if nlmsghdr_value(root, "type") == C.AUDIT_DEL_RULE else "-a"
     out = [f"{verb} {C.ACTIONS.get(action, action)},{listname}"]
     ids = [c.value for c in kids[FIELD_IDS].children if c.field is FIELD_ID]
     vals = [c.value for c in kids[VALUES].children if c.field is VALUE]
@@ -251,7 +251,7 @@ def status_info(root) -> str:
     if st is None:
         return ""
     v = {c.label: c.value for c in st.children}
-    if root.children[0].children[2].value & 1:   # a request (AUDIT_SET): what its mask sets
+    if nlmsghdr_value(root, "flags") & 1:   # a request (AUDIT_SET): what its mask sets
         names = [n.lower() for b, n in C.STATUS_MASK.items() if v.get("mask", 0) & b]
         return "set " + " ".join(f"{n} {v[n]}" for n in names if n in v) if names else "set nothing"
     return " ".join(f"{n} {v[n]}" for n in _STATUS_MEMBERS[1:] if n in v)
@@ -310,7 +310,7 @@ def _info_for(mtype: int, body: str):
         return base
 
     def info(root) -> str:
-        if root.children[0].children[2].value & 1:   # NLM_F_REQUEST: the question, not an answer
+        if nlmsghdr_value(root, "flags") & 1:   # NLM_F_REQUEST: the question, not an answer
             return words
         return base(root)
     return info

@@ -4,45 +4,46 @@ whose body is a struct rtcanmsg of family AF_CAN, not an rtmsg, and CGW_* attrib
 cgw_create_job() and cgw_remove_job() read the request with nlmsg_parse_deprecated(nlh,
 sizeof(struct rtcanmsg), …, cgw_policy) (cgw_parse_attr); cgw_dump_jobs() answers a dump with one
 RTM_NEWROUTE per job, filled by cgw_put_job().  The constants and structs are those of
-<linux/can/gw.h> and <linux/can.h>, which tools/gen_uapi.py does not generate yet (its output is
-outside dissectors/families); they are spelled here as the header spells them.
+<linux/can/gw.h> and <linux/can.h> (tools/gen_uapi.py's can_gw and can).
 """
 from __future__ import annotations
 
 from construct import Bytes, Int8sl, Int8ul, Int16ul, Int32ul
 
 from ...core.attrs import AttrSet, a
+from ...core.header import nlmsghdr_value
 from ...core.info import info
-from ...core.schema import FixedStruct, enum_show, flags_show, member, pad, raw
-from ...generated import rtnetlink as R
+from ...core.schema import FixedStruct, enum_show, flags_show, member, names_from, pad, raw
+from ...generated import can as CAN, can_gw as G, rtnetlink as R
 from .common import AF_NUMBERS, show_af
 from .protocol import add_family_types, is_dump_request, top
 
 AF_CAN = AF_NUMBERS["AF_CAN"]
 
+
+def _named(module, *names: str) -> dict[int, str]:
+    """value -> NAME for the constants listed (where a prefix is shared, as CGW_MOD_ is by the
+    attribute numbers and the modtype bits, the header's names are listed, not matched)."""
+    return {getattr(module, n): n for n in names}
+
+
 # enum of the rtcanmsg gwtype
-CGW_TYPE_NAMES = {1: "CGW_TYPE_CAN_CAN"}
+CGW_TYPE_NAMES = names_from(G, "CGW_TYPE_", "CGW_TYPE_UNSPEC")
 # rtcanmsg flags
-CGW_FLAGS = {0x01: "CGW_FLAGS_CAN_ECHO", 0x02: "CGW_FLAGS_CAN_SRC_TSTAMP", 0x04: "CGW_FLAGS_CAN_IIF_TX_OK",
-             0x08: "CGW_FLAGS_CAN_FD"}
+CGW_FLAGS = names_from(G, "CGW_FLAGS_CAN_")
 # modtype of struct cgw_frame_mod / cgw_fdframe_mod: the frame elements the modification touches
 # (CGW_MOD_LEN is CGW_MOD_DLC's value for CAN FD frames)
-CGW_MOD_ELEMENTS = {0x01: "CGW_MOD_ID", 0x02: "CGW_MOD_DLC", 0x04: "CGW_MOD_DATA", 0x08: "CGW_MOD_FLAGS"}
-CGW_FD_MOD_ELEMENTS = {**CGW_MOD_ELEMENTS, 0x02: "CGW_MOD_LEN"}
-CGW_CRC8PRF_NAMES = {0: "CGW_CRC8PRF_UNSPEC", 1: "CGW_CRC8PRF_1U8", 2: "CGW_CRC8PRF_16U8", 3: "CGW_CRC8PRF_SFFID_XOR"}
+CGW_MOD_ELEMENTS = _named(G, "CGW_MOD_ID", "CGW_MOD_DLC", "CGW_MOD_DATA", "CGW_MOD_FLAGS")
+CGW_FD_MOD_ELEMENTS = {**CGW_MOD_ELEMENTS, **_named(G, "CGW_MOD_LEN")}
+CGW_CRC8PRF_NAMES = names_from(G, "CGW_CRC8PRF_", "CGW_CRC8PRF_UNSPEC", exclude=("MAX",))
 # canid_t's flag bits (<linux/can.h>); in a struct can_filter's can_id, CAN_INV_FILTER (the
 # value of CAN_ERR_FLAG) inverts the match
-CAN_ID_FLAGS = {0x80000000: "CAN_EFF_FLAG", 0x40000000: "CAN_RTR_FLAG", 0x20000000: "CAN_ERR_FLAG"}
-CAN_FILTER_FLAGS = {0x80000000: "CAN_EFF_FLAG", 0x40000000: "CAN_RTR_FLAG", 0x20000000: "CAN_INV_FILTER"}
-CANFD_FLAGS = {0x01: "CANFD_BRS", 0x02: "CANFD_ESI", 0x04: "CANFD_FDF"}
+CAN_ID_FLAGS = _named(CAN, "CAN_EFF_FLAG", "CAN_RTR_FLAG", "CAN_ERR_FLAG")
+CAN_FILTER_FLAGS = _named(CAN, "CAN_EFF_FLAG", "CAN_RTR_FLAG", "CAN_INV_FILTER")
+CANFD_FLAGS = names_from(CAN, "CANFD_", exclude=("DLC", "DLEN"))
 # the attribute numbers (the enum after CGW_UNSPEC)
-CGW = {name: i for i, name in enumerate((
-    "CGW_UNSPEC", "CGW_MOD_AND", "CGW_MOD_OR", "CGW_MOD_XOR", "CGW_MOD_SET", "CGW_CS_XOR", "CGW_CS_CRC8",
-    "CGW_HANDLED", "CGW_DROPPED", "CGW_SRC_IF", "CGW_DST_IF", "CGW_FILTER", "CGW_DELETED", "CGW_LIM_HOPS",
-    "CGW_MOD_UID", "CGW_FDMOD_AND", "CGW_FDMOD_OR", "CGW_FDMOD_XOR", "CGW_FDMOD_SET"))}
-
-
-CAN_EFF_MASK = 0x1FFFFFFF   # the identifier bits of a canid_t (29; 11 in a standard frame)
+CGW = {name: getattr(G, name) for name in G.ENUMS["CGW_UNSPEC"] if not name.startswith("__")}
+CAN_EFF_MASK = CAN.CAN_EFF_MASK   # the identifier bits of a canid_t (29; 11 in a standard frame)
 
 
 def _can_id(names: dict):
@@ -132,7 +133,7 @@ def cgw_info(root) -> str:
         return "dump"
     if not src and not dst:
         # cgw_remove_job(): a RTM_DELROUTE naming neither interface removes every job
-        flush = root.children[0].children[1].value == R.RTM_DELROUTE
+        flush = nlmsghdr_value(root, "type") == R.RTM_DELROUTE
         return "every job (flush)" if flush else "no interfaces"
     parts = [f"can {src} -> {dst}"]
     flags = top(root, "rtnl.cgw.flags") or 0

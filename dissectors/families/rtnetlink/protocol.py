@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...core.attrs import FULL, decode_attrs
 from ...core.control import PAYLOAD_FIELD
 from ...core.dissect import dissect_body
-from ...core.header import NLMSG_HDRLEN, is_request
+from ...core.header import NLMSG_HDRLEN, nlmsghdr_value, is_request
 from ...model import FIELDS, MALFORMED, NONE, Node
 from ...core.registry import DEL, GET, NEW, OTHER, MessageType, Protocol, register_protocol
 from ...generated import rtnetlink as R
@@ -197,5 +197,5 @@ def attr_or_header(root, abbrev: str, default=None):
 
 def is_dump_request(root) -> bool:
     """True for a request with NLM_F_DUMP (its fixed header is a filter, not an object)."""
-    flags = root.children[0].children[2].value
+    flags = nlmsghdr_value(root, "flags")
     return flags & 0x301 == 0x301

@@ -9,6 +9,7 @@ import socket
 from construct import Bytes, Int8ul, Int16ub, Int16ul, Int32ul, Int64ul
 
 from ...core.attrs import FULL, a, enum_set, malformed
+from ...core.header import nlmsghdr_value
 from ...core.schema import FixedStruct, c_struct, member, names_from, pad
 from ...generated import inet_diag as ID, sock_diag as SD
 from ...model import FIELDS, STRING, UINT, Node
@@ -173,7 +174,7 @@ def inet_info(root) -> str:
         return ""
     vals = {c.field.abbrev.rsplit(".", 1)[1]: c for c in hdr.children}
     if "states" in vals:   # a request
-        pv = vals["protocol"].value if "protocol" in vals else LEGACY_PROTOS.get(root.children[0].children[1].value)
+        pv = vals["protocol"].value if "protocol" in vals else LEGACY_PROTOS.get(nlmsghdr_value(root, "type"))
         proto = PROTOS.get(pv, str(pv))
         states = vals["states"].value
         names = [s for b, s in TCP_STATES.items() if states & (1 << b)]
@@ -181,7 +182,7 @@ def inet_info(root) -> str:
         bc = root.find("sock_diag.inet.req.bytecode") if not ops else None
         if bc is not None and bc.children is None and isinstance(bc.value, bytes):  # a summary: not decoded
             ops = _bytecode(bc.value, 0, len(bc.value), "<", FULL)   # (the count does not depend on the order)
-        if not states and root.children[0].children[1].value == SD.SOCK_DESTROY:
+        if not states and nlmsghdr_value(root, "type") == SD.SOCK_DESTROY:
             # `ss -K`: the one socket to close, named by its id (inet_diag_find_one_icsk)
             v6 = vals["family"].value == 10
             fmt = (lambda h, p: f"[{h}]:{p}") if v6 else (lambda h, p: f"{h}:{p}")
@@ -191,7 +192,7 @@ def inet_info(root) -> str:
             (f", filter of {len(ops)} ops" if ops else "")
     proto = root.first("sock_diag.inet.protocol")
     if proto is None:   # an answer to TCPDIAG_GETSOCK/DCCPDIAG_GETSOCK: the type says it
-        proto = LEGACY_PROTOS.get(root.children[0].children[1].value)
+        proto = LEGACY_PROTOS.get(nlmsghdr_value(root, "type"))
     if proto is None and (vals["state"].value == 10 or root.find("sock_diag.inet.cong") is not None
                           or root.find("sock_diag.inet.info") is not None):
         proto = 6   # only TCP listens or carries tcp_info and a congestion algorithm
