@@ -126,11 +126,11 @@ class Attr:
 
     __slots__ = ("name", "num", "type", "field", "nested", "enum", "flags", "hint", "big_endian",
                  "struct", "selector", "selector_key", "choices", "sub", "elem_names", "show", "unit",
-                 "elem_field", "decode")
+                 "elem_field", "decode", "sized")
 
     def __init__(self, type_: str, *, nested=None, enum=None, flags=None, hint=None, big_endian=False,
                  struct=None, selector=None, selector_key=None, choices=None, sub=None, elem_names=None,
-                 show=None, unit=None, decode=None):
+                 show=None, unit=None, decode=None, sized=None):
         self.type = type_
         self.nested = nested        # AttrSet for nest / indexed-array of nests
         self.enum = enum            # value -> name
@@ -152,6 +152,11 @@ class Attr:
         # bytes, e.g. 802.11 information elements), called as decode(buf, start, end, order,
         # req) only when the whole tree is asked for (req.full)
         self.decode = decode
+        # payload length -> (field name, label, Attr): what the kernel puts under this number
+        # with that length instead (nl80211_get_mesh_config() puts NL80211_ATTR_IFINDEX, a u32, as
+        # attribute 3 of the mesh config nest, where 3 is also a u16 that follows); their fields
+        # are declared with the set
+        self.sized = sized
         self.name = None
         self.num = None
         self.field = None
@@ -201,6 +206,9 @@ class AttrSet:
                 spec.elem_field = FIELDS.add(f"{spec.field.abbrev}.value", f"{aname} element",
                                              _value_kind(spec.sub, spec.hint), f"{self.label}: an element of {aname}")
             _declare_bits(spec)
+            if spec.sized:
+                spec.sized = {size: alt if isinstance(alt, Attr) else self._alternative(prefix, num, *alt)
+                              for size, alt in spec.sized.items()}   # (declared once, where first held)
             self.by_num[num] = spec
             self.by_name[aname] = spec
         self.unknown_field = FIELDS.add(f"{prefix}.unknown", "unknown attribute", BYTES,
@@ -221,6 +229,14 @@ class AttrSet:
 
     def __contains__(self, name):
         return name in self.by_name
+
+    def _alternative(self, prefix: str, num: int, short: str, label: str, spec: Attr) -> Attr:
+        spec = _copy(spec) if spec.name is not None else spec
+        spec.name, spec.num = label, num
+        spec.field = FIELDS.add(f"{prefix}.{short}", label, _value_kind(spec.type, spec.hint),
+                                f"{self.label}: {label}, as attribute {num}")
+        _declare_bits(spec)
+        return spec
 
 
 def enum_set(name: str, prefix: str, module, enum_tag: str, strip: str, types: dict, label: str | None = None,
@@ -590,6 +606,8 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     """One attribute; `scope`: the runs it is in (its own set's, when kept, and the enclosing ones)."""
     vo = pos + 4
     vl = nla_len - 4
+    if spec.sized is not None:
+        spec = spec.sized.get(vl, spec)
     t = spec.type
     label = _label(spec.name, nla_type) if nla_type & 0xC000 else spec.name  # NESTED, NET_BYTEORDER
     structs = _INT_STRUCTS.get(t)

@@ -279,3 +279,17 @@ def test_enum_set_leaves_out_the_enums_bookkeeping_members():
                              __DEMO_ATTR_END=3, DEMO_ATTR_MAX=2)
     s = enum_set("demo", "t_demo", header, "demo_attrs", "DEMO_ATTR_", {"NAME": "string", "PAD": "pad"})
     assert sorted(s.by_name) == ["DEMO_ATTR_NAME", "DEMO_ATTR_PAD"]
+
+
+def test_a_number_of_another_length_decodes_as_the_attribute_the_kernel_put_there():
+    """`sized`: nl80211_get_mesh_config() puts a u32 interface index as attribute 3 of a nest where
+    3 is a u16; the alternative's field is declared with the set, before anything is decoded."""
+    from dissectors.model import FIELDS
+    aset = AttrSet("sized", "test.attrs.sized", {"T_U16": a("u16", sized={4: ("ifindex", "X_IFINDEX", a("u32"))})},
+                   NUMS, strip="T_")
+    assert FIELDS.get("test.attrs.sized.ifindex").name == "X_IFINDEX"
+    data = nla(2, struct.pack("<I", 7)) + nla(2, struct.pack("<H", 100)) + nla(2, b"\x01\x02\x03")
+    nodes = decode_attrs(data, 0, len(data), aset, "<")
+    assert [(n.field.abbrev, n.value, n.status) for n in nodes[:2]] == [
+        ("test.attrs.sized.ifindex", 7, None), ("test.attrs.sized.u16", 100, None)]
+    assert nodes[2].field.abbrev == "test.attrs.sized.u16" and nodes[2].status == "malformed"

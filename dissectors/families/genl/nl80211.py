@@ -13,7 +13,6 @@ data, EAPOL over the control port) are decoded by `nl80211_frames`.
 """
 from __future__ import annotations
 
-import struct
 
 from construct import Int32ul
 
@@ -262,7 +261,7 @@ STA_WME = S("sta_wme_attr", "NL80211_STA_WME_", {"UAPSD_QUEUES": "u8", "MAX_SP":
 # nl80211_get_mesh_config() (GET_MESH_CONFIG's answer) puts the same way; units as
 # <linux/nl80211.h> documents them (and iw prints them)
 MPATH_FLAGS = names_from(N, "NL80211_MPATH_FLAG_", "nl80211_mpath_flags", exclude=())
-MESHCONF = S("meshconf", "NL80211_MESHCONF_", {
+_MESHCONF_TYPES = {
     "RETRY_TIMEOUT": a("u16", unit="ms"), "CONFIRM_TIMEOUT": a("u16", unit="ms"), "HOLDING_TIMEOUT": a("u16", unit="ms"),
     "MAX_PEER_LINKS": "u16", "MAX_RETRIES": "u8", "TTL": "u8", "ELEMENT_TTL": "u8", "AUTO_OPEN_PLINKS": "u8",
     "HWMP_MAX_PREQ_RETRIES": "u8", "PATH_REFRESH_TIME": a("u32", unit="ms"),
@@ -274,15 +273,17 @@ MESHCONF = S("meshconf", "NL80211_MESHCONF_", {
     "HWMP_PATH_TO_ROOT_TIMEOUT": a("u32", unit="TU"), "HWMP_ROOT_INTERVAL": a("u16", unit="TU"),
     "HWMP_CONFIRMATION_INTERVAL": a("u16", unit="TU"), "POWER_MODE": a("u32", enum=MESH_PM),
     "AWAKE_WINDOW": a("u16", unit="TU"), "PLINK_TIMEOUT": a("u32", unit="s"), "CONNECTED_TO_GATE": "u8",
-    "NOLEARN": "u8", "CONNECTED_TO_AS": "u8"}, enum="nl80211_meshconf_params", label="mesh configuration")
+    "NOLEARN": "u8", "CONNECTED_TO_AS": "u8"}
+MESHCONF = S("meshconf", "NL80211_MESHCONF_", _MESHCONF_TYPES, enum="nl80211_meshconf_params", label="mesh configuration")
 # nl80211_get_mesh_config() opens the NL80211_ATTR_MESH_CONFIG nest and puts NL80211_ATTR_IFINDEX
 # (a u32) in it before the NL80211_MESHCONF_* values: inside the nest its number, 3, is
 # NL80211_MESHCONF_HOLDING_TIMEOUT's (a u16), which follows later.  A reader that parses the nest
 # (iw: nla_parse_nested) keeps the last of the two, the real holding timeout; the first is
-# shown for what it is, the interface index
-F_MESHCONF_IFINDEX = FIELDS.add("nl80211.meshconf.ifindex", "Interface index", UINT,
-                                "NL80211_ATTR_IFINDEX that nl80211_get_mesh_config() puts inside the "
-                                "mesh configuration nest (attribute 3 there)")
+# shown for what it is, the interface index (a payload of 4 bytes, where the timeout's is 2)
+MESHCONF_REPLY = S("meshconf", "NL80211_MESHCONF_", {**_MESHCONF_TYPES, "HOLDING_TIMEOUT": a(
+    "u16", unit="ms", sized={4: (
+    "ifindex", "NL80211_ATTR_IFINDEX (put in the nest by nl80211_get_mesh_config)", a("u32"))})},
+    enum="nl80211_meshconf_params", label="mesh configuration")
 
 
 def _mesh_config(buf, start, end, order, req):
@@ -291,24 +292,9 @@ def _mesh_config(buf, start, end, order, req):
 
 
 def _mesh_config_reply(buf, start, end, order, req):
-    """The nest of a GET_MESH_CONFIG answer: its 4-byte attribute 3 the interface index.  (The
-    nest is declared binary with this hook: only a hook sees each attribute's length.)"""
-    out, p = [], start
-    hdr = ">HH" if order == ">" else "<HH"
-    while end - p >= 4:
-        ln, typ = struct.unpack_from(hdr, buf, p)
-        if ln < 4 or p + ln > end:
-            break
-        nxt = min(end, p + ((ln + 3) & ~3))
-        if typ & 0x3fff == N.NL80211_MESHCONF_HOLDING_TIMEOUT and ln == 8:
-            out.append(Node(F_MESHCONF_IFINDEX, int.from_bytes(buf[p + 4:p + 8], "big" if order == ">" else "little"),
-                            p, ln, None, label="NL80211_ATTR_IFINDEX (put in the nest by nl80211_get_mesh_config)"))
-        else:
-            out.extend(decode_attrs(buf, p, nxt, MESHCONF, order, 1, req))
-        p = nxt
-    if p < end:   # a tail that is no attribute: shown malformed by the generic decoder
-        out.extend(decode_attrs(buf, p, end, MESHCONF, order, 1, req))
-    return out
+    """NL80211_ATTR_MESH_CONFIG of a GET_MESH_CONFIG answer: MESHCONF_REPLY, its 4-byte
+    attribute 3 the interface index."""
+    return decode_attrs(buf, start, end, MESHCONF_REPLY, order, 1, req)
 
 
 def _ssid_text(d: bytes) -> str:
