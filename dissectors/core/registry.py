@@ -90,6 +90,10 @@ class Protocol:
         """Cheap: name and kind of a message (reads at most a few body bytes)."""
         return None
 
+    # True when family_label reads the message's body (sock_diag: the address family byte);
+    # else the label follows from the type (and the context), and may be asked once a type
+    label_from_body: bool = False
+
     def family_label(self, buf, off: int, length: int, mtype: int, order: str, ctx) -> str:
         """What the Protocol column shows for this message (a generic-netlink family's name,
         a netfilter subsystem's); the protocol's label by default."""

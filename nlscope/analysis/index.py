@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 
 import dissectors
@@ -33,6 +34,7 @@ _ROLE_CODE = {r: i for i, r in enumerate(_ROLES)}
 _STATUSES = ["open", "complete", "error", "no response", "unfinished", "no response expected", GIVEN_UP, ORPHAN]
 _STATUS_CODE = {s: i for i, s in enumerate(_STATUSES)}
 _DUMP, _INTERRUPTED = 1, 2
+_ERROR_TYPES = (2, 3)   # NLMSG_ERROR, NLMSG_DONE: Message.error_code reads their errno
 BLOCK = 4 << 20     # bytes of frames per block
 KEEP_FRAMES = 2048  # frames whose messages stay made
 # m_mt: 0 the message is malformed, 1 its type was not interned (asked of the message), else
@@ -76,6 +78,10 @@ class MessageIndex:
         self.m_mt = array("H")      # its MessageType (see _MALFORMED, _ASK)
         self.mtypes: list = []
         self._mt_code: dict = {}
+        # the NLMSG_ERROR / NLMSG_DONE messages whose errno is not 0, by position, with it
+        # (read from the bytes while indexing: 8 bytes an error, nothing an ACK)
+        self.e_pos = array("I")
+        self.e_code = array("i")
         self.t_request = array("i")  # by id - 1; message numbers, -1: none
         self.t_first = array("i")
         self.t_last = array("i")
@@ -132,6 +138,11 @@ class MessageIndex:
             m_len.append(max(m.length, 0))
             code = _MALFORMED if m.malformed else codes.get(m.message_type)
             m_mt.append(code if code is not None else self._type_code(m))
+            if m.type in _ERROR_TYPES and code != _MALFORMED:
+                err = m.error_code
+                if err:
+                    self.e_pos.append(m.pos)
+                    self.e_code.append(err)
             tx = m.tx
             if not tx:
                 m_role.append(0)
@@ -282,6 +293,11 @@ class MessageIndex:
     def time_of(self, i: int) -> float:
         return self.f_time[self.m_frame[i]]
 
+    def error_code_at(self, i: int) -> int:
+        """Message i's Message.error_code (0: an ACK, or no NLMSG_ERROR / NLMSG_DONE)."""
+        k = bisect_left(self.e_pos, i)
+        return self.e_code[k] if k < len(self.e_pos) and self.e_pos[k] == i else 0
+
     def _scanned(self, fi: int) -> list[Message]:
         """Frame fi's messages for one look (a filter's): the kept ones if kept, else made
         without being kept (but kept where an extack must be resolved: see _frame_messages)."""
@@ -299,6 +315,54 @@ class MessageIndex:
         frames = _FrameCache(self)
         for i in range(start, stop):
             yield HeaderRow(self, i, frames)
+
+    def stat_facts(self, numbers=None):
+        """What the statistics count of each message of `numbers` (positions in capture order;
+        None: every message), from the columns without making messages: tuples (row, length,
+        time, key, protocol, pid, comm, errno, role, tid).  `key` is the (family, type name)
+        pair, None for a malformed message; `comm` the process's name or None; `errno`
+        Message.error_code; `role` the transaction role or None and `tid` its id (0: none);
+        `row` a HeaderRow, for what the columns do not hold (an error's details, a filter
+        made from the message).  A type's key is made from its first message, where its
+        protocol names the family from the type (Protocol.label_from_body: from each message)."""
+        frames = _FrameCache(self)
+        keys: dict = {}
+        comms: dict = {}
+        m_frame, m_len, m_mt, m_type, m_pid, m_role, m_tx = (self.m_frame, self.m_len, self.m_mt, self.m_type,
+                                                             self.m_pid, self.m_role, self.m_tx)
+        f_time, f_protocol, rare = self.f_time, self.f_protocol, self._f_rare
+        e_pos, e_code = self.e_pos, self.e_code
+        e, e_end = 0, len(e_pos)
+        by_body = {n for n, p in PROTOCOLS.items() if p.label_from_body}
+        for i in (range(len(self)) if numbers is None else numbers):
+            fi = m_frame[i]
+            row = HeaderRow(self, i, frames)
+            proto, code = f_protocol[fi], m_mt[i]
+            if code == _MALFORMED:
+                key = None
+            else:
+                k = (proto, m_type[i], code)
+                key = keys.get(k)
+                if key is None:
+                    key = (row.family, row.type_name)
+                    if code != _ASK and proto not in by_body:
+                        keys[k] = key
+            comm = None
+            if fi in rare:
+                comment = rare[fi][1]
+                if comment:
+                    comm = comms.get(comment, False)
+                    if comm is False:
+                        p = process_of(comment)
+                        comm = comms[comment] = p.comm if p is not None else None
+            errno = 0
+            while e < e_end and e_pos[e] < i:
+                e += 1
+            if e < e_end and e_pos[e] == i:
+                errno = e_code[e]
+            role = m_role[i]
+            yield (row, m_len[i], f_time[fi], key, proto, m_pid[i], comm, errno, _ROLES[role] if role else None,
+                   m_tx[i])
 
     def rows_of(self, numbers):
         """HeaderRows of the messages `numbers` (in capture order), for one look each."""
@@ -436,7 +500,11 @@ class HeaderRow:
     kind = Message.kind
     flag_names = Message.flag_names
     error = Message.error
-    error_code = Message.error_code
+
+    @property
+    def error_code(self) -> int:
+        """Message.error_code, from the errors the index noted while reading."""
+        return self.ix.error_code_at(self.i)
 
     @property
     def family(self) -> str:

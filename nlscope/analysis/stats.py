@@ -144,31 +144,40 @@ class Stats:
     _sampler: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
 
     def add(self, m) -> None:
+        malformed = m.malformed
+        self.add_values(m.length, m.time, None if malformed else (m.family, m.type_name), m.protocol, m.pid,
+                        m.process.comm if not malformed and m.process is not None else None,
+                        0 if malformed else m.error_code, m)
+
+    def add_values(self, length: int, t, key, protocol: int, pid: int, comm, errno: int, m) -> None:
+        """One message, as its values: `key` its (family, type name), None if it is malformed;
+        `comm` its process's name or None; `errno` Message.error_code; `m` the message (or
+        what stands for it: an index's HeaderRow), asked only for an error's details."""
         self.messages += 1
-        length = max(m.length, 0)
+        length = max(length, 0)
         self.bytes += length
-        t = m.time
         timed = isinstance(t, (int, float)) and math.isfinite(t)
         if timed:
-            self.first = t if self.first is None else min(self.first, t)
-            self.last = t if self.last is None else max(self.last, t)
+            if self.first is None or t < self.first:
+                self.first = t
+            if self.last is None or t > self.last:
+                self.last = t
         else:
             self.untimed += 1
-        if m.malformed:
+        if key is None:
             self.malformed += 1
             return
-        key = (m.family, m.type_name)
         self.by_type.count(key)
         if key in self.by_type:
             self.bytes_by_type[key] += length
-        self.by_protocol.count(m.protocol)
-        if m.pid:
-            self.by_portid.count((m.protocol, m.pid))
-        if m.process is not None:
-            self.by_process.count(m.process.comm)
+        self.by_protocol.count(protocol)
+        if pid:
+            self.by_portid.count((protocol, pid))
+        if comm is not None:
+            self.by_process.count(comm)
         if timed:
             self.rate.add(t)
-        err = m.error if m.error_code else None   # an ACK (errno 0) is not decoded to be counted
+        err = m.error if errno else None   # an ACK (errno 0) is not decoded to be counted
         if err and err["code"]:
             self.errors_by_errno.count(err["name"])
             self.errors_by_request.count((err["request_type"] or _request_type(m), err["name"]))

@@ -145,6 +145,16 @@ class ViewStore:
             view = None if self.view is None else list(self.view)
         return iter(messages) if view is None else (messages[i] for i in view if i < len(messages))
 
+    def stat_facts(self):
+        """What the statistics count of each message shown (MessageIndex.stat_facts says what
+        the tuples hold), here from the messages themselves."""
+        for m in self.shown():
+            malformed = m.malformed
+            t, role = m.tx if m.tx else (None, None)
+            yield (m, m.length, m.time, None if malformed else (m.family, m.type_name), m.protocol, m.pid,
+                   m.process.comm if not malformed and m.process is not None else None,
+                   0 if malformed else m.error_code, role, t.id if t is not None else 0)
+
     def _filtered(self, m: Message) -> None:
         """A message the filter has looked at."""
 
@@ -243,6 +253,10 @@ class MessageStore(ViewStore):
         if view is None:
             return index.rows(0, len(index))
         return index.rows_of(view)
+
+    def stat_facts(self):
+        """The statistics' facts of the messages shown, from the index's columns."""
+        return self.messages.stat_facts(self.view)
 
     def _filtered(self, m: Message) -> None:
         m.forget()  # what the filter decoded goes; a row shown decodes it again

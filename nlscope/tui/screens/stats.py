@@ -97,9 +97,12 @@ class FineRate:
         self.buckets: Counter = Counter()
 
     def add(self, t: float) -> None:
-        if not isinstance(t, (int, float)) or not math.isfinite(t) or not math.isfinite(t / self.width):
+        if not isinstance(t, (int, float)) or not math.isfinite(t):
             return
-        self.buckets[math.floor(t / self.width)] += 1
+        q = t / self.width
+        if not math.isfinite(q):
+            return
+        self.buckets[math.floor(q)] += 1
         while len(self.buckets) > self.limit:
             self.width *= 2
             merged: Counter = Counter()
@@ -130,13 +133,16 @@ class Drill:
         self.rate = FineRate()
 
     def add(self, m, st: Stats) -> None:
-        if m.malformed:
-            return
-        self.rate.add(m.time)
-        key = (m.family, m.type_name)
+        if not m.malformed:
+            self.add_values(m.time, (m.family, m.type_name), m.error_code, m, st)
+
+    def add_values(self, t, key, errno: int, m, st: Stats) -> None:
+        """A message that is not malformed, as its values (Stats.add_values says which); `m`
+        is asked for a filter only by the first message of its type or errno."""
+        self.rate.add(t)
         if key not in self.type_filters and key in st.by_type:
             self.type_filters[key] = type_filter(m)
-        err = m.error if m.error_code else None
+        err = m.error if errno else None
         if err and err["code"] and err["name"] not in self.errno_filters and err["name"] in st.errors_by_errno:
             self.errno_filters[err["name"]] = _checked(f"netlink.error == {err['code']}", m)
 
@@ -172,6 +178,28 @@ class Drill:
         for (fam, typ), n in st.by_type.most_common(TOP):
             out.append(DrillRow("type", f"{fam} {typ}", n, self.type_filters.get((fam, typ))))
         return out
+
+
+def count(store, stop=None) -> tuple[Stats, Drill] | None:
+    """The statistics and drill-down of the messages `store` shows, and of their transactions
+    (each once: by its request or its orphan answer; under a filter, the transactions of the
+    messages shown, whichever of their messages the filter kept).  `stop(n)`, called after
+    each message, ends the count (None) when it returns True."""
+    st, drill = Stats(), Drill()
+    seen = set() if store.filter_text else None
+    for n, (m, length, t, key, protocol, pid, comm, errno, role, tid) in enumerate(store.stat_facts(), 1):
+        st.add_values(length, t, key, protocol, pid, comm, errno, m)
+        if key is not None:
+            drill.add_values(t, key, errno, m, st)
+        if tid and (role in (REQUEST, ORPHAN) if seen is None else tid not in seen):
+            if seen is not None:
+                seen.add(tid)
+            tx = m.tx[0]
+            st.add_transaction(tx, request=m if role == REQUEST else None)
+            drill.add_transaction(tx)
+        if stop is not None and stop(n):
+            return None
+    return st, drill
 
 
 SECTIONS = {"rate": "Busiest intervals", "latency": "Transaction latency distribution (requests answered)",
@@ -212,24 +240,16 @@ class StatsScreen(ModalScreen[Drilled | None]):
     @work(thread=True, exclusive=True, group="stats")
     def build(self) -> None:
         worker = get_current_worker()
-        st, drill = Stats(), Drill()
         total = len(self.store)
-        # each transaction once: by its request (or its orphan answer); under a filter, the
-        # transactions of the messages shown, whichever of their messages the filter kept
-        seen = set() if self.store.filter_text else None
-        for n, m in enumerate(self.store.shown(), 1):
-            if worker.is_cancelled:
-                return
-            st.add(m)
-            drill.add(m, st)
-            t, role = m.tx if m.tx else (None, None)
-            if t is not None and (role in (REQUEST, ORPHAN) if seen is None else t.id not in seen):
-                if seen is not None:
-                    seen.add(t.id)
-                st.add_transaction(t, request=m if role == REQUEST else None)
-                drill.add_transaction(t)
+
+        def progress(n: int) -> bool:
             if n % self.PROGRESS_EVERY == 0:
                 self.app.call_from_thread(self._show, f"counting… {n} of {total} messages")
+            return worker.is_cancelled
+        counted = count(self.store, progress)
+        if counted is None:
+            return
+        st, drill = counted
         report, rows = st.report(), drill.rows(st)
         chart = self._chart(drill.rate)
         if not worker.is_cancelled:

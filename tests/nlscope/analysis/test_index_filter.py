@@ -98,18 +98,39 @@ def test_plans_answer_header_filters_without_making_a_message(monkeypatch):
 
 
 def test_statistics_of_the_rows_are_those_of_the_messages(store):
-    """The statistics screen counts HeaderRows (store.shown): the same counts, errors and
-    drill-down filters as over the messages themselves."""
+    """The statistics screen counts from the index's columns (MessageIndex.stat_facts, the
+    first message of a type standing for its family and name): the same report, errors,
+    transactions and drill-down rows as over the messages themselves, shown whole or through
+    a filter."""
     from nlscope.analysis.stats import Stats
-    from nlscope.tui.screens.stats import Drill
+    from nlscope.analysis.transactions import ORPHAN, REQUEST
+    from nlscope.tui.screens.stats import Drill, count
 
-    def count(msgs):
-        st, drill = Stats(), Drill()
+    def plain(msgs, filtered):
+        st, drill, seen = Stats(), Drill(), set()
         for m in msgs:
             st.add(m)
             drill.add(m, st)
-        return st.report(), drill.type_filters, drill.errno_filters
-    assert count(store.shown()) == count(store.messages.scan())
+            t, role = m.tx if m.tx else (None, None)
+            if t is not None and (t.id not in seen if filtered else role in (REQUEST, ORPHAN)):
+                seen.add(t.id)
+                st.add_transaction(t, request=m if role == REQUEST else None)
+                drill.add_transaction(t)
+        return st.report(), drill.rows(st)
+
+    def counted():
+        st, drill = count(store)
+        return st.report(), drill.rows(st)
+    everything = store.compute_view("")
+    assert counted() == plain(store.messages.scan(), False)
+    for text in ("netlink.type == NLMSG_ERROR", "not netlink.flags.request"):
+        view = store.compute_view(text)
+        store.install_view(view)
+        try:
+            msgs = list(store.messages.scan())
+            assert counted() == plain((msgs[i] for i in view.rows), True), text
+        finally:
+            store.install_view(everything)
 
 
 def test_parts_worked_in_forked_processes_come_back_in_order():
@@ -140,3 +161,24 @@ def test_an_error_the_statistics_count_has_an_errno_read_without_decoding(store)
     for m in store.messages.scan():
         err = m.error
         assert bool(err and err["code"]) == bool(m.error_code and err and err["code"]), (m.frame, m.index)
+
+
+def test_a_family_named_from_the_body_is_counted_by_each_messages_body(tmp_path):
+    """sock_diag names a message's family from its body's first byte (Protocol.label_from_body):
+    two SOCK_DIAG_BY_FAMILY requests of the same message type, one of AF_SMC (named, no
+    dissector) and one of an unknown family, are two rows of the statistics, not the first's
+    name twice."""
+    import struct
+
+    from nlscope.tui.screens.stats import count
+    from tests.nlscope.sources.craft import cooked, pcap
+
+    def request(family: int, seq: int) -> bytes:
+        body = bytes([family, 0]) + bytes(2)
+        return cooked(struct.pack("<IHHII", 16 + len(body), 20, 0x301, seq, 0) + body, proto=4)
+    path = tmp_path / "families.pcap"
+    path.write_bytes(pcap([request(43, 1), request(99, 2), request(43, 3)]))
+    store = _loaded(path)
+    st, _ = count(store)
+    assert sorted(st.by_type.items()) == [(("sock_diag ?", "SOCK_DIAG_BY_FAMILY"), 1),
+                                          (("sock_diag smc", "SOCK_DIAG_BY_FAMILY"), 2)]

@@ -320,14 +320,14 @@ async def test_statistics_are_counted_in_a_worker(monkeypatch):
     import threading
     from nlscope.analysis.stats import Stats
     release, entered = threading.Event(), threading.Event()
-    add = Stats.add
+    add = Stats.add_values
 
-    def slow_add(self, m):
+    def slow_add(self, *values):
         if not entered.is_set():   # the first message waits until the test has looked
             entered.set()
             release.wait(10)
-        add(self, m)
-    monkeypatch.setattr(Stats, "add", slow_add)
+        add(self, *values)
+    monkeypatch.setattr(Stats, "add_values", slow_add)
     app = NlscopeApp(TEST_FAMILY)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
