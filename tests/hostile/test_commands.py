@@ -187,7 +187,7 @@ def _headless_tui() -> None:
         await pilot.pause()
         for key in ("G", "t", "escape", "s", "escape"):
             await pilot.press(key)
-            await pilot.pause(0.05)
+            await pilot.pause()   # until the app has handled it (its screen drawn)
         app.exit()
 
     def headless(self, *args, **kwargs):

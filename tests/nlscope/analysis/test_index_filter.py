@@ -60,8 +60,10 @@ def store(request):
 
 def test_fast_filters_keep_what_the_plain_evaluation_keeps(store):
     index = store.messages
+    msgs = list(index.scan())   # made once from the frames: each filter asks the same messages
     for text in FILTERS:
-        assert list(index.matching(compile_filter(text))) == _plain(index, text), text
+        flt = compile_filter(text)
+        assert list(index.matching(compile_filter(text))) == [i for i, m in enumerate(msgs) if flt(m)], text
 
 
 def test_filters_on_every_core_keep_what_one_process_keeps(store, monkeypatch):
