@@ -33,6 +33,64 @@ def _dissector_modules():
         yield f.relative_to(root.parent), ast.parse(f.read_text(), str(f))
 
 
+def _imported_families(rel, tree) -> set[str]:
+    """The family packages or modules (dissectors.families.X) a dissector module imports."""
+    import ast
+    package = list(rel.with_suffix("").parts[:-1]) if rel.name != "__init__.py" else list(rel.parent.parts)
+    out = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            mod = base + (node.module.split(".") if node.module else [])
+            names = [".".join(mod)] + ([".".join(mod + [a.name]) for a in node.names] if not node.module else [])
+        for n in names:
+            parts = n.split(".")
+            if parts[:2] == ["dissectors", "families"] and len(parts) > 2:
+                out.add(parts[2])
+    return out
+
+
+def test_no_family_imports_another_protocols_modules():
+    """A protocol that promises its fields to the display filters (Protocol.fields_only_here:
+    no other protocol's message holds a field named under its abbrev) has modules no other
+    protocol's dissectors import (a package or module under dissectors/families, by its name):
+    its fields are made by it alone."""
+    import dissectors
+    dissectors.load_families()
+    claiming = {type(p).__module__.split(".")[2] for p in dissectors.PROTOCOLS.values() if p.fields_only_here}
+    assert {"rtnetlink", "genl", "sock_diag"} <= claiming
+    found = []
+    for rel, tree in _dissector_modules():
+        parts = rel.with_suffix("").parts
+        if parts[:2] != ("dissectors", "families") or len(parts) < 3 or parts[2] == "__init__":
+            continue
+        own = parts[2]
+        found += [(str(rel), other) for other in (_imported_families(rel, tree) & claiming) - {own}]
+    assert not found, found
+
+
+def test_the_import_check_resolves_relative_imports():
+    import ast
+    from pathlib import Path
+    rel = Path("dissectors/families/genl/x.py")
+    tree = ast.parse("from ..rtnetlink.link import LINK\nfrom ...core import attrs\nfrom . import protocol\n"
+                     "from .. import xfrm\nimport dissectors.families.audit.records\n")
+    assert _imported_families(rel, tree) == {"rtnetlink", "genl", "xfrm", "audit"}
+    import pytest
+    import tests.test_layering as me
+    real = me._dissector_modules
+    fake = (Path("dissectors/families/xfrm.py"), ast.parse("from .rtnetlink.common import RTN_NAMES\n"))
+    try:
+        me._dissector_modules = lambda: iter([*real(), fake])
+        with pytest.raises(AssertionError, match="rtnetlink"):
+            me.test_no_family_imports_another_protocols_modules()
+    finally:
+        me._dissector_modules = real
+
+
 def test_no_context_variables_decide_what_a_decode_returns():
     """What a decode makes (levels, wanted fields, depth so far) is an explicit parameter
     (core.attrs.Request), not a context variable set around the call."""

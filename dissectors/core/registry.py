@@ -90,6 +90,12 @@ class Protocol:
         """Cheap: name and kind of a message (reads at most a few body bytes)."""
         return None
 
+    # True when every field named under this protocol's abbrev (`rtnl.…`) is made by this
+    # protocol's messages alone (no other protocol's dissector declares or makes one): a
+    # display filter or -T fields column reading such a field finds none in another
+    # protocol's message without decoding it (field_owner)
+    fields_only_here: bool = False
+
     # True when family_label reads the message's body (sock_diag: the address family byte);
     # else the label follows from the type (and the context), and may be asked once a type
     label_from_body: bool = False
@@ -165,6 +171,16 @@ class GenlFamily:
 
 PROTOCOLS: dict[int, Protocol] = {}
 GENL_FAMILIES: dict[str, GenlFamily] = {}
+
+
+def field_owner(abbrev: str) -> int | None:
+    """The protocol number whose messages alone may hold field `abbrev` (its first part is
+    the abbrev of a protocol that declares `fields_only_here`), or None: any message may."""
+    head = abbrev.split(".", 1)[0]
+    for number, proto in PROTOCOLS.items():
+        if proto.abbrev == head and proto.fields_only_here:
+            return number
+    return None
 
 
 def register_protocol(proto: Protocol, replace: bool = False) -> Protocol:

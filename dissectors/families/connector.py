@@ -206,6 +206,7 @@ class ConnectorProtocol(Protocol):
     name = "NETLINK_CONNECTOR"
     label = "connector"
     abbrev = "connector"
+    fields_only_here = True   # no other protocol makes a field named connector.…
     control_types = False   # cn_msg rides in NLMSG_DONE (3): see the module's docstring
 
     def __init__(self):

@@ -16,8 +16,11 @@ from ..core.dissect import dissect_body
 from ..core.errors import errno_name
 from ..core.header import NLMSG_HDRLEN, is_request
 from ..core.registry import GET, OTHER, MessageType, Protocol, register_protocol
-from ..core.schema import FixedStruct, member
-from .rtnetlink.common import RTN_NAMES
+from ..core.schema import FixedStruct, member, names_from
+from ..generated import rtnetlink as R
+
+# the route types fib_result_nl.type names (<linux/rtnetlink.h>'s RTN_*)
+RTN_NAMES = names_from(R, "RTN_", "RTN_UNSPEC", exclude=("MAX",))
 
 FIB_RESULT_NL = FixedStruct("fib_result_nl", "fib_lookup", [
     member("fl_addr", Int32ub, lambda v: socket.inet_ntop(socket.AF_INET, v.to_bytes(4, "big"))),
@@ -49,6 +52,7 @@ class FibLookupProtocol(Protocol):
     name = "NETLINK_FIB_LOOKUP"
     label = "fib_lookup"
     abbrev = "fib_lookup"
+    fields_only_here = True   # no other protocol makes a field named fib_lookup.…
     _req = MessageType(0, "FIB lookup request", GET, FIB_RESULT_NL, None, info=fib_info)
     _rep = MessageType(0, "FIB lookup result", OTHER, FIB_RESULT_NL, None, info=fib_info)
 

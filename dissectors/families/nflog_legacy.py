@@ -35,6 +35,7 @@ class NflogLegacyProtocol(Protocol):
     name = "NETLINK_NFLOG"
     label = "ulog"
     abbrev = "ulog"
+    fields_only_here = True   # no other protocol makes a field named ulog.…
     _mt = MessageType(0, "ULOG packet", OTHER, ULOG, None, info=ulog_info)
 
     def message_type(self, buf, off, length, mtype, order, ctx):

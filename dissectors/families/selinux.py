@@ -36,6 +36,7 @@ class SelinuxProtocol(Protocol):
     name = "NETLINK_SELINUX"
     label = "selinux"
     abbrev = "selinux"
+    fields_only_here = True   # no other protocol makes a field named selinux.…
     types = {SELNL_MSG_SETENFORCE: MessageType(SELNL_MSG_SETENFORCE, "SELNL_MSG_SETENFORCE", OTHER, SETENFORCE,
                                                info=_setenforce_info),
              SELNL_MSG_POLICYLOAD: MessageType(SELNL_MSG_POLICYLOAD, "SELNL_MSG_POLICYLOAD", OTHER, POLICYLOAD,

@@ -238,6 +238,7 @@ class UeventProtocol(Protocol):
     name = "NETLINK_KOBJECT_UEVENT"
     label = "uevent"
     abbrev = "uevent"
+    fields_only_here = True   # no other protocol makes a field named uevent.…
     control_types = False
     headerless = True
     _kernel_mt = MessageType(0, "uevent", OTHER, info=uevent_info)

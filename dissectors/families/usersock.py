@@ -30,6 +30,7 @@ class UsersockProtocol(Protocol):
     name = "NETLINK_USERSOCK"
     label = "usersock"
     abbrev = "usersock"
+    fields_only_here = True   # no other protocol makes a field named usersock.…
 
     def __init__(self):
         self._types: dict[int, MessageType] = {}

@@ -234,6 +234,7 @@ class XfrmProtocol(Protocol):
     name = "NETLINK_XFRM"
     label = "xfrm"
     abbrev = "xfrm"
+    fields_only_here = True   # no other protocol makes a field named xfrm.…
 
     def __init__(self):
         self.types: dict[int, MessageType] = {}

@@ -54,6 +54,7 @@ import time
 from typing import Callable
 
 from dissectors import FIELDS, load_families
+from dissectors.core.registry import field_owner
 from dissectors.core.errors import ERRNO_VALUES
 
 from ..sources.procs import Process  # noqa: F401  (documents what nlscope.process holds)
@@ -598,16 +599,22 @@ def _occurrences(name: str, compared: bool = True):
     if name in INDEX_FIELDS:
         get = (compared and _FILTER_GETTERS.get(name)) or INDEX_FIELDS[name]
         return lambda m, memo: get(m)
+    owner = None
     if _body_field(name):
         read = _tree_reader(name)
         get = None
+        # a field only its protocol's messages make (rtnl.…): none in another's, undecoded
+        owner = field_owner(name)
     else:
         get = (compared and _FILTER_GETTERS.get(name)) or _getter(name)
 
     def cached(m, memo):
         found = memo.get(name)
         if found is None:
-            found = memo[name] = get(m) if get is not None else read(_tree(m, memo))
+            if owner is not None and m.protocol != owner:
+                found = memo[name] = []
+            else:
+                found = memo[name] = get(m) if get is not None else read(_tree(m, memo))
         return found
     return cached
 

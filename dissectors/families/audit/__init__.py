@@ -321,6 +321,7 @@ class AuditProtocol(Protocol):
     name = "NETLINK_AUDIT"
     label = "audit"
     abbrev = "audit"
+    fields_only_here = True   # no other protocol makes a field named audit.…
 
     def __init__(self):
         self._types: dict[int, MessageType] = {}

@@ -38,6 +38,7 @@ class GenericProtocol(Protocol):
     name = "NETLINK_GENERIC"
     label = "genl"
     abbrev = "genl"
+    fields_only_here = True   # no other protocol makes a field named genl.…
 
     def __init__(self):
         self._unknown: dict[tuple, MessageType] = {}

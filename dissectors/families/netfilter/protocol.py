@@ -65,6 +65,7 @@ class NetfilterProtocol(Protocol):
     name = "NETLINK_NETFILTER"
     label = "netfilter"
     abbrev = "nfnl"
+    # not fields_only_here: the legacy ULOG protocol decodes its packets with packet.py (nfnl.packet.…)
 
     def __init__(self):
         self._unknown: dict[int, MessageType] = {}

@@ -15,6 +15,7 @@ class RouteProtocol(Protocol):
     name = "NETLINK_ROUTE"
     label = "rtnetlink"
     abbrev = "rtnl"
+    fields_only_here = True   # no other protocol makes a field named rtnl.…
 
     def __init__(self):
         self.types: dict[int, MessageType] = {}

@@ -63,6 +63,7 @@ class SockDiagProtocol(Protocol):
     name = "NETLINK_SOCK_DIAG"
     label = "sock_diag"
     abbrev = "sock_diag"
+    fields_only_here = True   # no other protocol makes a field named sock_diag.…
     label_from_body = True   # `sock_diag AF_INET`: the body's first byte
 
     def __init__(self):
