@@ -15,7 +15,7 @@ import struct
 from ..model import (BOOL, BYTES, FIELDS, INT, IPV4, IPV6, MAC, MALFORMED, NONE, STRING,
                      UINT, UNKNOWN, ArrayNode, Node)
 from .bits import declare_bits, flag_nodes
-from .secrets import is_secret_name, redacted, secret_node
+from .secrets import is_secret_name, password_derived, redacted, secret_node
 
 NLA_F_NESTED = 0x8000
 NLA_F_NET_BYTEORDER = 0x4000
@@ -108,7 +108,10 @@ _KINDS = {"string": STRING, "binary": BYTES, "flag": BOOL, "nest": NONE, "indexe
           "array": NONE, "bitfield32": UINT, "pad": BYTES, "submsg": NONE, "struct": NONE,
           "uint": UINT, "sint": INT, "addr": STRING}
 _HINT_KINDS = {"mac": MAC, "ipv4": IPV4, "ipv6": IPV6, "hex": BYTES, "uuid": STRING, "inet_addr": STRING,
-               "secret": STRING, "base64": STRING, "sockaddr": STRING}
+               "secret": STRING, "password": STRING, "base64": STRING, "sockaddr": STRING}
+# display hints of secrets: "secret" key material (its length and a digest), "password" one made
+# from a password (an NT hash, a structure holding one: its length only; see core/secrets.py)
+SECRET_HINTS = ("secret", "password")
 
 MALFORMED_FIELD = FIELDS.add("netlink.malformed", "Malformed", BYTES,
                              "bytes that could not be decoded: bad length, truncation, too deep")
@@ -196,7 +199,7 @@ class AttrSet:
             spec = _copy(spec) if spec.name is not None else spec
             spec.name = aname
             spec.num = num
-            if spec.type in ("binary", "string") and spec.hint != "secret" and is_secret_name(aname):
+            if spec.type in ("binary", "string") and spec.hint not in SECRET_HINTS and is_secret_name(aname):
                 spec.hint = "secret"  # key material by its name, whoever declared it (see secrets.py)
             bare = aname.lstrip("_")
             short = bare[len(strip):] if strip and bare.startswith(strip) else aname
@@ -328,9 +331,9 @@ def _binary(spec: Attr, data: bytes):
         return socket.inet_ntop(socket.AF_INET6, data)
     if hint == "inet_addr" and n in (4, 16):
         return inet_addr_text(data)
-    if hint == "secret":
+    if hint in SECRET_HINTS:
         # key material: its length and a digest to compare two captures by, never the bytes
-        return redacted(data)
+        return redacted(data, digest=hint == "secret" and not password_derived(spec.name))
     if hint == "base64":
         import base64
         return base64.b64encode(data).decode()
@@ -628,8 +631,9 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
             node.children = flag_nodes(spec.field, spec.flags, v, vo, st.size)
         return node
     if t == "string":
-        if spec.hint == "secret":
-            return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label)
+        if spec.hint in SECRET_HINTS:
+            return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label,
+                               digest=None if spec.hint == "secret" else False)
         return Node(spec.field, c_string(buf, vo, vo + vl), pos, nla_len, None, None, None, label)
     if t in ("nest", "indexed-array", "array", "struct", "submsg") and depth >= req.levels:
         return _folded(spec, pos, nla_len, label)
@@ -649,8 +653,9 @@ def decode_one(buf, pos: int, nla_len: int, nla_type: int, spec: Attr, order: st
     if t == "binary":
         kids = nested_decode(spec.decode, depth, buf, vo, vo + vl, order, req) \
             if spec.decode is not None and req.full else None
-        if spec.hint == "secret":   # key material: never its bytes, whoever decoded it
-            return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label, kids)
+        if spec.hint in SECRET_HINTS:   # key material: never its bytes, whoever decoded it
+            return secret_node(spec.field, buf, vo, vo + vl, pos, nla_len, label, kids,
+                               digest=None if spec.hint == "secret" else False)
         data = bytes(buf[vo:vo + vl])
         if spec.decode is not None:
             return Node(spec.field, _binary(spec, data) if spec.hint else data, pos, nla_len,

@@ -3,7 +3,8 @@
 A capture of `wg show`, `ip xfrm state`, `iw … key add` or a supplicant's traffic carries
 private and preshared keys.  Whoever decodes such a value — a built-in family, a user's
 YNL spec, a struct member — shows it as its length and a SHA-256 prefix (enough to tell
-two keys apart, nothing to recover one; a password or short secret shows only its length), in the tree, in JSON and to filters alike, unless
+two keys apart, nothing to recover one; a password, a short secret or one made from a password
+— an NT hash, a PMK — shows only its length), in the tree, in JSON and to filters alike, unless
 the user asks for the bytes (`Context(show_secrets=True)`, the CLI's `--show-secrets`).
 
 What counts as a secret (`is_secret_name`), by the words of the attribute's C name
@@ -55,15 +56,27 @@ def is_secret_name(name: str | None) -> bool:
 # password, an SAE password, a PSK passphrase) could be found again from its digest by trying
 # a dictionary, so it shows only its length.
 DIGEST_MIN_BYTES = 16
+# Words of a name that say the value is made from a password, however random its bytes look
+# (an NT hash is MD4 of the password, a WPA PMK PBKDF2 of the passphrase and the SSID): a
+# digest of it would let a dictionary find the password, so it shows only its length.
+PASSWORD_WORDS = frozenset({"PASSWORD", "PASSWD", "PASSPHRASE", "PSK", "PMK", "SOPASS"})
 
 
-def redacted(data: bytes, zeros: bool = True) -> str:
+def password_derived(name: str | None) -> bool:
+    """True when a secret of this C, YNL or field name is made from a password (PASSWORD_WORDS)."""
+    if not name:
+        return False
+    return not PASSWORD_WORDS.isdisjoint(name.upper().replace("-", "_").replace(".", "_").split("_"))
+
+
+def redacted(data: bytes, zeros: bool = True, digest: bool = True) -> str:
     """How a secret shows: `<32 bytes, sha256 0123456789abcdef>` for random key material,
-    `<12 bytes>` for a short or text secret (see DIGEST_MIN_BYTES), `<32 zero bytes>` for an
-    all-zero one (how WireGuard says "remove the key", with `zeros`)."""
+    `<12 bytes>` for a short or text secret (see DIGEST_MIN_BYTES) or one made from a
+    password (`digest=False`), `<32 zero bytes>` for an all-zero one (how WireGuard says
+    "remove the key", with `zeros`)."""
     if zeros and not any(data):
         return f"<{len(data)} zero bytes>"
-    if len(data) < DIGEST_MIN_BYTES or all(0x20 <= b < 0x7F for b in data):
+    if not digest or len(data) < DIGEST_MIN_BYTES or all(0x20 <= b < 0x7F for b in data):
         return f"<{len(data)} bytes>"
     return f"<{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}>"
 
@@ -75,17 +88,20 @@ class SecretNode(Node):
     __slots__ = ("span",)
 
     def __init__(self, field, data: bytes, offset: int, length: int, span: tuple[int, int],
-                 children=None, label: str | None = None, zeros: bool = True):
-        Node.__init__(self, field, redacted(data, zeros), offset, length, None, children, None, label)
+                 children=None, label: str | None = None, zeros: bool = True, digest: bool | None = None):
+        if digest is None:   # by default, no digest of what its field's names say a password made
+            digest = not (password_derived(field.name) or password_derived(field.abbrev) or password_derived(label))
+        Node.__init__(self, field, redacted(data, zeros, digest), offset, length, None, children, None, label)
         self.span = span
 
 
 def secret_node(field, buf, start: int, end: int, offset: int | None = None, length: int | None = None,
-                label: str | None = None, children=None, zeros: bool = True) -> SecretNode:
+                label: str | None = None, children=None, zeros: bool = True, digest: bool | None = None) -> SecretNode:
     """A redacted node for the secret bytes buf[start:end] (the node itself may span more:
-    an attribute's header, given by `offset`/`length`)."""
+    an attribute's header, given by `offset`/`length`); `digest=False` for bytes that may
+    hold something made from a password (None: as the field's names say)."""
     return SecretNode(field, bytes(buf[start:end]), start if offset is None else offset,
-                      end - start if length is None else length, (start, end), children, label, zeros)
+                      end - start if length is None else length, (start, end), children, label, zeros, digest)
 
 
 def reveal(root: Node, buf) -> None:

@@ -225,6 +225,23 @@ def test_short_and_text_secrets_show_no_digest():
     assert redacted(bytes(32)) == "<32 zero bytes>"
 
 
+def test_a_secret_made_from_a_password_shows_no_digest_however_random_it_looks():
+    """An NT hash (MD4 of the password) or a WPA PMK (PBKDF2 of the passphrase and the SSID):
+    a digest of one would let a dictionary find the password; by its names, or declared
+    (hint "password"), it shows its length only, and random key material keeps its digest."""
+    from dissectors.core.attrs import AttrSet, a, decode_attrs
+    from dissectors.core.secrets import password_derived
+    assert password_derived("NL80211_ATTR_PMK") and password_derived("ksmbd.login_response.password_hash")
+    assert password_derived("wpa-psk") and not password_derived("WGDEVICE_A_PRIVATE_KEY")
+    aset = AttrSet("pw", "test.secrets.pw", {"T_PMK": a("binary"), "T_KEY": a("binary"), "T_BLOB": a(
+        "binary", hint="password")}, {"T_PMK": 1, "T_KEY": 2, "T_BLOB": 3}, strip="T_")
+    data = bytes(range(1, 33))
+    nodes = decode_attrs(nla(1, data) + nla(2, data) + nla(3, data), 0, 108, aset, "<")
+    assert [n.value for n in nodes[:1] + nodes[2:]] == ["<32 bytes>", "<32 bytes>"]
+    assert nodes[1].value.startswith("<32 bytes, sha256 ")
+    assert all(data.hex() not in format_tree(n) for n in nodes)
+
+
 def _pcap(frames) -> bytes:
     """A pcap file of LINKTYPE_NETLINK frames (protocol 16), as tcpdump on nlmon writes it."""
     out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 253)
