@@ -27,7 +27,6 @@ NOT_DECODED = {"TIPC": "the legacy tipc-config family: its TLVs are big-endian a
                        "netlink dissector cannot hand a family (a core hook is needed)",
                "drbd": "genl_magic's families: per-command fixed headers (struct drbd_genlmsghdr) and ~20 nests",
                "TCM-USER": "target_core_user: no Debian tool; its devices need a configfs backstore",
-               "SMBD_GENL": "ksmbd's user-space daemon protocol (fs/smb/server/ksmbd_netlink.h): structs, no UAPI",
                "DLM": "fs/dlm/netlink.c (6.1 only): a lock-timeout event of struct dlm_lock_data, gone in 6.4"}
 
 
