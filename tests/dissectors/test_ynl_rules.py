@@ -113,9 +113,10 @@ def test_a_key_stays_redacted_whatever_type_the_spec_gives_it(restore_tables):
     registry.register_genl_family(parse_spec(KEY_AS_BYTES, "key.yaml"), replace=True)
     key = bytes(range(0xe0, 0x100))
     m = decode_frame(_genl(1, nla(1, key) + nla(2, key)), protocol=16, ctx=Context({GENL_ID: "key-demo"}))[0]
-    for field in ("key_demo.dev.private_key", "key_demo.dev.psk"):
+    # a private key shows its digest; a PSK may be made from a passphrase: its length only
+    for field, shown in (("key_demo.dev.private_key", "<32 bytes, sha256 "), ("key_demo.dev.psk", "<32 bytes>")):
         n = m.tree.find(field)
-        assert n.value.startswith("<32 bytes, sha256 ") and not n.children, (field, n.value)
+        assert n.value.startswith(shown) and not n.children, (field, n.value)
     dump = repr([(n.value, n.text) for n in m.tree.walk()])
     assert "e0e1e2" not in dump and "224, 225" not in dump and "\\xe0\\xe1" not in dump
 
