@@ -129,6 +129,8 @@ HEADERS = {
     "batman_adv": "linux/batman_adv.h",
     "batadv_packet": "linux/batadv_packet.h",
     "tipc_netlink": "linux/tipc_netlink.h",
+    "tipc": "linux/tipc.h",
+    "tipc_config": "linux/tipc_config.h",   # the legacy TIPC family (genl/tipc_legacy.py)
     "nbd_netlink": "linux/nbd-netlink.h",
     "nbd": "linux/nbd.h",
     "quota": "linux/quota.h",

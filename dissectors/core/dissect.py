@@ -264,7 +264,7 @@ class Message:
             if self.protocol in ECHOING and not self.malformed:
                 # the kernel answered in the request's own header: the body tells
                 try:
-                    if PROTOCOLS[self.protocol].answer(self.buf, self.offset, self.length, self.order):
+                    if PROTOCOLS[self.protocol].answer(self.buf, self.offset, self.length, self.order, self.ctx):
                         return FROM_KERNEL
                 except Exception:
                     pass

@@ -82,8 +82,9 @@ class Protocol:
         ACK until that answer comes."""
         return False
 
-    def answer(self, buf, off: int, length: int, order: str) -> bool:
-        """For an echoing protocol: True when the message is the kernel's answer."""
+    def answer(self, buf, off: int, length: int, order: str, ctx=None) -> bool:
+        """For an echoing protocol: True when the message is the kernel's answer (`ctx`: what
+        the capture taught so far, a generic-netlink family's id)."""
         return False
 
     def message_type(self, buf, off: int, length: int, mtype: int, order: str, ctx) -> MessageType | None:
@@ -158,6 +159,26 @@ class GenlFamily:
         # commands of kernel messages sent to no port (port id 0: multicast, not a reply)
         self.events = events
         self.mcast_groups: list[str] = []
+
+    # True for a family whose kernel answers in a copy of the request's own header, NLM_F_REQUEST
+    # kept (the legacy TIPC family): `answer()` then tells its answers by their body
+    echoes: bool = False
+
+    def answer(self, buf, off: int, length: int, order: str) -> bool:
+        """For a family that `echoes`: True when the message is the kernel's answer."""
+        return False
+
+    def body_command(self, buf, off: int, length: int, order: str) -> MessageType | None:
+        """For a family whose command is in its own header, not genlmsghdr.cmd (legacy TIPC: one
+        generic-netlink command, the real one in struct tipc_genlmsghdr): the message's
+        MessageType; None: `command` decides."""
+        return None
+
+    def dissect_payload(self, buf, start: int, end: int, mt: MessageType | None, order: str, root, req) -> bool:
+        """For a family that reads what follows genlmsghdr its own way (legacy TIPC's big-endian
+        TLVs): add its nodes to `root` and return True; False: the generic path (a fixed header,
+        then attributes)."""
+        return False
 
     def command(self, cmd: int, request: bool, portid: int = -1) -> MessageType | None:
         """The MessageType of command `cmd`: a request's, a reply's (when the family names

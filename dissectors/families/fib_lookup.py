@@ -59,7 +59,7 @@ class FibLookupProtocol(Protocol):
     control_types = False
     echoes = True
 
-    def answer(self, buf, off, length, order) -> bool:
+    def answer(self, buf, off, length, order, ctx=None) -> bool:
         if length < NLMSG_HDRLEN + FIB_RESULT_NL.size:
             return not is_request(buf, off, order)
         v = FIB_RESULT_NL.values(buf, off + NLMSG_HDRLEN, order)

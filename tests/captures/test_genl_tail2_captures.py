@@ -23,9 +23,7 @@ ASKED = {"gtp", "SMC_PNETID", "SMC_GEN_NETLINK", "MAC80211_HWSIM", "802.15.4 MAC
          "ovs_ct_limit", "nfc"}
 ASKED_612 = {"HSR", "vdpa"}
 # what `genl ctrl list` shows that nlscope does not decode, and why (the report of issue 17 says more)
-NOT_DECODED = {"TIPC": "the legacy tipc-config family: its TLVs are big-endian and no nlattrs, which the generic "
-                       "netlink dissector cannot hand a family (a core hook is needed)",
-               "drbd": "genl_magic's families: per-command fixed headers (struct drbd_genlmsghdr) and ~20 nests",
+NOT_DECODED = {"drbd": "genl_magic's families: per-command fixed headers (struct drbd_genlmsghdr) and ~20 nests",
                "TCM-USER": "target_core_user: no Debian tool; its devices need a configfs backstore",
                "DLM": "fs/dlm/netlink.c (6.1 only): a lock-timeout event of struct dlm_lock_data, gone in 6.4"}
 

@@ -39,6 +39,7 @@ class GenericProtocol(Protocol):
     label = "genl"
     abbrev = "genl"
     fields_only_here = True   # no other protocol makes a field named genl.…
+    echoes = True   # a family may answer in a copy of the request's header (GenlFamily.echoes)
 
     def __init__(self):
         self._unknown: dict[tuple, MessageType] = {}
@@ -53,7 +54,7 @@ class GenericProtocol(Protocol):
         cmd = buf[off + NLMSG_HDRLEN]
         name, fam = self.family(mtype, ctx)
         if fam is not None:
-            mt = self._command(fam, buf, off, order)
+            mt = self._command(fam, buf, off, length, order)
             if mt is not None:
                 return mt
         key = (name or mtype, cmd)
@@ -69,14 +70,24 @@ class GenericProtocol(Protocol):
             return False
         if length < NLMSG_HDRLEN + GENL_HDRLEN:
             return True  # a capped echo: the family is all there is to know
-        return self._command(fam, buf, off, order) is not None
+        return self._command(fam, buf, off, length, order) is not None
 
     @staticmethod
-    def _command(fam, buf, off, order):
+    def _command(fam, buf, off, length, order):
         """The family's message type for genlmsghdr.cmd, by direction and port id (replies
-        and multicast events may number their commands apart)."""
+        and multicast events may number their commands apart), or by the family's own header
+        (GenlFamily.body_command)."""
+        mt = fam.body_command(buf, off, length, order)
+        if mt is not None:
+            return mt
         return fam.command(buf[off + NLMSG_HDRLEN], is_request(buf, off, order),
                            _U32[order].unpack_from(buf, off + 12)[0])
+
+    def answer(self, buf, off, length, order, ctx=None) -> bool:
+        if length < NLMSG_HDRLEN + GENL_HDRLEN:
+            return False
+        _, fam = self.family(_U16[order].unpack_from(buf, off + 4)[0], ctx)
+        return fam is not None and fam.echoes and fam.answer(buf, off, length, order)
 
     def type_text(self, mtype, mt, ctx):
         name, _ = self.family(mtype, ctx)
@@ -103,6 +114,8 @@ class GenericProtocol(Protocol):
         if fam is None:
             root.label = f"Netlink message (genl family {name or hex(mtype)}: no dissector, attributes raw)"
         pos = body + GENL_HDRLEN
+        if fam is not None and fam.dissect_payload(buf, pos, end, mt, order, root, req):
+            return None
         # a fixed header after genlmsghdr: the command's own (a YNL spec's per-operation
         # `fixed-header`), else the family's
         hdr = mt.header if mt is not None and mt.header is not None else (fam.header if fam is not None else None)

@@ -4,7 +4,7 @@ bearers, links, media, nodes, sockets, the name table, the link monitor, keys), 
 Every message carries one top-level nest (TIPC_NLA_BEARER, _LINK, _NODE, …) holding that
 object's attributes.  A node key (TIPC_NLA_NODE_KEY, a struct tipc_aead_key with the key
 bytes) is shown redacted (core/secrets.py).  The legacy "TIPC" family (tipc-config's
-struct tipc_genlmsghdr and TLVs) is a different family, not decoded here.
+struct tipc_genlmsghdr and TLVs) is another family: tipc_legacy.py.
 """
 from __future__ import annotations
 
