@@ -12,9 +12,10 @@ tipc_nl_compat_recv() answers in a copy of the request's own nlmsghdr, genlmsghd
 tipc_genlmsghdr (NLM_F_REQUEST, seq and port id kept), its TLVs after them: the answer is told
 from the request by its TLVs (`answer`): the types the command's reply carries
 (TIPC_CMD_GET_BEARER_NAMES: BEARER_NAME; the SHOW commands: ULTRA_STRING) or an ERROR_STRING
-are the kernel's; those the command takes (TIPC_CMD_GET_LINKS: NET_ADDR) the program's.  An
-answer with no TLV to a command that takes one is the kernel's too; with no TLV to a command
-that takes none (an empty bearer list) it cannot be told from its request and shows as one.
+are the kernel's; those the command takes (TIPC_CMD_GET_LINKS: NET_ADDR) the program's.  A
+message with no TLV of a command that takes one is the kernel's answer (a SET accepted; a
+request that leaves its TLV out shows so too); of a command that takes none (NOOP, an empty
+bearer list) the answer is byte for byte its request, and shows as one.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import re
 
 from construct import Int16ul, Int32ub, Int32ul
 
-from ...core.attrs import AttrSet, a, decode_attrs, malformed
+from ...core.attrs import AttrSet, a, c_string, decode_attrs, malformed
 from ...core.header import NLMSG_HDRLEN
 from ...core.info import info
 from ...core.registry import (GET, HEADER_STRUCTS, OTHER, GenlFamily, MessageType, kind_from_name,
@@ -56,7 +57,10 @@ def _error_text(v: str) -> str:
     """An error string, its code byte named (read as text, the byte shows escaped: `\\x84`)."""
     m = re.match(r"\\x([0-9a-f]{2})", v)
     code = ERROR_CODES.get(int(m.group(1), 16)) if m else None
-    return f"{code} {v[4:]!r}" if code else repr(v)
+    if code is None:
+        return repr(v)
+    rest = v[4:].strip()
+    return f"{code} {rest!r}" if rest else code
 
 
 # struct tipc_genlmsghdr { __u32 dest; __u16 cmd; __u16 reserved; } (host byte order)
@@ -142,10 +146,13 @@ PAYLOAD = NLMSG_HDRLEN + GENL_HDRLEN + HEADER.size   # where the TLVs start
 
 
 def _tlv_types(buf, off: int, length: int) -> list[int]:
-    """The types of the TLVs a message holds, as far as their lengths chain."""
+    """The types of the TLVs a message holds, as far as their lengths chain (a SHOW answer's
+    text, whose tlv_len leaves out its header, included: see _sprintf_text)."""
     out, p, end = [], off + PAYLOAD, off + length
     while end - p >= 4:
         ln, ty = int.from_bytes(buf[p:p + 2], "big"), int.from_bytes(buf[p + 2:p + 4], "big")
+        if ty in _SPRINTF and p + 4 + ln == end:
+            return out + [ty]
         if ln < 4 or p + ln > end:
             break
         out.append(ty)
@@ -171,6 +178,8 @@ def _summary(n: Node) -> str:
         return f"{v.get('name', '?')} {'up' if v.get('up') else 'down'}"
     if ab == "tipc_legacy.tlv.error_string" and isinstance(n.value, str):
         return "error " + _error_text(n.value)
+    if isinstance(n.value, bytes) and n.text:   # a struct with a name: the name
+        return n.text
     if ab in ("tipc_legacy.tlv.ultra_string", "tipc_legacy.tlv.large_string") and isinstance(n.value, str):
         lines = n.value.strip("\n").splitlines()
         return f"{len(lines)} lines" if len(lines) != 1 else repr(lines[0])
@@ -222,17 +231,40 @@ class TipcLegacyFamily(GenlFamily):
         cmd, types = _cmd(buf, off, order), _tlv_types(buf, off, length)
         if C.TIPC_TLV_ERROR_STRING in types or (cmd in GIVES and GIVES[cmd] in types):
             return True
-        if types:
+        if types or length > PAYLOAD:   # TLVs, or bytes that are none: the program's
             return False
-        return cmd in TAKES   # no TLV where the command takes one: the kernel's answer
+        return cmd in TAKES   # nothing where the command takes a TLV: the kernel's answer
 
     def dissect_payload(self, buf, start, end, mt, order, root, req):
         if end - start < HEADER.size:
             root.add(malformed(buf, start, end, f"tipc_genlmsghdr needs {HEADER.size} bytes"))
             return True
         root.add(HEADER.node(buf, start, order, req=req))
-        root.children.extend(decode_attrs(buf, start + HEADER.size, end, TLVS, ">", 0, req))
+        p = start + HEADER.size
+        text = _sprintf_text(buf, p, end)
+        if text is not None:
+            root.add(text)
+        else:
+            root.children.extend(decode_attrs(buf, p, end, TLVS, ">", 0, req))
         return True
+
+
+_SPRINTF = (C.TIPC_TLV_LARGE_STRING, C.TIPC_TLV_ULTRA_STRING)
+
+
+def _sprintf_text(buf, p: int, end: int) -> Node | None:
+    """The one TLV of a SHOW command's answer as the kernel writes it: tipc_tlv_init() sets its
+    tlv_len to 0 and tipc_tlv_sprintf() adds the text's length alone, not the 4-byte header, so
+    the text runs 4 bytes past tlv_len, to the message's end (no NUL, no padding).  None when
+    the TLV there is not such a string, or its length says otherwise."""
+    if end - p < 4:
+        return None
+    ln, ty = int.from_bytes(buf[p:p + 2], "big"), int.from_bytes(buf[p + 2:p + 4], "big")
+    if ty not in _SPRINTF or p + 4 + ln != end:
+        return None
+    spec = TLVS.by_num[ty]
+    return Node(spec.field, c_string(buf, p + 4, end), p, end - p, None, None, None,
+                f"{spec.name} (tlv_len {ln}: the text alone, as tipc_tlv_sprintf() counts it)")
 
 
 register_genl_family(TipcLegacyFamily("TIPC", "tipc_legacy", {C.TIPC_GENL_CMD: MessageType(
