@@ -64,7 +64,7 @@ def test_names_numbers_and_structs_are_big_endian():
 
 def test_an_error_string_and_an_empty_answer_to_a_command_that_takes_a_tlv_are_the_kernels():
     err = tipc(C.TIPC_CMD_SET_NODE_ADDR, tlv(C.TIPC_TLV_ERROR_STRING, b"\x84 unsupported command\0"))
-    assert err.direction == FROM_KERNEL and err.info == "SET_NODE_ADDR error TIPC_CFG_NOT_SUPPORTED ' unsupported command'"
+    assert err.direction == FROM_KERNEL and err.info == "SET_NODE_ADDR error TIPC_CFG_NOT_SUPPORTED 'unsupported command'"
     assert tipc(C.TIPC_CMD_SET_NETID, tlv(C.TIPC_TLV_UNSIGNED, be32(4711))).direction == TO_KERNEL
     assert tipc(C.TIPC_CMD_SET_NETID).direction == FROM_KERNEL   # its answer: no TLV
     # a command that takes nothing and got nothing back: the two cannot be told apart
