@@ -31,8 +31,8 @@ from ...core.registry import (GET, HEADER_STRUCTS, OTHER, GenlFamily, MessageTyp
 from ...core.schema import FixedStruct, enum_show, member, names_from
 from ...generated import tipc as T, tipc_config as C
 from ...model import FIELDS, STRING, Node
+from .protocol import GENL_HDRLEN
 
-GENL_HDRLEN = 4
 CMD_NAMES = names_from(C, "TIPC_CMD_", exclude=())
 TLV_NAMES = names_from(C, "TIPC_TLV_", exclude=())
 # the error string's first byte, when it is one of these codes (TIPC_CFG_*: tipc_get_err_tlv)
@@ -47,10 +47,6 @@ def tipc_addr(v: int) -> str:
 
 def _addr_show(v: int) -> str:
     return f"{v:#010x} {tipc_addr(v)}"
-
-
-def _name(b: bytes) -> str:
-    return b.split(b"\0", 1)[0].decode("utf-8", "backslashreplace")
 
 
 def _error_text(v: str) -> str:
@@ -75,40 +71,34 @@ NAME_TBL_QUERY = FixedStruct("tipc_name_table_query", "tipc_legacy.name_tbl_quer
     member("type", Int32ub), member("lowbound", Int32ub), member("upbound", Int32ub)], label="name table query")
 
 
-def _named_struct(cname: str, prefix: str, first: list, name: str, size: int, label: str):
-    """A struct of __be32 members then a name, `char name[size]`: the kernel reads as many of
-    the name's bytes as the TLV holds (tipc_nl_compat_bearer_enable, _link_set), so the name is
-    what the bytes after the numbers hold, to its NUL."""
+def _named_struct(cname: str, prefix: str, first: list, name: str, size: int, label: str, what: str):
+    """A struct of __be32 members then a name, `char name[size]` (its field `prefix.name`, `what`
+    it names): the kernel reads as many of the name's bytes as the TLV holds
+    (tipc_nl_compat_bearer_enable, _link_set), so the name is what the bytes after the numbers
+    hold, to its NUL."""
     head = FixedStruct(cname, prefix, first, label=label)
+    name_field = FIELDS.add(f"{prefix}.name", "Name", STRING, what)
 
     def decode(buf, start, end, order, req):
         if end - start < head.size:
             return [head.node(buf, start, ">", length=end - start, req=req)]
         out = [head.node(buf, start, ">", req=req)]
         n = min(end - start - head.size, size)
-        out.append(Node(_FIELDS[prefix], _name(bytes(buf[start + head.size:start + head.size + n])),
+        out.append(Node(name_field, c_string(buf, start + head.size, start + head.size + n),
                         start + head.size, n, label=name))
         return out
     return decode
 
 
-_FIELDS = {}
-
-
-def _name_field(prefix: str, what: str):
-    _FIELDS[prefix] = FIELDS.add(f"{prefix}.name", "Name", STRING, what)
-
-
-_name_field("tipc_legacy.link_info", "the link's name (struct tipc_link_info.str)")
-_name_field("tipc_legacy.bearer_config", "the bearer's name, media:interface (tipc_bearer_config.name)")
-_name_field("tipc_legacy.link_config", "the link's or bearer's name (tipc_link_config.name)")
 LINK_INFO = _named_struct("tipc_link_info", "tipc_legacy.link_info", [
-    member("dest", Int32ub, _addr_show), member("up", Int32ub)], "str", T.TIPC_MAX_LINK_NAME, "link")
+    member("dest", Int32ub, _addr_show), member("up", Int32ub)], "str", T.TIPC_MAX_LINK_NAME, "link",
+    "the link's name (struct tipc_link_info.str)")
 BEARER_CONFIG = _named_struct("tipc_bearer_config", "tipc_legacy.bearer_config", [
     member("priority", Int32ub), member("disc_domain", Int32ub, _addr_show)], "name", T.TIPC_MAX_BEARER_NAME,
-    "bearer configuration")
+    "bearer configuration", "the bearer's name, media:interface (tipc_bearer_config.name)")
 LINK_CONFIG = _named_struct("tipc_link_config", "tipc_legacy.link_config", [
-    member("value", Int32ub)], "name", T.TIPC_MAX_LINK_NAME, "link configuration")
+    member("value", Int32ub)], "name", T.TIPC_MAX_LINK_NAME, "link configuration",
+    "the link's or bearer's name (tipc_link_config.name)")
 
 # the TLV types, read as big-endian attributes (TIPC_TLV_NONE, 0, is "no TLV": unknown if sent)
 TLVS = AttrSet("tipc_legacy_tlv", "tipc_legacy.tlv", {
@@ -117,9 +107,9 @@ TLVS = AttrSet("tipc_legacy_tlv", "tipc_legacy.tlv", {
     "TIPC_TLV_ERROR_STRING": a("string"), "TIPC_TLV_NET_ADDR": a("u32", show=_addr_show),
     "TIPC_TLV_MEDIA_NAME": a("string"), "TIPC_TLV_BEARER_NAME": a("string"), "TIPC_TLV_LINK_NAME": a("string"),
     "TIPC_TLV_NODE_INFO": a("struct", struct=NODE_INFO),
-    "TIPC_TLV_LINK_INFO": a("binary", decode=LINK_INFO, show=lambda d: _name(d[8:])),
-    "TIPC_TLV_BEARER_CONFIG": a("binary", decode=BEARER_CONFIG, show=lambda d: _name(d[8:])),
-    "TIPC_TLV_LINK_CONFIG": a("binary", decode=LINK_CONFIG, show=lambda d: _name(d[4:])),
+    "TIPC_TLV_LINK_INFO": a("binary", decode=LINK_INFO, show=lambda d: c_string(d, 8, len(d))),
+    "TIPC_TLV_BEARER_CONFIG": a("binary", decode=BEARER_CONFIG, show=lambda d: c_string(d, 8, len(d))),
+    "TIPC_TLV_LINK_CONFIG": a("binary", decode=LINK_CONFIG, show=lambda d: c_string(d, 4, len(d))),
     "TIPC_TLV_NAME_TBL_QUERY": a("struct", struct=NAME_TBL_QUERY), "TIPC_TLV_PORT_REF": a("u32"),
 }, {n: getattr(C, n) for n in TLV_NAMES.values()}, strip="TIPC_TLV_", label="TIPC TLV")
 
