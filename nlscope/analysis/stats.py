@@ -144,10 +144,7 @@ class Stats:
     _sampler: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
 
     def add(self, m) -> None:
-        malformed = m.malformed
-        self.add_values(m.length, m.time, None if malformed else (m.family, m.type_name), m.protocol, m.pid,
-                        m.process.comm if not malformed and m.process is not None else None,
-                        0 if malformed else m.error_code, m)
+        self.add_values(*message_values(m), m)
 
     def add_values(self, length: int, t, key, protocol: int, pid: int, comm, errno: int, m) -> None:
         """One message, as its values: `key` its (family, type name), None if it is malformed;
@@ -282,6 +279,15 @@ class Stats:
             out.append(f"Rate (messages per {unit} s, peak {max(counts)}):")
             out.append("  " + sparkline(counts))
         return "\n".join(out)
+
+
+def message_values(m) -> tuple:
+    """What Stats.add_values counts of a message, read from it: (length, time, key, protocol,
+    port id, process name, errno), `key` its (family, type name) or None if it is malformed."""
+    malformed = m.malformed
+    return (m.length, m.time, None if malformed else (m.family, m.type_name), m.protocol, m.pid,
+            m.process.comm if not malformed and m.process is not None else None,
+            0 if malformed else m.error_code)
 
 
 def _request_type(m) -> str:

@@ -10,6 +10,7 @@ from dissectors import Context, Message
 
 from ..analysis.filter import HEADER_FIELDS, compile_filter
 from ..analysis.index import MessageIndex
+from ..analysis.stats import message_values
 from ..sources import CaptureError, read_capture
 from ..sources.stream import FollowStopped
 from ..workers import available_cores, in_parts
@@ -149,11 +150,8 @@ class ViewStore:
         """What the statistics count of each message shown (MessageIndex.stat_facts says what
         the tuples hold), here from the messages themselves."""
         for m in self.shown():
-            malformed = m.malformed
             t, role = m.tx if m.tx else (None, None)
-            yield (m, m.length, m.time, None if malformed else (m.family, m.type_name), m.protocol, m.pid,
-                   m.process.comm if not malformed and m.process is not None else None,
-                   0 if malformed else m.error_code, role, t.id if t is not None else 0)
+            yield (m, *message_values(m), role, t.id if t is not None else 0)
 
     def _filtered(self, m: Message) -> None:
         """A message the filter has looked at."""

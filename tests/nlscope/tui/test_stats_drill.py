@@ -6,12 +6,10 @@ import nlscope
 from nlscope.sources.procs import Process
 from nlscope.tui.app import NlscopeApp
 from nlscope.tui.plots import column_chart, hbar
-from nlscope.tui.screens.stats import Drill, StatsScreen
+from nlscope.tui.screens.stats import StatsScreen, count
 from nlscope.tui.store import MessageStore, ViewStore
 from nlscope.tui.widgets.filter_bar import FilterBar
 from nlscope.tui.widgets.message_list import MessageList
-from nlscope.analysis.stats import Stats
-from nlscope.analysis.transactions import ORPHAN, REQUEST
 from tests.conftest import CAPTURES
 
 EXTACK = str(CAPTURES / "rtnl-extack.pcapng")
@@ -31,14 +29,9 @@ class ListStore(ViewStore):
 
 
 def _rows(store):
-    st, drill = Stats(), Drill()
-    for m in store.shown():
-        st.add(m)
-        drill.add(m, st)
-        t, role = m.tx if m.tx else (None, None)
-        if t is not None and role in (REQUEST, ORPHAN):
-            st.add_transaction(t)
-            drill.add_transaction(t)
+    """The drill-down rows the statistics screen counts (stats.count: an index's columns, or a
+    live store's messages)."""
+    st, drill = count(store)
     return drill.rows(st)
 
 
