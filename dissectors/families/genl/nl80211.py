@@ -13,7 +13,6 @@ data, EAPOL over the control port) are decoded by `nl80211_frames`.
 """
 from __future__ import annotations
 
-
 from construct import Int32ul
 
 from ...core.attrs import FULL, AttrSet, a, decode_attrs, enum_set, malformed
