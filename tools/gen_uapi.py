@@ -133,6 +133,7 @@ HEADERS = {
     "tipc_config": "linux/tipc_config.h",   # the legacy TIPC family (genl/tipc_legacy.py)
     "nbd_netlink": "linux/nbd-netlink.h",
     "nbd": "linux/nbd.h",
+    "target_core_user": "linux/target_core_user.h",   # TCM-USER (genl/tcm_user.py)
     "quota": "linux/quota.h",
     "thermal": "linux/thermal.h",
     # the CAN gateway's RTM_*ROUTE of family AF_CAN (dissectors/families/rtnetlink/cangw.py)
