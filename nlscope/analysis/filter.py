@@ -408,6 +408,9 @@ def _tokens(text: str):
         if kind == "word" and word.startswith(".") and word[1:2].isalpha():
             # `.netlink.seq`: Wireshark 4.0's leading dot says "a field, not a literal"
             kind, word, pos = "word", word[1:], pos + 1
+        elif kind == "word" and word == "bitwise_and":
+            kind = "op"   # Wireshark 4.0's word for `&` (it takes no other spelling: not BITWISE_AND, bitand)
+            word = "&"
         if kind != "ws":
             out.append((kind, word, pos + 1))
         pos = m.end()

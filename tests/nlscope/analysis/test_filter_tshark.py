@@ -153,6 +153,7 @@ CORPUS = [
     "netlink-route.ifla_ifname[1:] == \"ummy0\"", "netlink-route.ifla_ifname[-1] == 30",
     "netlink-route.ifla_ifname[2-3] == \"mm\"", "netlink-route.ifla_ifname[0:2] == 64:75",
     "netlink-route.ifla_ifname[0:2]", "netlink.hdr_flags & 0x4", "netlink.hdr_flags & 0x4 == 4",
+    "netlink.hdr_flags bitwise_and 0x4", "netlink.hdr_seq bitwise_and 1 == 1",
     "netlink.hdr_seq & 1 == 1", "netlink.hdr_len + 4 == 36", "netlink.hdr_len - 4 == 28",
     "netlink.hdr_len * 2 == 64", "netlink.hdr_len / 2 == 16", "netlink.hdr_len % 5 == 2",
     "netlink.hdr_len > 4*8", "netlink.hdr_len + netlink.hdr_len == 64", "netlink-route.ifla_mtu > netlink.hdr_len",
