@@ -10,6 +10,7 @@ import bisect
 import importlib
 import pkgutil
 
+from ..generated import genetlink as GENL
 from .info import as_info
 
 GET, NEW, DEL, OTHER = "get", "new", "del", "other"
@@ -252,6 +253,11 @@ def load_families(deferred: bool = False) -> None:
             load()
 
 
+# genl_register_family() gives these ids to these names alone (net/netlink/genetlink.c), so their
+# messages are known without an announcement; every other family's id is allocated from
+# GENL_START_ALLOC on
+RESERVED_GENL_IDS = {GENL.GENL_ID_VFS_DQUOT: "VFS_DQUOT", GENL.GENL_ID_PMCRAID: "pmcraid"}
+
 # How many learnings of one generic-netlink id are kept: the first (for messages before
 # it) and the latest ones.  The kernel allocates ids in [GENL_MIN_ID, GENL_MAX_ID] (1008
 # of them), so a capture that re-announces ids millions of times keeps at most
@@ -308,13 +314,16 @@ class Context:
     def genl_name(self, family_id: int, pos: int | None = None) -> str | None:
         """The family name id `family_id` had at message position `pos` (the latest learned
         when None): the user's --genl first, then what the capture taught, then the live
-        kernel's answer (`resolver`); None when nothing says."""
+        kernel's answer (`resolver`), then the ids the kernel reserves for one name (nlctrl,
+        VFS_DQUOT, pmcraid); None when nothing says."""
         if family_id in self.user_genl:
             return self.user_genl[family_id]
-        if family_id == 0x10:
+        if family_id == GENL.GENL_ID_CTRL:
             return "nlctrl"
         seen = self.genl_ids.get(family_id)
         if not seen:
+            if family_id in RESERVED_GENL_IDS:
+                return RESERVED_GENL_IDS[family_id]
             if self.resolver is not None:
                 name = self.resolver(family_id)
                 if name:
