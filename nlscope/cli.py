@@ -9,6 +9,7 @@ import sys
 from struct import error as struct_error
 
 from . import __version__
+from .time_text import FORMATS
 from .workers import ForkError, OutputError
 
 DESCRIPTION = """\
@@ -66,9 +67,11 @@ def _output_args(p: argparse.ArgumentParser, read: bool = False) -> None:
         p.add_argument("-c", dest="count", type=int, metavar="N",
                        help="stop after N frames captured (as tshark counts: shown or not; a frame may hold "
                             "several messages)")
-    p.add_argument("-t", dest="time_format", choices=("r", "a", "d"), default="r",
-                   help="time column: r since the first message of the capture (default), a absolute, "
-                        "d since the message before (shown or not)")
+    p.add_argument("-t", dest="time_format", choices=tuple(FORMATS), default="r",
+                   help="time column, as tshark -t: r since the first message of the capture (default), a the "
+                        "local time of day, ad with the date (adoy: day of year), u ud udoy the same in UTC, "
+                        "e since the epoch, d since the message before (shown or not), dd since the one shown "
+                        "before")
     p.add_argument("-w", dest="write", metavar="OUT",
                    help="also write the frames shown to OUT (pcapng); '-w -' writes them to standard output, "
                         "and prints nothing else there")
@@ -190,7 +193,6 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--follow", action="store_true",
                     help="follow a capture another program is still writing (tcpdump -U, dumpcap, nlscope capture "
                          "-w), as tail -f does; rows appear as frames are written")
-    from .tui.time_display import FORMATS   # no Textual import
     op.add_argument("-Y", dest="display_filter", metavar="FILTER", default="",
                     help="start with this display filter applied")
     op.add_argument("-t", dest="time_format", choices=tuple(FORMATS), default="r",
@@ -458,7 +460,7 @@ class _Printer(_FrameOutput):
             self.only = O.protocols_of(args.only, {f.abbrev.partition(".")[0] for f in FIELDS})
         if args.format == "fields":
             self.fields = O.FieldsPrinter(args.fields, O.FieldOptions(args.field_options) if args.field_options
-                                          else None)
+                                          else None, time=self.tf)
         else:
             self.fields = None
         self.ek_fields = None
@@ -512,9 +514,12 @@ class _Printer(_FrameOutput):
                 raise
 
     def see(self, m) -> None:
-        """Every message of the capture, shown or not, in order: the columns follow the content."""
+        """Every message of the capture, shown or not, in order: the columns follow the content,
+        -T fields' clock (frame.time_relative …) counts it."""
         if self.columns is not None:
             self.columns.fit(m)
+        if self.fields is not None:
+            self.fields.see(m)
 
     def see_fault(self, fr) -> None:
         if self.columns is not None:
@@ -799,9 +804,11 @@ def cmd_read(args) -> int:
     # bounded by the cores this process may run on
     jobs = min(args.jobs, available_cores()) if args.jobs is not None else available_cores()
     # a filter that may run out of time (a costly `matches`) stops where it does, and one that
-    # reads the time since earlier messages (frame.time_delta…) needs them all in order: one process
+    # reads the time since earlier messages (frame.time_delta…) needs them all in order, as do
+    # -T fields' clock fields and -t dd (since the message shown before): one process
     if jobs > 1 and not (args.quiet or args.two_pass or args.write or args.max_messages is not None
-                         or args.line_buffered or live or taps or (flt is not None and (flt.may_time_out or flt.stateful))):
+                         or args.line_buffered or live or taps or (flt is not None and (flt.may_time_out or flt.stateful))
+                         or (printer.fields is not None and printer.fields.stateful) or args.time_format == "dd"):
         try:
             return _read_in_workers(frames_in, Pipeline(ctx, table), printer, flt, jobs)
         finally:

@@ -10,20 +10,26 @@ from dissectors import Message, format_tree, node_json
 from dissectors.core.dissect import TO_KERNEL, protocol_name
 from dissectors.text import escape_text, printable
 
-from .analysis.filter import FieldReader, FilterError, known_field
+from .analysis.filter import CLOCK_FIELDS, FieldReader, FilterError, FrameClock, known_field
 from .analysis.transactions import since_request
+from .time_text import FORMATS, absolute_text, seconds_text
 
 
 class TimeFormat:
-    """Time column: relative to the first message (r), absolute (a), or delta from the
-    message before (d).  A batch reader calls see() with every message of the capture,
-    shown or not, so the reference is the capture's (as tshark's), whatever the filter."""
+    """Time column, as tshark -t writes it: r since the first message (the default), a the
+    local time of day, ad/adoy with the date, u/ud/udoy the same in UTC, e since the epoch, d
+    since the message before, dd since the message shown before.  A batch reader calls see()
+    with every message of the capture, shown or not, so the reference is the capture's (as
+    tshark's), whatever the filter; calling it is showing a message."""
 
     def __init__(self, mode: str = "r"):
+        if mode not in FORMATS:
+            raise ValueError(f"-t {mode}: one of {' '.join(FORMATS)}")
         self.mode = mode
         self.first = None
         self.prev = None
         self._last = None
+        self._shown = None   # the time of the message shown before (dd)
 
     def see(self, t: float) -> None:
         """The next message of the capture is at t."""
@@ -34,12 +40,20 @@ class TimeFormat:
     def __call__(self, t: float) -> str:
         if self.first is None:
             self.first = self.prev = t
-        if self.mode == "a":
+        mode = self.mode
+        if mode == "r":
+            return f"{t - self.first:.6f}"
+        if mode == "a":
             return clock_text(t)
-        if self.mode == "d":
+        if mode == "d":
             d, self.prev = t - self.prev, t
             return f"{d:.6f}"
-        return f"{t - self.first:.6f}"
+        if mode == "dd":
+            d, self._shown = (0.0 if self._shown is None else t - self._shown), t
+            return f"{d:.6f}"
+        if mode == "e":
+            return seconds_text(t)
+        return absolute_text(t, mode)
 
 
 def clock_text(t: float) -> str:
@@ -130,9 +144,11 @@ class Columns:
     def _time_width(self, t) -> int:
         if self._first is None:
             self._first = self._prev = t
-        if self.mode == "a":
+        if self.mode not in ("r", "d", "dd"):
             self._prev = t
-            return 15   # HH:MM:SS.ffffff, whatever the time (clock_text)
+            # HH:MM:SS.ffffff, with the date (26, 24 by day of year), or the epoch's seconds
+            return len(seconds_text(t)) if self.mode == "e" else FORMATS[self.mode][1] if self.mode != "a" else 15
+        # dd: at most the time since the first message (a capture's times rise)
         x = t - (self._prev if self.mode == "d" else self._first)
         self._prev = t
         if 0 <= x < 10:   # nearly every time: d.dddddd
@@ -408,16 +424,47 @@ def _field_text(v) -> str:
     return str(v)
 
 
+# -e _ws.col.TITLE: a column's text as the summary shows it, by the column's title (tshark's
+# columns are the frame's; these are ours: No. is frame.index, Protocol the family …), and
+# tshark's Length, the message's bytes
+WS_COLUMN = "_ws.col."
+_WS_LENGTH = "length"
+
+
+def _ws_column(name: str) -> str | None:
+    """The column key of `_ws.col.TITLE` (None: not a column name)."""
+    key = name[len(WS_COLUMN):].strip().lower().replace(" ", "").replace("_", "").replace(".", "")
+    return key if key in COLUMNS or key == _WS_LENGTH else None
+
+
 class FieldsPrinter:
     """-T fields -e F1 -e F2 …: one tab-separated line per message, occurrences comma-joined
-    (what -E changes: the separator, quotes, which occurrences, how they are joined)."""
+    (what -E changes: the separator, quotes, which occurrences, how they are joined).
 
-    def __init__(self, names: list[str], options: FieldOptions | None = None):
+    frame.time_relative, time_delta and time_delta_displayed count from the messages before:
+    its owner calls see() with every message of the capture, shown or not, in order, and
+    line() prints (it tells the clock what was printed).  `time`: the Time column's text of a
+    message, for `_ws.col.Time` (the -t format's)."""
+
+    def __init__(self, names: list[str], options: FieldOptions | None = None, time=None):
+        columns = {}
         for n in names:
-            if not known_field(n):
+            if n.startswith(WS_COLUMN):
+                key = _ws_column(n)
+                if key is None:
+                    raise ValueError(f"-e {escape_text(n)}: no such column; the columns are "
+                                     + ", ".join(WS_COLUMN + COLUMNS[k][0] for k in COLUMNS) + f", {WS_COLUMN}Length")
+                columns[n] = key
+            elif not known_field(n):
                 raise FilterError(f"unknown field '{n}' given to -e (see 'nlscope fields')", 1, n)
         self.names = list(names)
-        self.read = FieldReader(names)   # one decode of just these fields per message
+        self._columns = columns
+        self._time = time if time is not None else (lambda t: f"{t:.6f}")
+        self.clock = FrameClock() if any(n in CLOCK_FIELDS for n in names) else None
+        self.stateful = self.clock is not None or "time" in columns.values()
+        fields = [n for n in names if n not in columns]
+        self.read = FieldReader(fields, self.clock)   # one decode of just these fields per message
+        self._plain_fields = not columns   # every name a field: the reader's lists are the columns
         self.opt = options if options is not None else FieldOptions()
         self._plain = options is None or (self.opt.separator == "\t" and not self.opt.quote
                                           and self.opt.occurrence == "a" and self.opt.aggregator == ",")
@@ -427,17 +474,40 @@ class FieldsPrinter:
             return None
         return self.opt.separator.join(n if n.isprintable() else escape_text(n) for n in self.names)
 
+    def see(self, m: Message) -> None:
+        if self.clock is not None:
+            self.clock.see(m)
+
+    def _found(self, m: Message) -> list[list[tuple]]:
+        found = self.read(m)
+        if self._plain_fields:
+            return found
+        it = iter(found)
+        out = []
+        for n in self.names:
+            key = self._columns.get(n)
+            if key is None:
+                out.append(next(it))
+            else:
+                text = (str(max(m.length, 0)) if key == _WS_LENGTH else self._time(m.time) if key == "time"
+                        else _CELLS[key](m))
+                out.append([(text, text)])
+        return out
+
     def line(self, m: Message) -> str:
+        found = self._found(m)
+        if self.clock is not None:
+            self.clock.matched(m)
         if self._plain:
             cols = []
-            for found in self.read(m):
-                col = ",".join([_field_text(v) for v, s in found])
+            for occ in found:
+                col = ",".join([_field_text(v) for v, s in occ])
                 cols.append(col if col.isprintable() else escape_text(col))  # a tab or newline would forge a cell
             return "\t".join(cols)
         o = self.opt
         cols = []
-        for found in self.read(m):
-            vals = [_field_text(v) for v, s in found]
+        for occ in found:
+            vals = [_field_text(v) for v, s in occ]
             if o.occurrence == "f":
                 vals = vals[:1]
             elif o.occurrence == "l":

@@ -504,7 +504,7 @@ for _name, (_k, _d, _get) in PROTOCOL_BYTES.items():
 # `memo` lives for one message: a body field's occurrences are found once however many
 # terms read it, and the time the first costly step began is kept under _T0.
 _T0 = "\0started"   # no field name starts with NUL
-_CLOCK = "\0clock"    # the DisplayFilter's _Clock (frame.time_relative, time_delta …)
+_CLOCK = "\0clock"    # the DisplayFilter's FrameClock (frame.time_relative, time_delta …)
 _TREE = "\0tree"      # the tree this call reads body fields from (see _tree)
 _WANTS = "\0wants"    # the fields that tree must hold (None: the whole tree)
 
@@ -579,13 +579,16 @@ class FieldReader:
     """The occurrences [(value, display), …] of each of some fields in a message, read as
     the display filters read them (-T fields' columns): body fields from one decode of just
     those fields (Message.decode), not the whole tree.  The fields that need the messages
-    before (frame.time_relative, time_delta…) have no occurrence here."""
+    before (frame.time_relative, time_delta…) are read from `clock` (a FrameClock its owner
+    shows every message and every message printed) as tshark prints them, in nanoseconds
+    (0.000586000), and have no occurrence without one."""
 
-    def __init__(self, names):
+    def __init__(self, names, clock: "FrameClock | None" = None):
         load_families()   # what a name is (a flag bit, a body field) is known once every family is
         self.names = list(names)
-        self._gets = [(lambda m, memo: []) if n in CLOCK_FIELDS else _occurrences(n, compared=False)
-                      for n in self.names]
+        self._gets = [((lambda m, memo, n=n: [(s, s) for _, s in clock.occurrences(n, m)]) if clock is not None
+                       else (lambda m, memo: []))
+                      if n in CLOCK_FIELDS else _occurrences(n, compared=False) for n in self.names]
         self._wants = _wants_of(set(self.names) - set(CLOCK_FIELDS))
 
     def __call__(self, m) -> list[list[tuple]]:
@@ -876,10 +879,11 @@ def _compare_entities(op: str, quant, left: _Entity, right: _Entity, col: int, t
     return ordered
 
 
-class _Clock:
+class FrameClock:
     """frame.time_relative, frame.time_delta and frame.time_delta_displayed: what they need of
     the frames before the message (the first frame's time, the frame before, the last frame
-    the filter matched).  Fed by DisplayFilter in the order the messages come."""
+    matched or printed).  Fed in the order the messages come: see() every message, matched()
+    each one the filter keeps (DisplayFilter) or -T fields prints (FieldsPrinter)."""
 
     def __init__(self):
         self.first = self.prev_time = self.cur_frame = self.cur_time = None
@@ -908,7 +912,9 @@ class _Clock:
         else:
             before = [tm for fr, tm in self.shown if fr != m.frame]
             v = t - before[-1] if before else 0.0
-        return [(v, f"{v:.9f}")]
+        # shown as tshark prints them, in nanoseconds, of the microseconds a float of the epoch
+        # holds exactly (its last bits are below them: 0.000586033 would be noise)
+        return [(v, f"{round(v, 6):.9f}")]
 
 
 class _Parser:
@@ -1479,7 +1485,7 @@ class DisplayFilter:
         # reads frame.time_relative, time_delta or time_delta_displayed: its answer depends on
         # the messages it was given before (in capture order, from the first)
         self.stateful = bool(self.fields & set(CLOCK_FIELDS))
-        self._clock = _Clock()
+        self._clock = FrameClock()
         # the body fields it reads (a flag bit's flags value with it): each message is decoded
         # only as far as they need (Message.decode), not into its whole tree
         self._wants = _wants_of(self.fields)

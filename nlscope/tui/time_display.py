@@ -9,61 +9,16 @@ messages of one frame share its time (their delta is 0)."""
 from __future__ import annotations
 
 import bisect
-import math
-import time
+
+from ..time_text import FORMATS, absolute_text, seconds_text  # noqa: F401  (the TUI's names too)
 
 REF_TEXT = "*REF*"
 
-# code (tshark -t's): (column title, width, what the palette says)
-FORMATS = {
-    "r": ("Time (rel)", 11, "seconds since the first message or the last time reference"),
-    "a": ("Time (local)", 15, "time of day, local"),
-    "ad": ("Date, time (local)", 26, "date and time of day, local (YYYY-MM-DD)"),
-    "adoy": ("DOY, time (local)", 24, "date as year/day of year and time of day, local"),
-    "u": ("Time (UTC)", 15, "time of day, UTC"),
-    "ud": ("Date, time (UTC)", 26, "date and time of day, UTC (YYYY-MM-DD)"),
-    "udoy": ("DOY, time (UTC)", 24, "date as year/day of year and time of day, UTC"),
-    "e": ("Time (epoch)", 17, "seconds since 1970-01-01 00:00:00 UTC"),
-    "d": ("Δ time", 11, "since the message captured before"),
-    "dd": ("Δ shown", 11, "since the message shown before"),
-}
 ORDER = tuple(FORMATS)   # what T steps through
 
 
 def next_format(code: str) -> str:
     return ORDER[(ORDER.index(code) + 1) % len(ORDER)] if code in FORMATS else ORDER[0]
-
-
-def _split(t: float) -> tuple[int, int]:
-    """Whole seconds and microseconds of t (rounded to the microsecond, as pcap's are)."""
-    us = round(t * 1_000_000)
-    return divmod(us, 1_000_000)
-
-
-def absolute_text(t: float, code: str) -> str:
-    """t as tshark -t a|ad|adoy|u|ud|udoy writes it; "Not representable" where the C
-    library's localtime()/gmtime() have no answer, as Wireshark says (set_abs_time)."""
-    if not math.isfinite(t):
-        return "Not representable"
-    sec, usec = _split(t)
-    try:
-        tm = (time.gmtime if code.startswith("u") else time.localtime)(sec)
-    except (OverflowError, OSError, ValueError):
-        return "Not representable"
-    clock = "%02d:%02d:%02d.%06d" % (tm.tm_hour, tm.tm_min, tm.tm_sec, usec)
-    if code.endswith("doy"):
-        return "%04d/%03d %s" % (tm.tm_year, tm.tm_yday, clock)
-    if code.endswith("d"):
-        return "%04d-%02d-%02d %s" % (tm.tm_year, tm.tm_mon, tm.tm_mday, clock)
-    return clock
-
-
-def seconds_text(d: float) -> str:
-    """A relative or delta time, or an epoch time, as tshark prints it (microseconds)."""
-    if not math.isfinite(d):
-        return "Not representable"
-    sec, usec = _split(abs(d))
-    return ("-" if d < 0 and (sec or usec) else "") + f"{sec}.{usec:06d}"
 
 
 class TimeColumn:

@@ -356,6 +356,66 @@ def test_progress_line(monkeypatch):
     assert not cli._Progress(str(EXTACK), args).on
 
 
+# --- -t, the clock fields, _ws.col ------------------------------------------------------------------
+
+def _per_frame(out: bytes) -> list[list[str]]:
+    """-T fields lines, the first of each frame (tshark prints a frame, nlscope its messages)."""
+    rows, seen = [], set()
+    for line in out.decode().splitlines():
+        cells = line.split("\t")
+        if cells[0] not in seen:
+            seen.add(cells[0])
+            rows.append(cells)
+    return rows
+
+
+@pytest.mark.parametrize("fmt", ["r", "a", "ad", "adoy", "u", "ud", "udoy", "e", "d", "dd"])
+def test_t_writes_the_time_as_tshark(fmt):
+    """-t FMT: each frame's first message shows the time tshark shows for the frame, in -e
+    _ws.col.Time (whole and filtered: dd counts from the frame shown before) and in its summary
+    row; a time zone away from UTC tells local time from UTC."""
+    env = {"TZ": "Asia/Kolkata"}
+    for flt in (None, "frame.number > 40 && frame.number < 90"):
+        extra = ["-Y", flt] if flt else []
+        ours = _per_frame(run("read", "-t", fmt, *extra, "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Time",
+                              DEEP, env=env).stdout)
+        r = subprocess.run(["tshark", "-n", "-r", DEEP, "-t", fmt, *extra, "-T", "fields", "-e", "frame.number", "-e",
+                            "_ws.col.Time"], capture_output=True, env={**os.environ, "HOME": "/tmp", **env})
+        theirs = [line.split("\t") for line in r.stdout.decode().splitlines()]
+        assert ours == theirs and len(ours) > 40, (fmt, flt)
+    rows = run("read", "-t", fmt, "-Y", flt, DEEP, env=env).stdout.decode().splitlines()[1:]
+    firsts = [ln.split(None, 1) for ln in rows if ln.split()[0].endswith(".1")]
+    assert len(firsts) == len(theirs)
+    for (no, rest), (frame, t) in zip(firsts, theirs):
+        assert no == f"{frame}.1" and rest.lstrip().startswith(t + " "), (no, rest, t)
+
+
+@pytest.mark.parametrize("flt", [None, "frame.number > 100", "netlink.error != 0"])
+def test_clock_fields_in_T_fields_are_tsharks(flt):
+    """-e frame.time_relative, frame.time_delta, frame.time_delta_displayed: what tshark prints
+    (nanoseconds), the displayed delta counting from the frame shown before."""
+    names = ["frame.number", "frame.time_relative", "frame.time_delta", "frame.time_delta_displayed"]
+    extra = ["-Y", flt] if flt else []
+    for path in (DEEP, EXTACK):
+        ours = _per_frame(run("read", "-r", path, *extra, "-T", "fields", *[x for n in names for x in ("-e", n)]).stdout)
+        theirs = [ln.split("\t") for ln in tshark("-r", path, *extra, "-T", "fields",
+                                                   *[x for n in names for x in ("-e", n)]).stdout.decode().splitlines()]
+        assert ours == theirs and ours, (path.name, flt)
+
+
+def test_ws_col_names_our_columns():
+    """-e _ws.col.TITLE prints a column as the summary shows it; a title no column has is one line."""
+    out = run("read", "-c", "3", "-T", "fields", "-e", "_ws.col.No.", "-e", "_ws.col.Protocol", "-e", "_ws.col.Length",
+              "-e", "_ws.col.Info", "-e", "_ws.col.Type", EXTACK).stdout.decode().splitlines()
+    summary = run("read", "-c", "3", EXTACK).stdout.decode().splitlines()[1:]
+    assert len(out) == len(summary) == 3
+    for line, row in zip(out, summary):
+        no, proto, length, info, mtype = line.split("\t")
+        assert row.split()[0] == no and proto in row and mtype in row and row.endswith(info) and int(length) >= 16
+    err = one_line_error(run("read", "-T", "fields", "-e", "_ws.col.Bogus", EXTACK))
+    assert "_ws.col.Bogus" in err and "_ws.col.Info" in err
+
+
 # --- columns ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", [[], ["-t", "a"], ["-t", "d"]], ids=["r", "a", "d"])
