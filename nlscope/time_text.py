@@ -49,3 +49,26 @@ def seconds_text(d: float) -> str:
         return "Not representable"
     sec, usec = _split(abs(d))
     return ("-" if d < 0 and (sec or usec) else "") + f"{sec}.{usec:06d}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def field_time_text(t: float) -> str:
+    """frame.time as tshark -T fields prints it (abs_time_to_str, local time): `Nov  1, 2026
+    04:39:15.978362000 UTC` — the day padded to two, nanoseconds of the microseconds a float
+    holds; "Not representable" where localtime() has no answer."""
+    if not math.isfinite(t):
+        return "Not representable"
+    sec, usec = _split(t)
+    try:
+        tm = time.localtime(sec)
+    except (OverflowError, OSError, ValueError):
+        return "Not representable"
+    return "%s %2d, %d %02d:%02d:%02d.%06d000 %s" % (_MONTHS[tm.tm_mon - 1], tm.tm_mday, tm.tm_year, tm.tm_hour,
+                                                    tm.tm_min, tm.tm_sec, usec, time.strftime("%Z", tm))
+
+
+def field_epoch_text(t: float) -> str:
+    """frame.time_epoch as tshark -T fields prints it: `1793507955.978362000`."""
+    return seconds_text(t) + "000" if math.isfinite(t) else "Not representable"

@@ -62,6 +62,7 @@ from .filter_aliases import FRAME_FIELDS, PROTOCOL_BYTES, WIRESHARK_ALIASES, pro
 from .filter_errors import FilterError, FilterTimeout, quote
 from .filter_regex import compile_regex
 from .filter_values import NAME_RE as _NAME_RE, NUMBER_KINDS, did_you_mean, known_names
+from ..time_text import field_epoch_text, field_time_text
 from .transactions import request_of, since_request
 
 __all__ = ["DisplayFilter", "FilterError", "FilterTimeout", "compile_filter", "known_field"]
@@ -575,6 +576,11 @@ def _wants_of(names) -> frozenset | None:
     return frozenset(body | {_bit_of(n) for n in body} - {None}) if body and not whole else None
 
 
+# the capture's time as tshark -T fields prints it (a filter compares the seconds)
+_TIME_TEXT = {"frame.time": lambda m, memo: [(field_time_text(m.time),) * 2],
+              "frame.time_epoch": lambda m, memo: [(field_epoch_text(m.time),) * 2]}
+
+
 class FieldReader:
     """The occurrences [(value, display), …] of each of some fields in a message, read as
     the display filters read them (-T fields' columns): body fields from one decode of just
@@ -588,7 +594,8 @@ class FieldReader:
         self.names = list(names)
         self._gets = [((lambda m, memo, n=n: [(s, s) for _, s in clock.occurrences(n, m)]) if clock is not None
                        else (lambda m, memo: []))
-                      if n in CLOCK_FIELDS else _occurrences(n, compared=False) for n in self.names]
+                      if n in CLOCK_FIELDS else _TIME_TEXT[n] if n in _TIME_TEXT else _occurrences(n, compared=False)
+                      for n in self.names]
         self._wants = _wants_of(set(self.names) - set(CLOCK_FIELDS))
 
     def __call__(self, m) -> list[list[tuple]]:

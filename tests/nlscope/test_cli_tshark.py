@@ -403,6 +403,17 @@ def test_clock_fields_in_T_fields_are_tsharks(flt):
         assert ours == theirs and ours, (path.name, flt)
 
 
+def test_frame_time_in_T_fields_is_tsharks_text():
+    """-e frame.time is tshark's local date (`Nov 28, 2026 12:42:09.049557000 IST`), frame.time_epoch
+    its nanoseconds; a filter still compares their seconds."""
+    env = {"TZ": "Asia/Kolkata"}
+    args = ["-T", "fields", "-e", "frame.number", "-e", "frame.time", "-e", "frame.time_epoch"]
+    ours = _per_frame(run("read", "-r", DEEP, *args, env=env).stdout)
+    r = subprocess.run(["tshark", "-n", "-r", DEEP, *args], capture_output=True, env={**os.environ, "HOME": "/tmp", **env})
+    assert ours == [ln.split("\t") for ln in r.stdout.decode().splitlines()] and " IST" in ours[0][1]
+    assert len(run("read", "-r", DEEP, "-Y", "frame.time_epoch > 1000", env=env).stdout.splitlines()) > 500
+
+
 def test_ws_col_names_our_columns():
     """-e _ws.col.TITLE prints a column as the summary shows it; a title no column has is one line."""
     out = run("read", "-c", "3", "-T", "fields", "-e", "_ws.col.No.", "-e", "_ws.col.Protocol", "-e", "_ws.col.Length",
