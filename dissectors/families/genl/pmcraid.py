@@ -37,8 +37,7 @@ NOTIFICATIONS = {0x0: "NOTIFICATION_TYPE_ENTRY_CHANGED", 0x1: "NOTIFICATION_TYPE
                  0x2: "NOTIFICATION_TYPE_ENTRY_DELETED", 0x3: "NOTIFICATION_TYPE_STATE_CHANGE",
                  0x4: "NOTIFICATION_TYPE_ENTRY_STATECHANGED", 0x10: "NOTIFICATION_TYPE_ERROR_LOG",
                  0x11: "NOTIFICATION_TYPE_INFORMATION_LOG"}
-RES_TYPES = {0x00: "RES_TYPE_AF_DASD", 0x01: "RES_TYPE_GSCSI", 0x02: "RES_TYPE_VSET", 0x08: "RES_TYPE_VENCLOSURE",
-             0xFF: "RES_TYPE_IOA_FP"}
+RES_TYPES = {0x00: "RES_TYPE_AF_DASD", 0x01: "RES_TYPE_GSCSI", 0x02: "RES_TYPE_VSET", 0xFF: "RES_TYPE_IOA_FP"}
 HCAM_CCN, HCAM_LDN = 0xE1, 0xE2
 
 
@@ -70,6 +69,7 @@ CFG_ENTRY_OLD = _entry("pmcraid.ccn.cfg_entry_old", "cfg_entry_old (the entry be
 IOA_STATE = FIELDS.add("pmcraid.ioa_state", "ioa_state", UINT, "the adapter's state (PMC_DEVICE_EVENT_*)")
 _ioa_state = enum_show(IOA_STATES)
 ERROR_LOG = FIELDS.add("pmcraid.ldn.error_log", "error_log", BYTES, "struct pmcraid_hostrcb_error, as the adapter wrote it")
+HCAM_DATA = FIELDS.add("pmcraid.hcam.data", "HCAM data", BYTES, "what follows the HCAM header, as the adapter wrote it")
 TRAILING = FIELDS.add("pmcraid.trailing", "bytes past length", BYTES, "bytes of the attribute after aen.length")
 
 
@@ -95,9 +95,10 @@ def _event(buf, start, end, order, req):
                     out.append(st.node(buf, p, order, req=req))
                     p += st.size
         if p < stop:
-            out.append(Node(ERROR_LOG, bytes(buf[p:stop]), p, stop - p, f"{stop - p} bytes"
-                            + (" (struct pmcraid_hostrcb_error)" if op == HCAM_LDN else " (the adapter's)"),
-                            label="error log" if op == HCAM_LDN else "HCAM data"))
+            ldn = op == HCAM_LDN
+            out.append(Node(ERROR_LOG if ldn else HCAM_DATA, bytes(buf[p:stop]), p, stop - p, f"{stop - p} bytes"
+                            + (" (struct pmcraid_hostrcb_error)" if ldn else " (the adapter's)"),
+                            label="error log" if ldn else "HCAM data"))
     elif stop > base:
         out.append(malformed(buf, base, stop, f"{stop - base} bytes: neither a u32 state nor a "
                                               f"{HCAM.size}-byte struct pmcraid_hcam_hdr"))

@@ -44,7 +44,8 @@ _WORDS = {
 @info()
 def tcmu_info(root) -> str:
     """`tcm-user/0/disk0/qcow//tmp/disk0.qcow2 minor 0 id 1`, `status 0 (OK) id 1`, `replies yes`."""
-    return " ".join(_WORDS[n.field.abbrev](n.value) for n in root.walk() if n.field.abbrev in _WORDS)
+    # a value of the wrong size stays its bytes (shown malformed): not read as a number here
+    return " ".join(_WORDS[n.field.abbrev](n.value) for n in root.walk() if n.field.abbrev in _WORDS and not n.status)
 
 
 CMDS = names_from(H, "TCMU_CMD_", "tcmu_genl_cmd")
