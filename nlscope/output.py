@@ -88,9 +88,15 @@ FIXED_WIDTHS = {"no": 8, "time": 11, "process": 14, "protocol": 10, "dir": 3, "p
                 "flags": 18, "info": 0}
 
 
+def _column_key(title: str) -> str:
+    """A column named as its key or its title, written any case, with or without spaces,
+    dots and underscores: `Port ID` and `port_id` are `portid`, `No.` is `no`."""
+    return title.strip().lower().replace(" ", "").replace("_", "").replace(".", "")
+
+
 def parse_columns(text: str, process: bool = False) -> tuple[str, ...]:
     """--columns no,time,type,info: the columns chosen, in order (ValueError says what is wrong)."""
-    names = tuple(x.strip().lower().replace(" ", "").replace("_", "").replace(".", "") for x in text.split(","))
+    names = tuple(_column_key(x) for x in text.split(","))
     known = [n for n in COLUMNS if process or n != "process"]
     for n in names:
         if n not in known:
@@ -146,8 +152,8 @@ class Columns:
             self._first = self._prev = t
         if self.mode not in ("r", "d", "dd"):
             self._prev = t
-            # HH:MM:SS.ffffff, with the date (26, 24 by day of year), or the epoch's seconds
-            return len(seconds_text(t)) if self.mode == "e" else FORMATS[self.mode][1] if self.mode != "a" else 15
+            # HH:MM:SS.ffffff (15), with the date (26, 24 by day of year), or the epoch's seconds
+            return len(seconds_text(t)) if self.mode == "e" else FORMATS[self.mode][1]
         # dd: at most the time since the first message (a capture's times rise)
         x = t - (self._prev if self.mode == "d" else self._first)
         self._prev = t
@@ -433,7 +439,7 @@ _WS_LENGTH = "length"
 
 def _ws_column(name: str) -> str | None:
     """The column key of `_ws.col.TITLE` (None: not a column name)."""
-    key = name[len(WS_COLUMN):].strip().lower().replace(" ", "").replace("_", "").replace(".", "")
+    key = _column_key(name[len(WS_COLUMN):])
     return key if key in COLUMNS or key == _WS_LENGTH else None
 
 

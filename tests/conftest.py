@@ -7,6 +7,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 PYROUTE2_PCAP = CORPUS / "peer" / "pyroute2-nl0.pcap"
 CAPTURES = ROOT / "captures"
+# each kernel's recordings of the scenarios: captures/ holds 6.1's, captures/6.12/ 6.12's
+KERNEL_CAPTURES = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 
 
 def pytest_sessionstart(session):

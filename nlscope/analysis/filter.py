@@ -581,6 +581,13 @@ _TIME_TEXT = {"frame.time": lambda m, memo: [(field_time_text(m.time),) * 2],
               "frame.time_epoch": lambda m, memo: [(field_epoch_text(m.time),) * 2]}
 
 
+def _clock_text(name: str, clock: "FrameClock | None"):
+    """get(message, memo) -> a clock field's occurrence as text (nothing without a clock)."""
+    if clock is None:
+        return lambda m, memo: []
+    return lambda m, memo: [(s, s) for _, s in clock.occurrences(name, m)]
+
+
 class FieldReader:
     """The occurrences [(value, display), …] of each of some fields in a message, read as
     the display filters read them (-T fields' columns): body fields from one decode of just
@@ -592,10 +599,8 @@ class FieldReader:
     def __init__(self, names, clock: "FrameClock | None" = None):
         load_families()   # what a name is (a flag bit, a body field) is known once every family is
         self.names = list(names)
-        self._gets = [((lambda m, memo, n=n: [(s, s) for _, s in clock.occurrences(n, m)]) if clock is not None
-                       else (lambda m, memo: []))
-                      if n in CLOCK_FIELDS else _TIME_TEXT[n] if n in _TIME_TEXT else _occurrences(n, compared=False)
-                      for n in self.names]
+        self._gets = [_clock_text(n, clock) if n in CLOCK_FIELDS
+                      else _TIME_TEXT.get(n) or _occurrences(n, compared=False) for n in self.names]
         self._wants = _wants_of(set(self.names) - set(CLOCK_FIELDS))
 
     def __call__(self, m) -> list[list[tuple]]:

@@ -12,13 +12,12 @@ import re
 import pytest
 
 import dissectors
-from tests.conftest import CAPTURES, assert_decodes_whole, decode_file, scenario_runs
+from tests.conftest import KERNEL_CAPTURES as KERNELS, assert_decodes_whole, decode_file, scenario_runs
 
 dissectors.load_families()
 from dissectors.families.genl import drbd as D  # noqa: E402
 
 H = D.H
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 S = "/lib/drbd/drbdsetup-84 "
 
 

@@ -13,11 +13,10 @@ import pytest
 
 import dissectors
 from dissectors.core import registry
-from tests.conftest import CAPTURES, decode_file, scenario_runs
+from tests.conftest import KERNEL_CAPTURES as KERNELS, decode_file, scenario_runs
 
 dissectors.load_families()
 
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 # the families the scenario asks, on each kernel (HSR and vDPA are 6.12's only)
 ASKED = {"gtp", "SMC_PNETID", "SMC_GEN_NETLINK", "MAC80211_HWSIM", "802.15.4 MAC", "MAC802154_HWSIM", "ovs_meter",
          "ovs_ct_limit", "nfc"}

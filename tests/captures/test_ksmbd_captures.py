@@ -16,13 +16,12 @@ import dissectors
 from dissectors import Context, format_tree
 from nlscope.messages import messages
 from nlscope.sources import read_capture
-from tests.conftest import CAPTURES, assert_decodes_whole, decode_file, scenario_runs
+from tests.conftest import KERNEL_CAPTURES as KERNELS, assert_decodes_whole, decode_file, scenario_runs
 
 dissectors.load_families()
 from dissectors.families.genl import ksmbd as K  # noqa: E402
 
 H = K.H
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 E = "KSMBD_EVENT_"
 
 

@@ -5,9 +5,8 @@ Every message claimed decodes whole on both kernels (tests/captures/test_committ
 this checks that each kind the scripts made came back from the kernel decoded."""
 import pytest
 
-from tests.conftest import CAPTURES, decode_file
+from tests.conftest import KERNEL_CAPTURES as KERNELS, decode_file
 
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 # what tc.sh adds and dumps with -s -d (the kernel's own TCA_OPTIONS/XSTATS come back)
 TC_KINDS = {"basic", "bfifo", "bpf", "cake", "cbs", "cgroup", "choke", "codel", "drr", "etf", "ets", "flow", "flower",
             "fq", "fq_codel", "fq_pie", "fw", "gred", "hfsc", "hhf", "matchall", "mqprio", "multiq", "pfifo",

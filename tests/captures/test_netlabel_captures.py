@@ -14,11 +14,10 @@ from dissectors.core import registry
 from dissectors.families.genl.netlabel_calipso import MAP_WORDS as CALIPSO_MAP_WORDS
 from dissectors.families.genl.netlabel_cipsov4 import MAP_WORDS as CIPSO_MAP_WORDS, TAG
 from dissectors.families.genl.netlabel_common import PROTOCOL_WORDS
-from tests.conftest import CAPTURES, decode_file, scenario_runs
+from tests.conftest import KERNEL_CAPTURES as KERNELS, decode_file, scenario_runs
 
 dissectors.load_families()
 
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 FAMILIES = ("NLBL_MGMT", "NLBL_CIPSOv4", "NLBL_CALIPSO", "NLBL_UNLBL")
 # what `netlabelctl -p cipsov4 list doi:N` calls each tag type (netlabel_tools' cipso.c)
 TAG_WORDS = {"RESTRICTED BITMAP": "CIPSO_V4_TAG_RBITMAP", "ENUMERATED": "CIPSO_V4_TAG_ENUM",

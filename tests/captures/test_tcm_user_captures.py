@@ -9,10 +9,9 @@ import re
 
 import pytest
 
-from tests.conftest import CAPTURES, decode_file
+from tests.conftest import KERNEL_CAPTURES as KERNELS, decode_file
 from tests.expect import check_claimed_whole
 
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 HANDLED = re.compile(r"handle_netlink:\d+: cmd (\d+)\.")
 OPENED = re.compile(r"dev_added:\d+ (\w+)/(\w+): Got block_size \d+, size in bytes (\d+)")
 

@@ -7,9 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import CAPTURES, decode_file
+from tests.conftest import KERNEL_CAPTURES as KERNELS, decode_file
 
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 ANSWER = re.compile(r"^  < len \d+ type 0x[0-9a-f]+ \(TIPC\) flags \S+ \S+ seq (\d+) pid (\d+) \|")
 TLV = re.compile(r"^      TLV (\w+) \(\d+\) len \d+[^:]*: (.*)$")
 

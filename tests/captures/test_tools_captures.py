@@ -13,11 +13,10 @@ import re
 import pytest
 
 import dissectors
-from tests.conftest import CAPTURES, assert_decodes_whole, decode_file, scenario_runs
+from tests.conftest import KERNEL_CAPTURES as KERNELS, assert_decodes_whole, decode_file, scenario_runs
 
 dissectors.load_families()
 
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 
 
 @pytest.fixture(scope="module", params=list(KERNELS))

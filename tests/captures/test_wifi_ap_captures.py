@@ -13,10 +13,9 @@ from dissectors.core.secrets import SecretNode
 from dissectors.families.genl import nl80211_frames as F
 from nlscope.messages import messages
 from nlscope.sources import read_capture
-from tests.conftest import CAPTURES, decode_file
+from tests.conftest import KERNEL_CAPTURES as KERNELS, decode_file
 from tests.dissectors.wireguard_frames import leaks
 
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 ASSOCIATIONS = {"psk": "### WPA2-PSK", "sae": "### WPA3-SAE"}
 AKM_NAMES = {"WPA2-PSK": "PSK", "SAE": "SAE"}   # wpa_cli's key_mgmt -> the RSN element's AKM
 

@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from tests.conftest import CAPTURES, decode_file
+from tests.conftest import KERNEL_CAPTURES as KERNELS, decode_file
 
-KERNELS = {"6.1": CAPTURES, "6.12": CAPTURES / "6.12"}
 FAMILIES = ("netdev", "dpll", "handshake", "nfsd")
 
 
